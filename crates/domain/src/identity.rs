@@ -1,0 +1,318 @@
+//! Users, roles and the one permission check that sits between every handler and the data.
+
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
+
+use crate::Invalid;
+
+/// Minimum password length in characters (NIST SP 800-63B: length, no composition rules).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Maximum password length in characters, so hashing cost stays bounded.
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
+/// A user's role. Staff roles work across clients; client roles are bound to one client.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    AsRefStr,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Support,
+    SupportLead,
+    Developer,
+    Analyst,
+    Sales,
+    /// A client company's administrator: manages that company's users.
+    ClientAdmin,
+    /// A client company's employee.
+    ClientUser,
+}
+
+impl Role {
+    /// Every role's API name, for error messages and forms.
+    pub fn names() -> Vec<&'static str> {
+        Role::VARIANTS.iter().map(|r| r.into()).collect()
+    }
+
+    /// Parses a role name, or returns an error naming the allowed ones.
+    pub fn parse(field: &str, value: &str) -> Result<Role, Invalid> {
+        value
+            .parse()
+            .map_err(|_| Invalid::not_one_of(field, value, &Role::names()))
+    }
+
+    /// Whether the role belongs to a client company rather than to staff.
+    pub fn is_client(self) -> bool {
+        matches!(self, Role::ClientAdmin | Role::ClientUser)
+    }
+}
+
+/// Checks a login: 2 to 64 characters of Latin letters, digits, `.`, `_`, `-` and `@`.
+/// Returns it in lower case, because logins compare case-insensitively.
+pub fn normalize_login(login: &str) -> Result<String, Invalid> {
+    let login = login.trim().to_lowercase();
+    let length = login.chars().count();
+    if !(2..=64).contains(&length) {
+        return Err(Invalid::new("login", "error-login-length").arg("value", login));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
+    if let Some(bad) = login.chars().find(|c| !allowed(*c)) {
+        return Err(Invalid::new("login", "error-login-chars")
+            .arg("value", &login)
+            .arg("char", bad));
+    }
+    Ok(login)
+}
+
+/// Checks a new password's length; no composition rules apply.
+pub fn check_password(password: &str) -> Result<(), Invalid> {
+    let length = password.chars().count();
+    if length < PASSWORD_MIN_CHARS {
+        return Err(Invalid::new("password", "error-password-short")
+            .arg("min", PASSWORD_MIN_CHARS)
+            .arg("length", length));
+    }
+    if length > PASSWORD_MAX_CHARS {
+        return Err(Invalid::new("password", "error-password-long").arg("max", PASSWORD_MAX_CHARS));
+    }
+    Ok(())
+}
+
+/// Who performs a request: a signed-in user, an API token's owner or an integration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub login: String,
+    pub role: Role,
+    /// The client company of a client user; `None` for staff.
+    pub client_id: Option<i64>,
+}
+
+/// What an actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See a ticket and its public comments.
+    ReadTicket,
+    /// See internal comments and the full history.
+    ReadInternal,
+    CreateTicket,
+    /// Change fields, assignment or status.
+    UpdateTicket,
+    CommentPublic,
+    CommentInternal,
+    /// Manage users, roles and other people's API tokens.
+    ManageUsers,
+    ReadAudit,
+}
+
+/// The object an action applies to, with the attributes permissions depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Object<'a> {
+    /// A ticket in queue `queue`, of client `client_id` if any.
+    Ticket {
+        queue: &'a str,
+        client_id: Option<i64>,
+    },
+    /// Anything system-wide: users, audit log, the ticket list as a whole.
+    System,
+}
+
+/// The outcome of a permission check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// The actor may see the object but not do this (HTTP 403).
+    Forbidden,
+    /// The actor may not even know the object exists (HTTP 404).
+    Hidden,
+}
+
+/// The queue whose tickets developers work.
+pub const DEVELOPMENT_QUEUE: &str = "development";
+
+/// Decides whether `actor` may perform `action` on `object`. Every handler calls this, and
+/// nothing else grants access.
+pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
+    if actor.role.is_client() {
+        return decide_client(actor, action, object);
+    }
+    let allowed = match actor.role {
+        Role::Admin => true,
+        Role::Support | Role::SupportLead => {
+            action != Action::ManageUsers && action != Action::ReadAudit
+        }
+        Role::Developer => match action {
+            Action::ReadTicket | Action::ReadInternal | Action::CreateTicket => true,
+            Action::UpdateTicket | Action::CommentPublic | Action::CommentInternal => {
+                matches!(object, Object::Ticket { queue, .. } if queue == DEVELOPMENT_QUEUE)
+            }
+            Action::ManageUsers | Action::ReadAudit => false,
+        },
+        Role::Analyst => matches!(action, Action::ReadTicket | Action::ReadInternal),
+        Role::Sales => action == Action::ReadTicket,
+        Role::ClientAdmin | Role::ClientUser => false,
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+fn decide_client(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
+    let own = match object {
+        Object::Ticket { client_id, .. } => client_id.is_some() && client_id == actor.client_id,
+        Object::System => true,
+    };
+    if !own {
+        return Decision::Hidden;
+    }
+    match action {
+        Action::ReadTicket | Action::CreateTicket | Action::CommentPublic => Decision::Allow,
+        Action::ReadInternal => Decision::Hidden,
+        Action::ManageUsers if actor.role == Role::ClientAdmin => Decision::Allow,
+        _ => Decision::Forbidden,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, client_id: Option<i64>) -> Actor {
+        Actor {
+            user_id: 1,
+            login: "u".into(),
+            role,
+            client_id,
+        }
+    }
+
+    const L1: Object<'static> = Object::Ticket {
+        queue: "L1",
+        client_id: None,
+    };
+    const DEV: Object<'static> = Object::Ticket {
+        queue: "development",
+        client_id: None,
+    };
+
+    #[test]
+    fn login_is_lowercased() {
+        assert_eq!(normalize_login(" Ivanov.A ").as_deref(), Ok("ivanov.a"));
+    }
+
+    #[test]
+    fn login_rejects_cyrillic() {
+        let error = normalize_login("иванов").unwrap_err();
+        assert_eq!(error.key, "error-login-chars");
+    }
+
+    #[test]
+    fn password_of_eleven_chars_is_short() {
+        assert_eq!(
+            check_password("абвгдежзийк").unwrap_err().key,
+            "error-password-short"
+        );
+    }
+
+    #[test]
+    fn password_of_twelve_cyrillic_chars_passes() {
+        assert!(check_password("абвгдежзийкл").is_ok());
+    }
+
+    #[test]
+    fn role_parse_names_allowed_values() {
+        let error = Role::parse("role", "root").unwrap_err();
+        assert_eq!(error.key, "error-not-one-of");
+        assert!(error.args.iter().any(|(_, v)| v.contains("support_lead")));
+    }
+
+    #[test]
+    fn sales_reads_but_cannot_change_tickets() {
+        let sales = actor(Role::Sales, None);
+        assert_eq!(decide(&sales, Action::ReadTicket, L1), Decision::Allow);
+        assert_eq!(
+            decide(&sales, Action::ReadInternal, L1),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&sales, Action::UpdateTicket, L1),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn developer_works_only_development_queue() {
+        let dev = actor(Role::Developer, None);
+        assert_eq!(decide(&dev, Action::UpdateTicket, DEV), Decision::Allow);
+        assert_eq!(decide(&dev, Action::UpdateTicket, L1), Decision::Forbidden);
+    }
+
+    #[test]
+    fn analyst_changes_nothing() {
+        let analyst = actor(Role::Analyst, None);
+        assert_eq!(decide(&analyst, Action::ReadInternal, L1), Decision::Allow);
+        assert_eq!(
+            decide(&analyst, Action::CommentInternal, L1),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn client_cannot_see_other_company_ticket() {
+        let client = actor(Role::ClientUser, Some(7));
+        let foreign = Object::Ticket {
+            queue: "L1",
+            client_id: Some(8),
+        };
+        assert_eq!(
+            decide(&client, Action::ReadTicket, foreign),
+            Decision::Hidden
+        );
+    }
+
+    #[test]
+    fn client_never_sees_internal_comments() {
+        let client = actor(Role::ClientAdmin, Some(7));
+        let own = Object::Ticket {
+            queue: "L1",
+            client_id: Some(7),
+        };
+        assert_eq!(decide(&client, Action::ReadTicket, own), Decision::Allow);
+        assert_eq!(decide(&client, Action::ReadInternal, own), Decision::Hidden);
+    }
+
+    #[test]
+    fn only_admin_manages_staff_users() {
+        assert_eq!(
+            decide(
+                &actor(Role::Admin, None),
+                Action::ManageUsers,
+                Object::System
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &actor(Role::SupportLead, None),
+                Action::ManageUsers,
+                Object::System
+            ),
+            Decision::Forbidden
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Vitrina's business rules: pure types and functions with no I/O and no async, so every rule
+//! is unit-tested in milliseconds.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod error;
+pub mod identity;
+pub mod servicedesk;
+pub mod text;
+pub mod time;
+
+pub use error::{Error, Invalid};

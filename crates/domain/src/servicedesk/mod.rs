@@ -1,0 +1,7 @@
+//! The service desk: tickets, their workflow and incidents raised by Zabbix.
+
+pub mod ticket;
+pub mod workflow;
+pub mod zabbix;
+
+pub use ticket::{Kind, LinkKind, PendingReason, Priority, Source, Status};

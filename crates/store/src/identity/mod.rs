@@ -1,0 +1,9 @@
+//! Users, sessions, API tokens, failed logins and the audit log.
+
+pub mod audit;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+pub use audit::Author;
+pub use users::User;

@@ -1,0 +1,72 @@
+//! Schema migrations: `migrations/sqlite` and `migrations/postgres` hold the same versions.
+
+use sqlx::migrate::Migrator;
+
+use crate::{Db, Error};
+
+/// SQLite migrations, embedded at build time.
+pub static SQLITE: Migrator = sqlx::migrate!("../../migrations/sqlite");
+/// PostgreSQL migrations, embedded at build time.
+pub static POSTGRES: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Applies every pending migration and returns how many were applied.
+pub async fn run(db: &Db) -> Result<usize, Error> {
+    let before = applied_count(db).await;
+    if let Some(pool) = db.sqlite_write_pool() {
+        SQLITE.run(pool).await?;
+    } else if let Some(pool) = db.postgres_pool() {
+        POSTGRES.run(pool).await?;
+    }
+    let after = applied_count(db).await;
+    Ok(after.saturating_sub(before))
+}
+
+async fn applied_count(db: &Db) -> usize {
+    // The bookkeeping table does not exist before the first migration.
+    db.fetch_scalar::<i64>(
+        "SELECT COUNT(*) FROM _sqlx_migrations WHERE success",
+        Vec::new(),
+    )
+    .await
+    .map(|n| usize::try_from(n).unwrap_or(0))
+    .unwrap_or(0)
+}
+
+/// Opens the database at `location` and applies pending migrations: what every command that
+/// touches the database does first.
+pub async fn open_and_migrate(
+    location: &crate::Location,
+    options: &crate::OpenOptions,
+) -> Result<Db, Error> {
+    let db = Db::open(location, options).await?;
+    let applied = run(&db).await?;
+    if applied > 0 {
+        tracing::info!(applied, engine = ?db.engine(), "database migrations applied");
+    }
+    Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_engines_have_the_same_versions() {
+        let sqlite: Vec<_> = SQLITE
+            .iter()
+            .map(|m| (m.version, m.description.clone()))
+            .collect();
+        let postgres: Vec<_> = POSTGRES
+            .iter()
+            .map(|m| (m.version, m.description.clone()))
+            .collect();
+        assert_eq!(sqlite, postgres);
+    }
+
+    #[test]
+    fn versions_are_numbered_from_one_without_gaps() {
+        let versions: Vec<i64> = SQLITE.iter().map(|m| m.version).collect();
+        let expected: Vec<i64> = (1..=versions.len() as i64).collect();
+        assert_eq!(versions, expected);
+    }
+}

@@ -1,0 +1,27 @@
+//! The JSON API under `/api/v1/`: the same store calls as the pages, with errors as
+//! `{"error": {"code", "message", "field"}}`.
+
+pub mod json;
+pub mod openapi;
+pub mod tickets;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Routes under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::get).patch(tickets::update))
+        .route("/tickets/{id}/comments", post(tickets::comment))
+        .route("/tickets/{id}/transitions", post(tickets::transition))
+        .route("/tickets/{id}/links", post(tickets::link))
+        .route("/queues", get(tickets::queues))
+        .route("/me", get(tickets::me))
+        .route(
+            "/integrations/zabbix/events",
+            post(crate::servicedesk::zabbix::receive),
+        )
+}

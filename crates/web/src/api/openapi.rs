@@ -1,0 +1,48 @@
+//! The OpenAPI document at `/api/openapi.json`, generated from the handlers' types.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::tickets;
+use crate::servicedesk::zabbix;
+
+/// Vitrina's API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Vitrina API", description = "Service desk, commercial, analytics and infrastructure API of Vitrina. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`."),
+    paths(
+        tickets::list, tickets::get, tickets::create, tickets::update, tickets::comment,
+        tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
+    ),
+    modifiers(&Security),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("An API token from `vitrina token create`"))
+                .build(),
+        );
+        components.add_security_scheme("bearer", bearer);
+        let zabbix = SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The Zabbix webhook secret"))
+                .build(),
+        );
+        components.add_security_scheme("zabbix_secret", zabbix);
+    }
+}
+
+/// Serves the OpenAPI document.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

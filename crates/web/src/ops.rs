@@ -1,0 +1,190 @@
+//! Operations endpoints: liveness, readiness and Prometheus metrics, plus the middleware that
+//! counts requests.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
+/// Vitrina's own metrics in Prometheus format.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    tickets: Family<StatusLabels, Gauge>,
+    zabbix_deliveries: Family<OutcomeLabels, Counter>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Creates the registry with every metric Vitrina exports.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("vitrina");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.001, 2.0, 14))
+        });
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            latency.clone(),
+        );
+        let tickets = Family::<StatusLabels, Gauge>::default();
+        registry.register("tickets", "Tickets by status", tickets.clone());
+        let zabbix_deliveries = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "zabbix_deliveries",
+            "Zabbix webhook deliveries by outcome",
+            zabbix_deliveries.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            tickets,
+            zabbix_deliveries,
+        }
+    }
+
+    /// Counts one Zabbix delivery with its outcome (`created`, `updated`, `repeat`, `rejected`, …).
+    pub fn zabbix_delivery(&self, outcome: &str) {
+        self.zabbix_deliveries
+            .get_or_create(&OutcomeLabels {
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+            })
+            .observe(seconds);
+    }
+}
+
+/// Counts every request by its route pattern (never the raw path, which would make a label
+/// per ticket id) and records its latency.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let response = next.run(request).await;
+    state.metrics.observe(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// Liveness: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(error) => {
+            tracing::error!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Prometheus metrics in the OpenMetrics text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    match store::servicedesk::tickets::count_by_status(&state.db).await {
+        Ok(counts) => {
+            state.metrics.tickets.clear();
+            for (status, count) in counts {
+                state
+                    .metrics
+                    .tickets
+                    .get_or_create(&StatusLabels { status })
+                    .set(count);
+            }
+        }
+        Err(error) => tracing::error!(%error, "ticket counts for metrics failed"),
+    }
+    let mut body = String::new();
+    if let Err(error) =
+        prometheus_client::encoding::text::encode(&mut body, &state.metrics.registry)
+    {
+        tracing::error!(%error, "metrics encoding failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}

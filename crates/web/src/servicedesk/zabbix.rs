@@ -1,0 +1,235 @@
+//! The Zabbix webhook: `POST /api/v1/integrations/zabbix/events`.
+//!
+//! Every authenticated delivery with a valid `event_id` and `event_value` is stored raw
+//! before it is processed, so a processing failure loses nothing: the delivery is marked
+//! failed, Zabbix gets a 500 and retries, and the stored copy can be replayed.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::servicedesk::zabbix::{self as rules, Parsed};
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use store::servicedesk::zabbix::{self as deliveries, Initial};
+use utoipa::ToSchema;
+
+use crate::context::constant_time_eq;
+use crate::error::{AppError, AppResult, Problem};
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// Tag names the media type writes back into the Zabbix event.
+pub const TAG_TICKET_ID: &str = "__zbx_vitrina_ticket_id";
+pub const TAG_TICKET_URL: &str = "__zbx_vitrina_ticket_url";
+
+/// The answer to an accepted delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    /// `created`, `updated`, `repeat`, `ignored` or `test`.
+    pub status: &'static str,
+    /// The ticket's id, when the delivery concerns one.
+    pub id: Option<i64>,
+    /// The ticket's human number.
+    pub number: Option<String>,
+    /// The ticket's absolute URL, for the event menu in Zabbix.
+    pub url: Option<String>,
+    /// Event tags for the media type to return to Zabbix.
+    pub tags: Option<serde_json::Value>,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// Receives one webhook delivery from Zabbix.
+#[utoipa::path(post, path = "/api/v1/integrations/zabbix/events", tag = "integrations",
+    request_body(content = serde_json::Value, description = "The media type's parameters: a JSON object of strings"),
+    responses((status = 200, body = Accepted), (status = 400), (status = 401), (status = 413), (status = 503)),
+    security(("zabbix_secret" = [])))]
+pub async fn receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let Some(secret) = &state.config.zabbix_webhook_secret else {
+        state.metrics.zabbix_delivery("not_configured");
+        tracing::warn!("zabbix delivery refused: no webhook secret is configured");
+        return Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_configured",
+            "error-zabbix-not-configured",
+        )
+        .into());
+    };
+    let provided = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !constant_time_eq(provided.trim(), secret.expose_secret()) {
+        state.metrics.zabbix_delivery("unauthorized");
+        tracing::warn!("zabbix delivery refused: wrong or missing secret");
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "error-zabbix-secret",
+        )
+        .into());
+    }
+
+    let accepted = accept(&state, &body).await?;
+    Ok(Json(accepted).into_response())
+}
+
+/// Parses, stores and processes one delivery body. The demo data generator feeds its
+/// generated deliveries through here too.
+pub async fn accept(state: &AppState, body: &[u8]) -> AppResult<Accepted> {
+    let lang = Lang::Ru;
+    let text =
+        std::str::from_utf8(body).map_err(|_| reject(state, json_problem("invalid UTF-8")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| reject(state, json_problem(e)))?;
+    let parsed = rules::parse(&value).map_err(|invalid| {
+        let mut problem =
+            Problem::new(StatusCode::BAD_REQUEST, "bad_request", invalid.key).field(invalid.field);
+        problem.args = invalid.args;
+        reject(state, problem)
+    })?;
+    let now = domain::time::now();
+    let sha = hex::encode(Sha256::digest(text.as_bytes()));
+
+    let delivery = match parsed {
+        Parsed::TestForm => {
+            deliveries::store(&state.db, text, &sha, None, None, Initial::Test, now).await?;
+            state.metrics.zabbix_delivery("test");
+            tracing::info!("zabbix test delivery received");
+            return Ok(answer(state, lang, "test", None, "zabbix-test-received"));
+        }
+        Parsed::Event(delivery) => delivery,
+    };
+    let kind = delivery.kind();
+    if !delivery.is_trigger_event() {
+        deliveries::store(
+            &state.db,
+            text,
+            &sha,
+            Some(delivery.event_id),
+            Some(kind),
+            Initial::Ignored,
+            now,
+        )
+        .await?;
+        state.metrics.zabbix_delivery("ignored");
+        tracing::info!(
+            zabbix_event_id = delivery.event_id,
+            source = delivery.source,
+            "zabbix delivery ignored: not a trigger event"
+        );
+        return Ok(answer(
+            state,
+            lang,
+            "ignored",
+            None,
+            "zabbix-ignored-source",
+        ));
+    }
+
+    let delivery_id = deliveries::store(
+        &state.db,
+        text,
+        &sha,
+        Some(delivery.event_id),
+        Some(kind),
+        Initial::Received,
+        now,
+    )
+    .await?;
+    let event_time = delivery.event_instant(state.config.zabbix_server_zone);
+    let outcome = deliveries::process(
+        &state.db,
+        delivery_id,
+        &delivery,
+        &sha,
+        &state.config.zabbix,
+        event_time,
+        now,
+    )
+    .await
+    .inspect_err(|_| state.metrics.zabbix_delivery("failed"))?;
+
+    let status = match (outcome.created, outcome.repeat) {
+        (true, _) => "created",
+        (false, true) => "repeat",
+        (false, false) => "updated",
+    };
+    state.metrics.zabbix_delivery(status);
+    tracing::info!(
+        delivery_id,
+        zabbix_event_id = delivery.event_id,
+        ticket_id = outcome.ticket_id,
+        kind = kind.as_str(),
+        status,
+        "zabbix delivery processed"
+    );
+    let key = match status {
+        "created" => "zabbix-ticket-created",
+        "repeat" => "zabbix-ticket-repeat",
+        _ => "zabbix-ticket-updated",
+    };
+    Ok(answer(
+        state,
+        lang,
+        status,
+        Some((outcome.ticket_id, outcome.number)),
+        key,
+    ))
+}
+
+fn answer(
+    state: &AppState,
+    lang: Lang,
+    status: &'static str,
+    ticket: Option<(i64, String)>,
+    key: &str,
+) -> Accepted {
+    let (id, number) = match ticket {
+        Some((id, number)) => (Some(id), Some(number)),
+        None => (None, None),
+    };
+    let url = id.map(|id| format!("{}/tickets/{id}", state.config.public_url));
+    let tags = match (&number, &url) {
+        (Some(number), Some(url)) => {
+            Some(serde_json::json!({TAG_TICKET_ID: number, TAG_TICKET_URL: url}))
+        }
+        _ => None,
+    };
+    let args = number
+        .as_ref()
+        .map(|n| vec![("number", crate::i18n::Arg::Text(n.clone()))])
+        .unwrap_or_default();
+    Accepted {
+        status,
+        message: state.i18n.format(lang, key, &args),
+        id,
+        number,
+        url,
+        tags,
+    }
+}
+
+fn json_problem(detail: impl ToString) -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+        "error-json-syntax",
+    )
+    .arg("detail", detail.to_string())
+}
+
+/// Counts and logs a rejected delivery; nothing is stored.
+fn reject(state: &AppState, problem: Problem) -> AppError {
+    state.metrics.zabbix_delivery("rejected");
+    tracing::warn!(code = problem.code, field = ?problem.field, "zabbix delivery rejected");
+    problem.into()
+}

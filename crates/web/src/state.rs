@@ -1,0 +1,69 @@
+//! What every handler shares: the database, settings, translations and metrics.
+
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+use secrecy::SecretString;
+use store::Db;
+
+use crate::i18n::I18n;
+use crate::ops::Metrics;
+
+/// Settings of the web layer, read once at start.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address users and Zabbix reach Vitrina at, without a trailing slash; links that
+    /// leave Vitrina (ticket URLs sent to Zabbix, e-mails) are built from it.
+    pub public_url: String,
+    /// The bearer secret Zabbix's webhook must send; `None` makes the endpoint refuse everything.
+    pub zabbix_webhook_secret: Option<SecretString>,
+    /// How Zabbix deliveries become tickets.
+    pub zabbix: store::servicedesk::zabbix::Settings,
+    /// The Zabbix server's time zone, to read `event_date` and `event_time`.
+    pub zabbix_server_zone: Tz,
+    /// The zone dates and times are shown in.
+    pub display_zone: Tz,
+    /// Days after resolution when a ticket closes by itself.
+    pub auto_close_days: i64,
+}
+
+impl WebConfig {
+    /// Whether cookies must carry `Secure`: when users reach Vitrina over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            zabbix_webhook_secret: None,
+            zabbix: Default::default(),
+            zabbix_server_zone: chrono_tz::Europe::Moscow,
+            display_zone: chrono_tz::Europe::Moscow,
+            auto_close_days: 7,
+        }
+    }
+}
+
+/// The state handed to every handler.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub i18n: Arc<I18n>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Builds the state; fails when the embedded translations do not load.
+    pub fn new(db: Db, config: WebConfig) -> Result<AppState, String> {
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            i18n: I18n::load()?,
+            metrics: Arc::new(Metrics::new()),
+        })
+    }
+}

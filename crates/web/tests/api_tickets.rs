@@ -1,0 +1,308 @@
+//! The ticket API against a real router on both engines.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use domain::identity::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use common::TestServer;
+
+web_test!(create_then_read_ticket, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    let (status, created) = api
+        .post(
+            "/api/v1/tickets",
+            json!({"kind": "incident", "title": "Не грузится каталог",
+            "description": "Ошибка 502", "priority": "P2", "queue": "L1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["number"], "INC-000001");
+    assert_eq!(created["status"], "new");
+    assert_eq!(created["priority"], "P2");
+    assert_eq!(created["source"], "api");
+    assert_eq!(created["assignee"], serde_json::Value::Null);
+    assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
+
+    let id = created["id"].as_i64().unwrap();
+    let (status, detail) = api.get(&format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["title"], "Не грузится каталог");
+    assert_eq!(detail["history"][0]["field"], "created");
+    assert_eq!(
+        detail["allowed_transitions"],
+        json!(["assigned", "cancelled"])
+    );
+});
+
+web_test!(
+    unknown_kind_is_422_naming_field,
+    async |server: &TestServer| {
+        let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+        let api = server.api(&engineer).await;
+        let (status, body) = api
+            .post("/api/v1/tickets", json!({"kind": "outage", "title": "x"}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["code"], "invalid_value");
+        assert_eq!(body["error"]["field"], "kind");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("outage"), "{message}");
+        assert!(message.contains("incident"), "{message}");
+        let (_, list) = api.get("/api/v1/tickets").await;
+        assert_eq!(list["total"], 0);
+    }
+);
+
+web_test!(malformed_json_is_400, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    let response = api
+        .client
+        .post(format!("{}/api/v1/tickets", server.url))
+        .bearer_auth(&api.token)
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "malformed_json");
+});
+
+web_test!(wrong_type_names_field, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    let (_, created) = api
+        .post("/api/v1/tickets", json!({"kind": "question", "title": "x"}))
+        .await;
+    let id = created["id"].as_i64().unwrap();
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/tickets/{id}/comments"),
+            json!({"body": "hi", "public": "yes"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "public");
+});
+
+web_test!(unknown_field_is_rejected, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    let (_, created) = api
+        .post("/api/v1/tickets", json!({"kind": "question", "title": "x"}))
+        .await;
+    let id = created["id"].as_i64().unwrap();
+    let (status, body) = api
+        .patch(
+            &format!("/api/v1/tickets/{id}"),
+            json!({"asignee": "ivanov", "version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("asignee")
+    );
+});
+
+web_test!(oversized_body_is_413, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    let huge = "я".repeat(700_000);
+    let (status, body) = api
+        .post(
+            "/api/v1/tickets",
+            json!({"kind": "question", "title": "x", "description": huge}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["error"]["code"], "too_large");
+});
+
+web_test!(
+    stale_version_is_409_conflict,
+    async |server: &TestServer| {
+        let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+        let api = server.api(&engineer).await;
+        let (_, created) = api
+            .post("/api/v1/tickets", json!({"kind": "incident", "title": "x"}))
+            .await;
+        let id = created["id"].as_i64().unwrap();
+        let path = format!("/api/v1/tickets/{id}");
+        let (status, _) = api
+            .patch(&path, json!({"title": "first", "version": 1}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = api
+            .patch(&path, json!({"title": "second", "version": 1}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["code"], "conflict");
+        let (_, detail) = api.get(&path).await;
+        assert_eq!(detail["title"], "first");
+    }
+);
+
+web_test!(work_ticket_to_close, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    let (_, t) = api
+        .post("/api/v1/tickets", json!({"kind": "incident", "title": "x"}))
+        .await;
+    let id = t["id"].as_i64().unwrap();
+    let path = format!("/api/v1/tickets/{id}");
+    let (status, t) = api
+        .patch(&path, json!({"assignee": "ivanov", "version": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["status"], "assigned");
+    let transitions = format!("{path}/transitions");
+    let mut version = t["version"].as_i64().unwrap();
+    for (to, reason) in [
+        ("in_progress", None),
+        ("pending", Some("client")),
+        ("in_progress", None),
+        ("resolved", None),
+        ("closed", None),
+    ] {
+        let (status, t) = api
+            .post(
+                &transitions,
+                json!({"to": to, "reason": reason, "version": version}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{to}: {t}");
+        assert_eq!(t["status"], to);
+        version = t["version"].as_i64().unwrap();
+    }
+    let (status, body) = api
+        .post(
+            &transitions,
+            json!({"to": "in_progress", "version": version}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "invalid_transition");
+});
+
+web_test!(list_filters_and_validates, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    for (title, priority) in [("Ёлка", "P1"), ("Сайт", "P2"), ("Почта", "P2")] {
+        api.post(
+            "/api/v1/tickets",
+            json!({"kind": "incident", "title": title, "priority": priority}),
+        )
+        .await;
+    }
+    let (_, body) = api.get("/api/v1/tickets?priority=P2").await;
+    assert_eq!(body["total"], 2);
+    let (_, body) = api.get("/api/v1/tickets?q=%D0%B5%D0%BB%D0%BA%D0%B0").await;
+    assert_eq!(body["total"], 1);
+    let (_, body) = api.get("/api/v1/tickets?sort=-priority&limit=1").await;
+    assert_eq!(body["items"][0]["priority"], "P2");
+    assert_eq!(body["items"].as_array().unwrap().len(), 1);
+    let (status, body) = api.get("/api/v1/tickets?sort=title").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "sort");
+    let (status, _) = api.get("/api/v1/tickets?limit=1001").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = api.get("/api/v1/tickets?status=bogus").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+});
+
+web_test!(
+    sales_cannot_change_or_read_internal,
+    async |server: &TestServer| {
+        let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+        let sales = server.user("sidorova", Role::Sales, &[]).await;
+        let support = server.api(&engineer).await;
+        let seller = server.api(&sales).await;
+        let (_, t) = support
+            .post("/api/v1/tickets", json!({"kind": "question", "title": "x"}))
+            .await;
+        let id = t["id"].as_i64().unwrap();
+        support
+            .post(
+                &format!("/api/v1/tickets/{id}/comments"),
+                json!({"body": "внутреннее", "public": false}),
+            )
+            .await;
+        support
+            .post(
+                &format!("/api/v1/tickets/{id}/comments"),
+                json!({"body": "ответ клиенту", "public": true}),
+            )
+            .await;
+
+        let (status, detail) = seller.get(&format!("/api/v1/tickets/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let comments = detail["comments"].as_array().unwrap();
+        assert_eq!(comments.len(), 1);
+        assert_eq!(comments[0]["body"], "ответ клиенту");
+        let (status, _) = seller
+            .patch(
+                &format!("/api/v1/tickets/{id}"),
+                json!({"title": "y", "version": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+);
+
+web_test!(missing_ticket_is_404, async |server: &TestServer| {
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let api = server.api(&engineer).await;
+    for path in [
+        "/api/v1/tickets/999999",
+        "/api/v1/tickets/abc",
+        "/api/v1/tickets/-1",
+    ] {
+        let (status, body) = api.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+});
+
+web_test!(api_needs_token, async |server: &TestServer| {
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("{}/api/v1/tickets", server.url))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let response = client
+        .get(format!("{}/api/v1/tickets", server.url))
+        .bearer_auth("vtr_not_a_token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+});
+
+web_test!(openapi_lists_ticket_routes, async |server: &TestServer| {
+    let response = reqwest::get(format!("{}/api/openapi.json", server.url))
+        .await
+        .unwrap();
+    let (status, doc) = common::json_of(response).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/v1/tickets",
+        "/api/v1/tickets/{id}",
+        "/api/v1/tickets/{id}/transitions",
+        "/api/v1/integrations/zabbix/events",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+});

@@ -27,7 +27,7 @@ pub struct TestServer {
 fn install_crypto() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        integrations::tls::install_crypto_provider();
     });
 }
 

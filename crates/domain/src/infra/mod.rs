@@ -30,6 +30,7 @@ macro_rules! parse_with_allowed {
 
 pub mod fit;
 pub mod forecast;
+pub mod holt_winters;
 pub mod inventory;
 mod polynomial;
 pub mod series;
@@ -40,6 +41,10 @@ pub use fit::{Curve, Fit};
 pub use forecast::{
     Crossing, ForecastRequest, ForecastResult, Limit, Mode, TimeleftRequest, TimeleftResult,
     forecast, timeleft,
+};
+pub use holt_winters::{
+    BandPoint, Coverage, Season, SeasonalForecast, SeasonalMethod, SeasonalRequest,
+    seasonal_forecast,
 };
 pub use inventory::{DeploymentResult, EnvironmentKind, HostKind, HostStatus, SiteKind};
 pub use series::{Gap, Prepared, Sample, Series, SeriesKind};

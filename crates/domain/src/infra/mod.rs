@@ -28,6 +28,7 @@ macro_rules! parse_with_allowed {
     };
 }
 
+pub mod capacity;
 pub mod fit;
 pub mod forecast;
 pub mod holt_winters;
@@ -37,6 +38,7 @@ pub mod series;
 pub mod units;
 pub mod window;
 
+pub use capacity::{Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise};
 pub use fit::{Curve, Fit};
 pub use forecast::{
     Crossing, ForecastRequest, ForecastResult, Limit, Mode, TimeleftRequest, TimeleftResult,

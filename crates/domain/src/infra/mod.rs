@@ -49,7 +49,7 @@ pub use holt_winters::{
     seasonal_forecast,
 };
 pub use inventory::{DeploymentResult, EnvironmentKind, HostKind, HostStatus, SiteKind};
-pub use series::{Gap, Prepared, Sample, Series, SeriesKind};
+pub use series::{Gap, ImportSettings, Prepared, Sample, Series, SeriesKind};
 pub use units::{ImportUnit, Quantity, Unit};
 pub use window::Window;
 

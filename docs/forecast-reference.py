@@ -11,7 +11,7 @@ Method, as in Zabbix 6.0 forecast() and timeleft():
 - linear and polynomialN are least squares in t; exponential fits ln x, logarithmic fits
   against ln t, power fits ln x against ln t.
 - Fits use numpy.polynomial.Polynomial.fit, which maps the regressor onto [-1, 1] and solves
-  by numpy.linalg.lstsq (SVD); the Rust code uses its own centring and Householder QR.
+  by numpy.linalg.lstsq (SVD). The Rust code uses its own centring and Householder QR.
 - timeleft takes the smallest real root after now of fitted(t) - threshold (numpy.roots
   through Polynomial.roots for polynomials, the closed form for the two-parameter fits).
 """
@@ -30,7 +30,7 @@ NS = 1e-9
 
 
 def load(name, convert=lambda v: v):
-    """Rows as (unix seconds, value), sorted, keeping the last value of a repeated timestamp."""
+    """Read rows as (Unix seconds, value), sorted, keeping the last value of a repeated timestamp."""
     rows = {}
     with open(os.path.join(METRICS, name), newline="") as handle:
         for row in csv.DictReader(handle):
@@ -41,7 +41,7 @@ def load(name, convert=lambda v: v):
 
 
 def window(rows, seconds=None):
-    """Samples in (newest - seconds, newest], on the Zabbix time axis."""
+    """Select samples in (newest - seconds, newest] and place them on the Zabbix time axis."""
     newest = rows[-1][0]
     chosen = [(s, v) for s, v in rows if seconds is None or s > newest - seconds]
     oldest = chosen[0][0]
@@ -52,7 +52,7 @@ def window(rows, seconds=None):
 
 
 def fit(kind, t, x):
-    """Returns (predict(t), polynomial in the regressor, regressor(t), value transform)."""
+    """Fit `kind` and return (predict(t), polynomial in the regressor, regressor, log_x)."""
     log_t = kind in ("logarithmic", "power")
     log_x = kind in ("exponential", "power")
     degree = int(kind[len("polynomial"):]) if kind.startswith("polynomial") else 1
@@ -82,7 +82,7 @@ def timeleft(poly, regressor, log_x, now, threshold):
 
 
 def average(poly, now, horizon):
-    """Mean of a polynomial fit over [now, now + horizon] from its antiderivative."""
+    """Return the mean of a polynomial fit over [now, now + horizon] from its antiderivative."""
     primitive = poly.integ()
     return (primitive(now + horizon) - primitive(now)) / horizon
 

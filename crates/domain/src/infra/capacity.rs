@@ -4,7 +4,7 @@
 //!
 //! Current use is the 95th percentile of daily peaks (UTC days), so one spike does not
 //! decide and a daily rush hour does. The trend is the chosen fit over the daily peaks,
-//! shifted to pass through the current use; times to the target and to 100 % are read from
+//! shifted to pass through the current use. Times to the target and to 100 % are read from
 //! that shifted curve, so all figures agree with each other.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -68,7 +68,8 @@ impl Resource {
     }
 }
 
-/// What the series covers: one host, or the mean use of a cluster's or site's nodes.
+/// The part of the infrastructure a series covers: one host, or the mean use of a cluster's
+/// or site's nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Scope {
@@ -108,7 +109,7 @@ pub struct CapacityPolicy {
 }
 
 impl CapacityPolicy {
-    /// The default policy with `target_percent`.
+    /// Creates the default policy with `target_percent`.
     pub fn with_target(target_percent: f64) -> Self {
         Self {
             target_percent,
@@ -120,7 +121,7 @@ impl CapacityPolicy {
         }
     }
 
-    /// The default policy for `resource`, or an error when it has no default target.
+    /// Returns the default policy for `resource`, or an error when it has no default target.
     pub fn for_resource(resource: Resource) -> Result<Self, Invalid> {
         resource
             .default_target_percent()
@@ -155,7 +156,7 @@ impl CapacityPolicy {
     }
 }
 
-/// What to do, with the size of the change.
+/// The advised change, with its size.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Action {
@@ -338,6 +339,8 @@ pub fn advise(
 }
 
 /// The highest sample of each UTC day, stamped at that sample's time.
+// NOTE: days are UTC days. A site whose evening peak crosses UTC midnight (Moscow after
+// 03:00 local) gets it counted on the next day; no site time zone is taken yet.
 fn daily_peaks(series: &Series) -> Result<Series, Invalid> {
     let mut peaks: Vec<(NaiveDate, Sample)> = Vec::new();
     for sample in series.samples() {

@@ -3,7 +3,7 @@
 //! linearised data (ln of values, ln of time or both).
 //!
 //! Zabbix solves the normal equations in raw seconds, whose matrix for a degree-6 fit over a
-//! month holds t¹² ≈ 10⁷⁶. Here the regressor is centred and scaled to u ∈ [−1, 1] and the
+//! month contains t¹² ≈ 10⁷⁶. Here the regressor is centred and scaled to u ∈ [−1, 1] and the
 //! system is solved by Householder QR, so the same curve comes out without losing digits.
 
 use std::fmt;
@@ -61,7 +61,7 @@ impl Fit {
         }
     }
 
-    /// Every fit name Zabbix accepts.
+    /// Returns every fit name Zabbix accepts.
     pub fn names() -> Vec<&'static str> {
         vec![
             "linear",
@@ -77,7 +77,7 @@ impl Fit {
         ]
     }
 
-    /// The degree of the fitted polynomial in the (possibly logarithmic) regressor.
+    /// Returns the degree of the fitted polynomial in the (possibly logarithmic) regressor.
     pub fn degree(self) -> usize {
         match self {
             Fit::Polynomial(degree) => usize::from(degree),
@@ -169,12 +169,12 @@ impl Curve {
         })
     }
 
-    /// The fit this curve was made with.
+    /// Returns the fit this curve was made with.
     pub fn fit_kind(&self) -> Fit {
         self.fit
     }
 
-    /// The fitted value at `t` seconds on the Zabbix time axis.
+    /// Evaluates the curve at `t` seconds on the Zabbix time axis.
     pub fn value(&self, t: f64) -> f64 {
         let inner = polynomial::evaluate(&self.coefficients, self.to_u(t));
         if self.fit.uses_log_values() {
@@ -184,7 +184,7 @@ impl Curve {
         }
     }
 
-    /// The coefficients in the regressor itself, lowest power first, as Zabbix writes them in
+    /// Returns the coefficients in the regressor itself, lowest power first, as Zabbix writes them in
     /// its debug log: a, b, … of x = a + b·t + … for `linear` and `polynomialN`, of
     /// x = a + b·ln t for `logarithmic`, of ln x = a + b·t for `exponential` and of
     /// ln x = a + b·ln t for `power`.
@@ -203,8 +203,8 @@ impl Curve {
         expanded
     }
 
-    /// The coefficient of determination of the curve on `values`, on the values' own scale;
-    /// `None` when all values are equal.
+    /// Computes the coefficient of determination of the curve on `values`, on the values' own
+    /// scale. Returns `None` when all values are equal.
     pub fn r2(&self, times: &[f64], values: &[f64]) -> Option<f64> {
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         let total: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();

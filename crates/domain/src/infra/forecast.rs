@@ -1,4 +1,4 @@
-//! `forecast` and `timeleft` as Zabbix 6.0 computes them, with the edge cases answered in
+//! `forecast` and `timeleft` as Zabbix 6.0 computes them, with the edge cases reported in
 //! explicit fields instead of Zabbix's sentinel numbers (−1 for an empty window,
 //! 999999999999.9999 for "never").
 //!
@@ -18,7 +18,7 @@ use crate::Invalid;
 
 const NANOSECOND: f64 = 1e-9;
 
-/// What `forecast` returns about the fitted curve over [now, now + horizon].
+/// The quantity `forecast` returns about the fitted curve over [now, now + horizon].
 #[derive(
     Debug,
     Clone,
@@ -51,7 +51,7 @@ pub enum Mode {
 }
 parse_with_allowed!(Mode);
 
-/// Which side of the threshold counts as reached.
+/// The side of the threshold that counts as reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {
@@ -62,7 +62,7 @@ pub enum Limit {
     Lower,
 }
 
-/// How the fitted curve meets the threshold.
+/// The direction in which the fitted curve meets the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Crossing {
@@ -75,13 +75,13 @@ pub enum Crossing {
 /// The parameters of `forecast(window, horizon, fit, mode)`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ForecastRequest {
-    /// Which samples to fit.
+    /// The samples to fit.
     pub window: Window,
     /// Seconds after the evaluation time; negative looks back, as Zabbix allows.
     pub horizon_seconds: i64,
     /// The curve to fit.
     pub fit: Fit,
-    /// What to return about the curve.
+    /// The quantity to return about the curve.
     pub mode: Mode,
     /// The evaluation time; `None` is the newest sample of the series.
     pub evaluated_at: Option<DateTime<Utc>>,
@@ -118,7 +118,7 @@ pub fn parse_horizon_seconds(field: &str, value: &str) -> Result<i64, Invalid> {
     }
 }
 
-/// The answer of `forecast`, with what it was computed from.
+/// The result of `forecast`, with the inputs it was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastResult {
     /// The forecast in `unit`; clamped to 0–100 for percentages.
@@ -153,7 +153,7 @@ pub struct ForecastResult {
 /// The parameters of `timeleft(window, threshold, fit)`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct TimeleftRequest {
-    /// Which samples to fit.
+    /// The samples to fit.
     pub window: Window,
     /// The threshold in the series' unit.
     pub threshold: f64,
@@ -165,7 +165,7 @@ pub struct TimeleftRequest {
     pub evaluated_at: Option<DateTime<Utc>>,
 }
 
-/// The answer of `timeleft`. Exactly one of `seconds`, `never`, `already_above` and
+/// The result of `timeleft`. Exactly one of `seconds`, `never`, `already_above` and
 /// `already_below` is set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimeleftResult {

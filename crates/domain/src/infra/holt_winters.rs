@@ -1,6 +1,6 @@
 //! Seasonal forecasts: additive Holt-Winters on hourly means with a daily (24 h) or weekly
 //! (168 h) season, with a prediction band. With fewer than two full seasons of data the
-//! forecast falls back to a linear fit with its least-squares prediction band and says so.
+//! forecast falls back to a linear fit with its least-squares prediction band and a note.
 //!
 //! Method (Hyndman & Athanasopoulos, "Forecasting: Principles and Practice", 2nd ed., 7.3
 //! and 7.7): level ℓ, trend b and seasonal s are updated with the one-step error e as
@@ -77,7 +77,7 @@ pub enum Coverage {
 }
 
 impl Coverage {
-    /// The normal quantile the band width is multiplied by.
+    /// Returns the normal quantile the band's half-width is multiplied by.
     pub fn z(self) -> f64 {
         match self {
             Coverage::Percent80 => 1.281_551_565_545,
@@ -95,13 +95,13 @@ pub struct SeasonalRequest {
     pub horizon_hours: usize,
     /// The band's coverage.
     pub coverage: Coverage,
-    /// Which samples to use.
+    /// The samples to use.
     pub window: Window,
     /// The evaluation time; `None` is the newest sample.
     pub evaluated_at: Option<DateTime<Utc>>,
 }
 
-/// Which method produced the forecast.
+/// The method that produced the forecast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeasonalMethod {

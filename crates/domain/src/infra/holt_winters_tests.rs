@@ -76,7 +76,8 @@ fn holt_winters_band_widens() {
     let result = seasonal_forecast(&series, &request(48)).unwrap();
     let first = &result.points[0];
     let last = &result.points[47];
-    assert!(first.lower < first.value && first.value < first.upper);
+    assert!(first.lower < first.value);
+    assert!(first.value < first.upper);
     assert!(last.upper - last.lower > first.upper - first.lower);
 }
 
@@ -107,7 +108,8 @@ fn weekly_season_needs_two_weeks() {
 fn linear_fallback_band_contains_value() {
     let result = seasonal_forecast(&hourly_series(30, |_| false), &request(5)).unwrap();
     let point = result.points[4];
-    assert!(point.lower < point.value && point.value < point.upper);
+    assert!(point.lower < point.value);
+    assert!(point.value < point.upper);
 }
 
 #[test]

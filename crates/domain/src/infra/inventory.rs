@@ -5,7 +5,7 @@ use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::{Error, Invalid};
 
-/// Where hosts run.
+/// The kind of place hosts run in.
 #[derive(
     Debug,
     Clone,

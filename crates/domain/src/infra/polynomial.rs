@@ -91,7 +91,7 @@ pub fn extremes(coefficients: &[f64], from: f64, to: f64) -> (f64, f64) {
 }
 
 /// Finds the first u after `start` where `sign · p(u) ≥ 0`, given that it is negative at
-/// `start`; `sign` is +1 to find where p rises to zero and −1 where it falls to zero.
+/// `start`. `sign` is +1 to find where p rises to zero and −1 where it falls to zero.
 /// Returns `None` when p never gets there.
 pub fn first_reach(coefficients: &[f64], start: f64, sign: f64) -> Option<f64> {
     let coefficients = trimmed(coefficients);
@@ -102,7 +102,7 @@ pub fn first_reach(coefficients: &[f64], start: f64, sign: f64) -> Option<f64> {
     }
 
     // Between consecutive critical points p is monotone, so the first interval whose end
-    // reaches zero holds exactly one crossing, which bisection finds.
+    // reaches zero contains exactly one crossing, which bisection finds.
     let mut from = start;
     let critical = root_real_parts(&derivative(coefficients));
     for to in critical.into_iter().filter(|u| *u > start) {

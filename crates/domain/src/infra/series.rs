@@ -64,7 +64,7 @@ pub struct RejectedRow {
     pub line: usize,
     /// The row as it was.
     pub text: String,
-    /// Why it was rejected.
+    /// The reason for the rejection.
     pub error: Invalid,
 }
 
@@ -79,8 +79,8 @@ pub struct ParsedRows {
 }
 
 /// Parses CSV text of `timestamp,value` rows, the timestamp as `YYYY-MM-DD HH:MM:SS` in UTC.
-/// A first line `timestamp,value` is a header; blank lines are skipped; every other row that
-/// does not parse is listed in [`ParsedRows::rejected`].
+/// A first line `timestamp,value` is a header, and blank lines are skipped. Every other row
+/// that does not parse is listed in [`ParsedRows::rejected`].
 pub fn parse_csv(text: &str) -> ParsedRows {
     let mut parsed = ParsedRows::default();
     for (index, line) in text.lines().enumerate() {
@@ -119,7 +119,7 @@ fn parse_row(row: &str) -> Result<Sample, Invalid> {
     Ok(Sample { time, value })
 }
 
-/// How the imported values relate to time.
+/// The relation of imported values to time.
 #[derive(
     Debug,
     Clone,

@@ -1,4 +1,4 @@
-//! Metric units. Every stored value has one canonical unit per dimension; other units exist
+//! Metric units. Every stored value has one canonical unit per dimension. Other units exist
 //! only at import ([`ImportUnit`]) and at display ([`Quantity::convert`]).
 
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ pub enum ImportUnit {
 parse_with_allowed!(ImportUnit);
 
 impl ImportUnit {
-    /// The canonical unit values of this unit are stored in.
+    /// Returns the canonical unit that values in this unit are stored in.
     pub fn canonical(self) -> Unit {
         match self {
             ImportUnit::Percent | ImportUnit::Fraction => Unit::Percent,

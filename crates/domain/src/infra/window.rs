@@ -1,4 +1,4 @@
-//! Which samples a forecast reads: all of them, the last N, or a duration before the
+//! The samples a forecast reads: all of them, the last N, or a duration before the
 //! evaluation time, written as Zabbix writes its function periods (`#10`, `7d`, `24h`).
 
 use std::fmt;
@@ -113,7 +113,7 @@ pub fn parse_duration_seconds(field: &str, value: &str) -> Result<i64, Invalid> 
 }
 
 /// Formats seconds in the largest unit up to days that divides them exactly (`7d`, `90m`,
-/// `45s`); weeks are shown as days because windows are usually written that way.
+/// `45s`). Weeks are shown as days because windows are usually written that way.
 pub fn format_duration(seconds: i64) -> String {
     for (unit, size) in [("d", DAY), ("h", HOUR), ("m", MINUTE)] {
         if seconds != 0 && seconds % size == 0 {

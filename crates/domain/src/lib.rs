@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod identity;
+pub mod infra;
 pub mod servicedesk;
 pub mod text;
 pub mod time;

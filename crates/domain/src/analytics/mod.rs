@@ -1,0 +1,11 @@
+//! Shop analytics: storefront events, visits, visitor identity, bots, traffic sources,
+//! revenue, funnels, segments, unique-visitor sketches, market trends and the REES46 import.
+//!
+//! Everything here is pure: the store and the web layer pass data in and persist what comes
+//! out.
+
+pub mod event;
+pub mod money;
+pub mod validate;
+
+pub use event::{Event, EventType};

@@ -4,8 +4,13 @@
 //! Everything here is pure: the store and the web layer pass data in and persist what comes
 //! out.
 
+pub mod bots;
 pub mod event;
+pub mod identity;
 pub mod money;
+pub mod session;
+pub mod source;
+pub mod url;
 pub mod validate;
 
 pub use event::{Event, EventType};

@@ -6,9 +6,12 @@
 
 pub mod bots;
 pub mod event;
+pub mod funnel;
 pub mod identity;
 pub mod money;
+pub mod orders;
 pub mod session;
+pub mod sketch;
 pub mod source;
 pub mod url;
 pub mod validate;

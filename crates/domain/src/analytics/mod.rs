@@ -10,10 +10,13 @@ pub mod funnel;
 pub mod identity;
 pub mod money;
 pub mod orders;
+pub mod segment;
 pub mod session;
 pub mod sketch;
 pub mod source;
+pub mod trends;
 pub mod url;
 pub mod validate;
 
 pub use event::{Event, EventType};
+

@@ -5,6 +5,7 @@
 
 pub mod analytics;
 pub mod error;
+pub mod export;
 pub mod identity;
 pub mod servicedesk;
 pub mod text;

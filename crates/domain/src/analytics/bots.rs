@@ -13,7 +13,7 @@ use strum::{AsRefStr, Display};
 
 use crate::Invalid;
 
-/// Why an event counts as a bot's.
+/// Bot class of an event: the rule that matched it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Display, AsRefStr)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -156,7 +156,7 @@ impl IpRanges {
         }
     }
 
-    /// Whether `ip` lies in one of the ranges. An IPv6-mapped IPv4 address is read as IPv4.
+    /// Returns whether `ip` lies in one of the ranges. An IPv6-mapped IPv4 address is read as IPv4.
     pub fn contains(&self, ip: IpAddr) -> bool {
         match ip.to_canonical() {
             IpAddr::V4(v4) => covers(&self.v4, v4.to_bits()),
@@ -164,7 +164,7 @@ impl IpRanges {
         }
     }
 
-    /// Whether no range was given.
+    /// Returns whether no range was given.
     pub fn is_empty(&self) -> bool {
         self.v4.is_empty() && self.v6.is_empty()
     }

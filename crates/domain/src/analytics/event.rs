@@ -13,12 +13,12 @@ pub const BATCH_MAX_EVENTS: usize = 1000;
 /// Maximum length in characters of identifiers: `id`, `visitor`, `session`, `product_id`,
 /// `order_id`, `customer_id`. A UUID has 36 characters, so this leaves room for prefixed ids.
 pub const ID_MAX_CHARS: usize = 128;
-/// Maximum length in characters of `url` and `referrer`. Sitemaps (sitemaps.org protocol 0.9)
-/// and several search engines cap URLs below 2,048 characters, so longer ones are not pages
-/// worth reporting.
+/// Maximum length in characters of `url` and `referrer`. 2,048 is a common practical URL
+/// limit of browsers and crawlers; storefront URLs are far shorter (an estimate, not a
+/// standard).
 pub const URL_MAX_CHARS: usize = 2048;
-/// Maximum length in characters of `user_agent`. Real browser user agents stay under 500
-/// characters; this leaves twice that for browsers with many extension tokens.
+/// Maximum length in characters of `user_agent`. Browser user agents are usually a few hundred
+/// characters (an estimate), so this leaves room for many extension tokens.
 pub const USER_AGENT_MAX_CHARS: usize = 1024;
 /// Maximum length in characters of `category`, a dotted path such as `electronics.smartphone`.
 pub const CATEGORY_MAX_CHARS: usize = 255;
@@ -31,7 +31,7 @@ pub const QUANTITY_MAX: u32 = 1_000_000;
 /// clock runs fast; later times are rejected as wrong.
 pub const FUTURE_TOLERANCE_HOURS: i64 = 24;
 
-/// What happened on the storefront.
+/// Event type: the storefront action that the event records.
 #[derive(
     Debug,
     Clone,
@@ -81,12 +81,12 @@ impl EventType {
         Some(kind)
     }
 
-    /// Every API name, in funnel order, for error messages.
+    /// Returns every API name in funnel order, for error messages.
     pub fn names() -> Vec<&'static str> {
         EventType::VARIANTS.iter().map(|kind| kind.into()).collect()
     }
 
-    /// Whether the event is a page load, which counts as a page view for visits and bounces.
+    /// Returns whether the event is a page load, which counts as a page view for visits and bounces.
     pub fn is_page_view(self) -> bool {
         matches!(self, EventType::PageView | EventType::ProductView)
     }
@@ -126,7 +126,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// The order's amount in minor units: `revenue_minor` when given, else price × quantity.
+    /// Returns the order's amount in minor units: `revenue_minor` when given, else price ×
+    /// quantity.
     /// `None` when neither is known.
     pub fn order_amount_minor(&self) -> Option<i64> {
         if let Some(revenue) = self.revenue_minor {
@@ -135,7 +136,7 @@ impl Event {
         self.price_minor?.checked_mul(i64::from(self.quantity))
     }
 
-    /// Whether the visitor was signed in to a customer account.
+    /// Returns whether the visitor was signed in to a customer account.
     pub fn is_registered(&self) -> bool {
         self.customer_id.is_some()
     }

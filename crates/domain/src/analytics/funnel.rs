@@ -57,7 +57,7 @@ pub struct Funnel {
 }
 
 impl Funnel {
-    /// The shop funnel: product view, add to cart, checkout, purchase.
+    /// Creates the shop funnel: product view, add to cart, checkout, purchase.
     pub fn shop() -> Self {
         Self::new(&[
             EventType::ProductView,
@@ -67,7 +67,7 @@ impl Funnel {
         ])
     }
 
-    /// A funnel of `steps` in order.
+    /// Creates a funnel of `steps` in order.
     pub fn new(steps: &[EventType]) -> Self {
         let counts = steps
             .iter()
@@ -104,12 +104,12 @@ impl Funnel {
         }
     }
 
-    /// The counts per step, in funnel order.
+    /// Returns the counts per step, in funnel order.
     pub fn steps(&self) -> &[StepCount] {
         &self.counts
     }
 
-    /// Number of sessions added, including those that reached no step.
+    /// Returns the number of sessions added, including those that reached no step.
     pub fn sessions(&self) -> u64 {
         self.sessions
     }

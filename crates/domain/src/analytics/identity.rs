@@ -2,8 +2,8 @@
 //! salt rotates, as Plausible Analytics does, so raw addresses are never stored.
 //!
 //! The hash is SipHash-2-4 keyed with a 128-bit salt. The caller generates a random salt for
-//! each identity period, keeps it only while the period lasts, and then deletes it, after
-//! which nobody can link a hash back to an address or to the next period's hashes.
+//! each identity period, keeps it only while the period lasts, and then deletes it. From then
+//! on the period's hashes cannot be linked back to addresses or to the next period's hashes.
 
 use std::fmt;
 use std::hash::Hasher;
@@ -22,7 +22,7 @@ impl Salt {
         Self(bytes)
     }
 
-    /// The bytes, for the caller to store until the period ends.
+    /// Returns the bytes, for the caller to store until the period ends.
     pub fn as_bytes(&self) -> &[u8; 16] {
         &self.0
     }
@@ -55,7 +55,7 @@ impl IdentityWindow {
     /// The Plausible default: a new salt every calendar day.
     pub const DAILY: IdentityWindow = IdentityWindow::Rotating { days: 1 };
 
-    /// The window as an ISO 8601 duration (`P1D`, `P7D`), or `None` when ids come from the
+    /// Returns the window as an ISO 8601 duration (`P1D`, `P7D`), or `None` when ids come from the
     /// source and have no window.
     pub fn iso8601(self) -> Option<String> {
         match self {
@@ -64,7 +64,7 @@ impl IdentityWindow {
         }
     }
 
-    /// The first date of the salt period that contains `date`. Periods are counted from
+    /// Returns the first date of the salt period that contains `date`. Periods are counted from
     /// 1970-01-01, so every instance of Vitrina agrees on them. Returns `date` for source ids.
     pub fn period_start(self, date: NaiveDate) -> NaiveDate {
         let IdentityWindow::Rotating { days } = self else {
@@ -83,7 +83,7 @@ impl IdentityWindow {
 pub struct VisitorHash(pub u64);
 
 impl VisitorHash {
-    /// The same 64 bits as a signed integer, for a `BIGINT` column.
+    /// Returns the same 64 bits as a signed integer, for a `BIGINT` column.
     pub fn as_i64(self) -> i64 {
         i64::from_ne_bytes(self.0.to_ne_bytes())
     }

@@ -2,7 +2,7 @@
 //!
 //! Amounts are integers in the minor unit of their currency (kopecks for RUB, cents for USD,
 //! yen for JPY). A foreign amount becomes roubles at the rate in force on the event's Moscow
-//! date; rates are data that the caller looks up, never constants in code.
+//! date. Rates are data that the caller looks up, never constants in code.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -37,7 +37,7 @@ impl Currency {
             .then_some(Currency(letters))
     }
 
-    /// The code as text, such as `RUB`.
+    /// Returns the code as text, such as `RUB`.
     pub fn as_str(&self) -> &str {
         // The constructor admits ASCII letters only, so the bytes are valid UTF-8.
         std::str::from_utf8(&self.0).unwrap_or("???")
@@ -94,8 +94,8 @@ where
 }
 
 /// Default for [`RateTable::max_gap_days`]. The Bank of Russia sets no rate on non-working
-/// days, and the New Year holidays can leave 11 days between two settings, so 15 days covers
-/// every regular gap while a missing import still shows up as "no rate".
+/// days, and the New Year holidays leave more than a week between two settings (an estimate
+/// of the longest regular gap). A missing import still shows up as "no rate".
 pub const RATE_MAX_GAP_DAYS: i64 = 15;
 
 /// Rates keyed by the date from which each is in force, as imported from a rates file.
@@ -137,7 +137,7 @@ impl RateLookup for RateTable {
     }
 }
 
-/// The calendar date in Moscow (UTC+3 all year), which picks the Bank of Russia rate.
+/// Returns the calendar date in Moscow (UTC+3 all year), which picks the Bank of Russia rate.
 pub fn moscow_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Moscow).date_naive()
 }

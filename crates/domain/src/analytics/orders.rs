@@ -34,13 +34,13 @@ impl Revenue {
         self.gross_kopecks.saturating_sub(self.refunds_kopecks)
     }
 
-    /// Whether some amount was left out for lack of a rate, so the totals are incomplete.
+    /// Returns whether some amount was left out for lack of a rate, so the totals are incomplete.
     pub fn is_incomplete(&self) -> bool {
         !self.unconverted_minor.is_empty()
     }
 }
 
-/// What [`OrderLedger::record`] did with an event.
+/// Outcome of [`OrderLedger::record`] for one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
     /// Added to gross revenue (purchase) or refunds (refund), in kopecks.
@@ -121,14 +121,14 @@ impl OrderLedger {
         order_id.is_some_and(|id| self.counted_orders.contains(id))
     }
 
-    /// The totals so far.
+    /// Returns the totals so far.
     pub fn revenue(&self) -> &Revenue {
         &self.revenue
     }
 }
 
-/// What a conversion rate counts: visitors or visits (sessions). Reports label the figure
-/// with it.
+/// Unit that a conversion rate counts: visitors or visits (sessions). Reports label the
+/// figure with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConversionBasis {
     Visitors,
@@ -144,13 +144,13 @@ pub struct ConversionRate {
 }
 
 impl ConversionRate {
-    /// The rate as a fraction from 0 to 1; `None` when there was nobody to convert.
+    /// Returns the rate as a fraction from 0 to 1, or `None` when `total` is 0.
     pub fn ratio(&self) -> Option<f64> {
         (self.total > 0).then(|| self.converted as f64 / self.total as f64)
     }
 
-    /// The rate in hundredths of a percent, rounded half up (348 is 3.48 %), for display
-    /// and for exact comparisons; `None` when `total` is 0.
+    /// Returns the rate in hundredths of a percent, rounded half up (348 is 3.48 %), for
+    /// display and exact comparisons. `None` when `total` is 0.
     pub fn percent_hundredths(&self) -> Option<u64> {
         if self.total == 0 {
             return None;
@@ -183,7 +183,7 @@ impl<K: Eq + Hash> ConversionCounter<K> {
         *purchased |= kind == EventType::Purchase;
     }
 
-    /// The conversion rate of everything added.
+    /// Returns the conversion rate of everything added.
     pub fn rate(&self) -> ConversionRate {
         ConversionRate {
             basis: self.basis,

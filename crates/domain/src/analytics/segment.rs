@@ -1,8 +1,8 @@
 //! Visitor segments by product category: "which users look at which categories".
 //!
-//! Each product view lands in one cell per segment of its visitor (new or returning, device,
-//! traffic source, registered or guest, buyer or not) and one cell for the price tier of the
-//! viewed product, crossed with the product's top-level category.
+//! Each product view lands in one cell per segment of its visitor: new or returning, device,
+//! traffic source, registered or guest, buyer or not. It also lands in one cell for the price
+//! tier of the viewed product. Every cell is crossed with the product's top-level category.
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,7 +15,7 @@ use super::source::{DeviceClass, TrafficSource};
 /// Label of events without a category.
 pub const NO_CATEGORY: &str = "(none)";
 
-/// The first level of a dotted category path: `electronics` for `electronics.smartphone`,
+/// Returns the first level of a dotted category path: `electronics` for `electronics.smartphone`,
 /// [`NO_CATEGORY`] for a missing or blank one.
 pub fn top_level_category(category: Option<&str>) -> &str {
     let Some(path) = category.map(str::trim).filter(|path| !path.is_empty()) else {
@@ -24,7 +24,7 @@ pub fn top_level_category(category: Option<&str>) -> &str {
     path.split('.').next().unwrap_or(NO_CATEGORY)
 }
 
-/// Every ancestor path of a category, shortest first: `a`, `a.b`, `a.b.c` for `a.b.c`.
+/// Returns every ancestor path of a category, shortest first: `a`, `a.b`, `a.b.c` for `a.b.c`.
 pub fn category_ancestors(category: &str) -> impl Iterator<Item = &str> {
     category
         .match_indices('.')
@@ -43,7 +43,8 @@ pub enum Recency {
 }
 
 impl Recency {
-    /// A visit is new when it is the first visit of its visitor that the store knows of.
+    /// Classifies a visit as new when it is the first visit of its visitor that the store
+    /// has recorded.
     pub fn of_visit(first_visit_start: DateTime<Utc>, visit_start: DateTime<Utc>) -> Recency {
         if visit_start <= first_visit_start {
             Recency::New
@@ -100,7 +101,7 @@ impl PriceTiers {
         }
     }
 
-    /// The tier of a product of `category` (top level) at `price` kopecks.
+    /// Returns the tier of a product of `category` (top level) at `price` kopecks.
     pub fn tier(&self, category: &str, price: Option<i64>) -> PriceTier {
         let Some(price) = price.filter(|price| *price > 0) else {
             return PriceTier::Unknown;
@@ -119,7 +120,8 @@ impl PriceTiers {
     }
 }
 
-/// The prices at ranks ⌈n/3⌉ and ⌈2n/3⌉ (nearest-rank method); `None` for fewer than 3.
+/// Sorts the prices and returns those at ranks ⌈n/3⌉ and ⌈2n/3⌉ (nearest-rank method).
+/// `None` for fewer than 3 prices.
 fn tertiles(prices: &mut [i64]) -> Option<(i64, i64)> {
     let count = prices.len();
     if count < 3 {
@@ -145,7 +147,7 @@ pub enum Segment {
 }
 
 impl Segment {
-    /// The dimension and value as `dimension:value`, such as `device:mobile`, for storage
+    /// Returns the dimension and value as `dimension:value`, such as `device:mobile`, for storage
     /// and for locale keys.
     pub fn label(&self) -> String {
         match self {
@@ -219,12 +221,12 @@ impl SegmentMatrix {
     /// Adds one product view by `visitor` (a [`super::sketch::hash_id`] of the visitor id).
     pub fn add_view(
         &mut self,
-        who: &VisitorSegments,
+        visitor_segments: &VisitorSegments,
         tier: PriceTier,
         category: &str,
         visitor: u64,
     ) {
-        for segment in who.with_tier(tier) {
+        for segment in visitor_segments.with_tier(tier) {
             self.update(segment, category, |cell| {
                 cell.views += 1;
                 cell.visitors.insert(visitor);
@@ -236,12 +238,12 @@ impl SegmentMatrix {
     /// Adds a purchase of a product of `category` by `visitor`.
     pub fn add_purchase(
         &mut self,
-        who: &VisitorSegments,
+        visitor_segments: &VisitorSegments,
         tier: PriceTier,
         category: &str,
         visitor: u64,
     ) {
-        for segment in who.with_tier(tier) {
+        for segment in visitor_segments.with_tier(tier) {
             self.update(segment, category, |cell| {
                 cell.buyers.insert(visitor);
             });
@@ -261,7 +263,7 @@ impl SegmentMatrix {
         }
     }
 
-    /// Every cell with at least one view, sorted by segment label, then by views descending.
+    /// Returns every cell with at least one view, sorted by segment label, then by views descending.
     pub fn cells(&self) -> Vec<SegmentCell> {
         let mut cells: Vec<SegmentCell> = self
             .cells

@@ -16,7 +16,7 @@ pub const VISIT_TIMEOUT_MINUTES: i64 = 30;
 /// Metrica's definition of "отказ").
 pub const BOUNCE_MAX_SECONDS: i64 = 15;
 
-/// How events of one visitor group into visits.
+/// Rules that group one visitor's events into visits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionRules {
     /// Maximum gap between two events of one visit; a longer gap starts a new visit.
@@ -45,7 +45,7 @@ impl SessionRules {
         }
     }
 
-    /// Whether an event at `next` continues a visit whose last event was at `last`.
+    /// Returns whether an event at `next` continues a visit whose last event was at `last`.
     /// `next` is expected not to precede `last`; see [`Visit::accepts`] for late events.
     pub fn continues(&self, last: DateTime<Utc>, next: DateTime<Utc>) -> bool {
         if next - last > self.timeout {
@@ -55,12 +55,12 @@ impl SessionRules {
     }
 }
 
-/// The calendar date of `instant` in `zone`.
+/// Returns the calendar date of `instant` in `zone`.
 pub fn local_date(instant: DateTime<Utc>, zone: Tz) -> NaiveDate {
     instant.with_timezone(&zone).date_naive()
 }
 
-/// The UTC instants where `date` starts and ends in `zone`, end exclusive. A day is 24 hours
+/// Returns the UTC instants where `date` starts and ends in `zone`, end exclusive. A day is 24 hours
 /// except across a DST change, where it is 23 or 25.
 pub fn day_bounds(date: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
     let end = date
@@ -69,7 +69,7 @@ pub fn day_bounds(date: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
     (day_start(date, zone), end)
 }
 
-/// The first instant of `date` in `zone`. Where a DST change skips midnight (as in zones that
+/// Returns the first instant of `date` in `zone`. Where a DST change skips midnight (as in zones that
 /// switch at 00:00), the day starts at the first local time that exists.
 pub fn day_start(date: NaiveDate, zone: Tz) -> DateTime<Utc> {
     let midnight = date.and_time(NaiveTime::MIN);
@@ -106,7 +106,7 @@ impl Visit {
         }
     }
 
-    /// Whether an event at `time` belongs to this visit, also when it arrives late: it must
+    /// Returns whether an event at `time` belongs to this visit, also when it arrives late: it must
     /// lie within the timeout of the visit's span and, with the midnight split, on the start's
     /// local date.
     pub fn accepts(&self, rules: &SessionRules, time: DateTime<Utc>) -> bool {
@@ -127,12 +127,12 @@ impl Visit {
             .saturating_add(u32::from(kind.is_page_view()));
     }
 
-    /// Time from the first to the last event.
+    /// Returns the time from the first to the last event.
     pub fn duration(&self) -> Duration {
         self.end - self.start
     }
 
-    /// Whether the visit is a bounce: exactly one page view and less than 15 seconds from its
+    /// Returns whether the visit is a bounce: exactly one page view and less than 15 seconds from its
     /// first to its last event.
     pub fn is_bounce(&self) -> bool {
         self.page_views == 1 && self.duration() < Duration::seconds(BOUNCE_MAX_SECONDS)

@@ -18,7 +18,8 @@ use siphasher::sip::SipHasher13;
 /// Number of index bits.
 pub const PRECISION: u32 = 14;
 const REGISTERS: usize = 1 << PRECISION;
-/// Hash bits left after the index; a register holds 1 + leading zeros, at most this + 1.
+/// Hash bits left after the index. A register contains 1 + their leading zeros, at most
+/// this + 1.
 const RANK_BITS: u32 = 64 - PRECISION;
 const MAX_RANK: u8 = RANK_BITS as u8 + 1;
 
@@ -107,7 +108,7 @@ impl UniqueSketch {
         }
     }
 
-    /// Whether nothing was inserted.
+    /// Returns whether nothing was inserted.
     pub fn is_empty(&self) -> bool {
         self.registers.iter().all(|rank| *rank == 0)
     }

@@ -10,7 +10,7 @@ use strum::{AsRefStr, Display, VariantArray};
 use super::bots::BotKind;
 use super::url::{Utm, host};
 
-/// Where a visit came from, in the channel groups that Russian analysts use in Metrica.
+/// Traffic source of a visit, in channel groups like those of Yandex Metrica.
 #[derive(
     Debug,
     Clone,
@@ -125,8 +125,8 @@ const SOCIAL_HOSTS: &[&str] = &[
 
 /// Classifies a visit's source from its landing page's tags and referrer.
 ///
-/// Order: an ad click id means paid; a known `utm_medium` decides next; then the referrer
-/// host; tagged traffic with an unknown medium and no referrer counts as referral.
+/// An ad click id means paid. Otherwise a known `utm_medium` decides, and then the referrer
+/// host. Tagged traffic with an unknown medium and no referrer counts as referral.
 /// `shop_host` marks the shop's own pages, whose referrers count as direct.
 pub fn classify_source(
     referrer: Option<&str>,
@@ -183,7 +183,7 @@ fn classify_host(host: &str) -> TrafficSource {
     TrafficSource::Referral
 }
 
-/// Whether `host` is `domain` or a subdomain of it, ignoring ASCII case.
+/// Returns whether `host` is `domain` or a subdomain of it, ignoring ASCII case.
 fn is_same_or_subdomain(host: &str, domain: &str) -> bool {
     if host.len() < domain.len() {
         return false;
@@ -195,7 +195,7 @@ fn is_same_or_subdomain(host: &str, domain: &str) -> bool {
     tail.eq_ignore_ascii_case(domain) && (split == 0 || host.as_bytes()[split - 1] == b'.')
 }
 
-/// Whether the host is `brand.tld`, `brand.co.tld` or `www.` before either.
+/// Returns whether the host is `brand.tld`, `brand.co.tld` or `www.` before either.
 fn is_search_brand(host: &str) -> bool {
     let host = host
         .get(..4)
@@ -260,8 +260,8 @@ static DEVICE_MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
-/// Classifies the device: a bot class wins, then tablet tokens (iPad, Kindle, Android
-/// without "Mobile"), then mobile tokens; anything else, including a missing user agent,
+/// Classifies the device. A bot class wins, then tablet tokens (iPad, Kindle, Android
+/// without "Mobile"), then mobile tokens. Anything else, including a missing user agent,
 /// counts as desktop. iPadOS 13 and later send a desktop Safari user agent by default, so
 /// those iPads count as desktop.
 pub fn classify_device(user_agent: Option<&str>, bot: Option<BotKind>) -> DeviceClass {

@@ -26,7 +26,7 @@ pub struct DateRange {
 }
 
 impl Period {
-    /// The whole period that contains `date`.
+    /// Returns the whole period that contains `date`.
     pub fn containing(self, date: NaiveDate) -> DateRange {
         let start = match self {
             Period::Week => date - Days::new(u64::from(date.weekday().num_days_from_monday())),
@@ -45,9 +45,9 @@ impl Period {
         }
     }
 
-    /// The current and the previous range to compare when today is `today`: the current
-    /// period up to and including `today`, and as many days from the start of the previous
-    /// period (never more than that period has).
+    /// Returns the current and the previous range to compare on `today`. The current range
+    /// ends with `today`, and the previous one has as many days from the start of the previous
+    /// period, capped at that period's length.
     pub fn comparison(self, today: NaiveDate) -> (DateRange, DateRange) {
         let current = DateRange {
             start: self.containing(today).start,

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-/// The path of a page URL for grouping: no scheme, host, query or fragment, percent-escapes
+/// Returns the path of a page URL for grouping: no scheme, host, query or fragment, percent-escapes
 /// decoded once as UTF-8. A path whose decoded bytes are not UTF-8 is kept as given.
 /// Borrows when nothing needs decoding.
 pub fn page_path(url: &str) -> Cow<'_, str> {
@@ -25,7 +25,7 @@ pub fn page_path(url: &str) -> Cow<'_, str> {
     }
 }
 
-/// The part of `url` from its path on: `https://shop.ru/a?b` gives `/a?b`, and a relative
+/// Returns the part of `url` from its path on: `https://shop.ru/a?b` gives `/a?b`, and a relative
 /// URL is returned as it is.
 fn strip_origin(url: &str) -> &str {
     let Some(scheme_end) = url.find("://") else {
@@ -41,7 +41,7 @@ fn strip_origin(url: &str) -> &str {
     }
 }
 
-/// The host of an absolute URL, without user info or port; `None` for a relative URL.
+/// Returns the host of an absolute URL, without user info or port; `None` for a relative URL.
 pub fn host(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once("://")?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -147,7 +147,7 @@ impl Utm {
         }
     }
 
-    /// Whether any tag or click id is present.
+    /// Returns whether no tag and no click id is present.
     pub fn is_empty(&self) -> bool {
         *self == Utm::default()
     }

@@ -35,8 +35,8 @@ pub struct Batch {
 
 /// Validates a batch body: a JSON array of at most [`BATCH_MAX_EVENTS`] events.
 ///
-/// Returns an error for the batch as a whole when the body is not an array or is too long;
-/// otherwise each event is validated on its own. `received_at` bounds how far in the future
+/// Returns an error for the batch as a whole when the body is not an array or is too long.
+/// Otherwise each event is validated on its own. `received_at` bounds how far in the future
 /// an event time may lie.
 pub fn validate_batch(body: Value, received_at: DateTime<Utc>) -> Result<Batch, Invalid> {
     let Value::Array(items) = body else {
@@ -183,10 +183,10 @@ impl Reader<'_> {
         if let Some(kind) = name.and_then(EventType::parse) {
             return Some(kind);
         }
-        let shown = name.map_or_else(|| value.to_string(), str::to_string);
+        let rejected_value = name.map_or_else(|| value.to_string(), str::to_string);
         self.reject(
             Invalid::new("type", "analytics-type-unknown")
-                .arg("value", shorten(&shown))
+                .arg("value", shorten(&rejected_value))
                 .arg("allowed", EventType::names().join(", ")),
         );
         None
@@ -303,7 +303,7 @@ fn trimmed(text: String) -> String {
     trimmed.to_string()
 }
 
-/// A JSON value as a user would type it: strings without quotes.
+/// Formats a JSON value as a user would type it: strings without quotes.
 fn display(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),

@@ -5,6 +5,7 @@
 //! out.
 
 pub mod bots;
+pub mod context;
 pub mod event;
 pub mod funnel;
 pub mod identity;

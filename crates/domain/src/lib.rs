@@ -3,7 +3,9 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod analytics;
 pub mod error;
+pub mod export;
 pub mod identity;
 pub mod infra;
 pub mod servicedesk;

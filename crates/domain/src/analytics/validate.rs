@@ -1,0 +1,539 @@
+//! Validation of `POST /api/v1/events` batches into typed events with field-level errors.
+//!
+//! Required fields: `id`, `type`, `time`, `visitor`. Unknown fields are ignored, so senders
+//! can add fields before Vitrina reads them. Identifiers may arrive as JSON numbers and are
+//! kept as their decimal text. `price_kopecks` and `revenue_kopecks` are integers in the
+//! minor unit of `currency` (kopecks for the default RUB).
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value};
+
+use super::event::{
+    AMOUNT_MAX_MINOR, BATCH_MAX_EVENTS, CATEGORY_MAX_CHARS, Event, EventType,
+    FUTURE_TOLERANCE_HOURS, ID_MAX_CHARS, QUANTITY_MAX, URL_MAX_CHARS, USER_AGENT_MAX_CHARS,
+};
+use super::money::Currency;
+use crate::Invalid;
+
+/// An event of a batch that failed validation: its position and every field error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Position of the event in the batch, from 0.
+    pub index: usize,
+    /// One error per invalid field, in field order.
+    pub errors: Vec<Invalid>,
+}
+
+/// A validated batch: the valid events are accepted even when others are rejected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    pub accepted: Vec<Event>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Validates a batch body: a JSON array of at most [`BATCH_MAX_EVENTS`] events.
+///
+/// Returns an error for the batch as a whole when the body is not an array or is too long.
+/// Otherwise each event is validated on its own. `received_at` bounds how far in the future
+/// an event time may lie.
+pub fn validate_batch(body: Value, received_at: DateTime<Utc>) -> Result<Batch, Invalid> {
+    let Value::Array(items) = body else {
+        return Err(Invalid::new("body", "analytics-batch-not-array"));
+    };
+    if items.len() > BATCH_MAX_EVENTS {
+        return Err(Invalid::new("body", "analytics-batch-too-large")
+            .arg("count", items.len())
+            .arg("max", BATCH_MAX_EVENTS));
+    }
+
+    let mut batch = Batch {
+        accepted: Vec::with_capacity(items.len()),
+        rejected: Vec::new(),
+    };
+    for (index, item) in items.into_iter().enumerate() {
+        match validate_event(item, received_at) {
+            Ok(event) => batch.accepted.push(event),
+            Err(errors) => batch.rejected.push(Rejected { index, errors }),
+        }
+    }
+    Ok(batch)
+}
+
+/// Validates one event and normalises it. Takes the value by ownership so that its strings
+/// move into the event without copies. Returns every field error, not only the first.
+pub fn validate_event(value: Value, received_at: DateTime<Utc>) -> Result<Event, Vec<Invalid>> {
+    let Value::Object(mut fields) = value else {
+        return Err(vec![Invalid::new("event", "analytics-event-not-object")]);
+    };
+    let mut errors = Vec::new();
+    let mut reader = Reader {
+        fields: &mut fields,
+        errors: &mut errors,
+    };
+
+    let id = reader.required_text("id", ID_MAX_CHARS);
+    let kind = reader.event_type();
+    let time = reader.time(received_at);
+    let visitor = reader.required_text("visitor", ID_MAX_CHARS);
+    let session = reader.text("session", ID_MAX_CHARS);
+    let url = reader.text("url", URL_MAX_CHARS);
+    let referrer = reader.text("referrer", URL_MAX_CHARS);
+    let user_agent = reader.text("user_agent", USER_AGENT_MAX_CHARS);
+    let ip = reader.ip();
+    let product_id = reader.text("product_id", ID_MAX_CHARS);
+    let category = reader.text("category", CATEGORY_MAX_CHARS);
+    let price_minor = reader.amount("price_kopecks");
+    let quantity = reader.quantity();
+    let currency = reader.currency();
+    let order_id = reader.text("order_id", ID_MAX_CHARS);
+    let revenue_minor = reader.amount("revenue_kopecks");
+    let customer_id = reader.text("customer_id", ID_MAX_CHARS);
+
+    let (Some(id), Some(kind), Some(time), Some(visitor)) = (id, kind, time, visitor) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Event {
+        id,
+        kind,
+        time,
+        visitor,
+        session,
+        url,
+        referrer,
+        user_agent,
+        ip,
+        product_id,
+        category,
+        price_minor,
+        quantity,
+        currency,
+        order_id,
+        revenue_minor,
+        customer_id,
+    })
+}
+
+/// Takes fields out of one event object and records an error for each invalid one.
+struct Reader<'a> {
+    fields: &'a mut Map<String, Value>,
+    errors: &'a mut Vec<Invalid>,
+}
+
+impl Reader<'_> {
+    fn reject(&mut self, error: Invalid) {
+        self.errors.push(error);
+    }
+
+    /// Takes a field; JSON `null` and blank strings count as absent.
+    fn take(&mut self, field: &str) -> Option<Value> {
+        match self.fields.remove(field)? {
+            Value::Null => None,
+            Value::String(text) if text.trim().is_empty() => None,
+            value => Some(value),
+        }
+    }
+
+    fn text(&mut self, field: &'static str, max_chars: usize) -> Option<String> {
+        let text = match self.take(field)? {
+            Value::String(text) => trimmed(text),
+            Value::Number(number) => number.to_string(),
+            other => {
+                self.reject(
+                    Invalid::new(field, "analytics-field-not-text")
+                        .arg("field", field)
+                        .arg("value", shorten(&other.to_string())),
+                );
+                return None;
+            }
+        };
+        // Bytes bound characters from above, so most values skip the character count.
+        if text.len() > max_chars && text.chars().count() > max_chars {
+            self.reject(
+                Invalid::new(field, "analytics-field-too-long")
+                    .arg("field", field)
+                    .arg("length", text.chars().count())
+                    .arg("max", max_chars),
+            );
+            return None;
+        }
+        Some(text)
+    }
+
+    fn required_text(&mut self, field: &'static str, max_chars: usize) -> Option<String> {
+        let present = self.fields.get(field).is_some_and(is_present);
+        if !present {
+            self.fields.remove(field);
+            self.reject(missing(field));
+            return None;
+        }
+        self.text(field, max_chars)
+    }
+
+    fn event_type(&mut self) -> Option<EventType> {
+        let Some(value) = self.take("type") else {
+            self.reject(missing("type"));
+            return None;
+        };
+        let name = value.as_str().map(str::trim);
+        if let Some(kind) = name.and_then(EventType::parse) {
+            return Some(kind);
+        }
+        let rejected_value = name.map_or_else(|| value.to_string(), str::to_string);
+        self.reject(
+            Invalid::new("type", "analytics-type-unknown")
+                .arg("value", shorten(&rejected_value))
+                .arg("allowed", EventType::names().join(", ")),
+        );
+        None
+    }
+
+    fn time(&mut self, received_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let Some(value) = self.take("time") else {
+            self.reject(missing("time"));
+            return None;
+        };
+        let parsed = value
+            .as_str()
+            .and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok());
+        let Some(time) = parsed.map(|time| time.with_timezone(&Utc)) else {
+            self.reject(
+                Invalid::new("time", "analytics-time-invalid")
+                    .arg("value", shorten(&display(&value))),
+            );
+            return None;
+        };
+        let latest = received_at + Duration::hours(FUTURE_TOLERANCE_HOURS);
+        if time > latest {
+            self.reject(
+                Invalid::new("time", "analytics-time-in-future")
+                    .arg("value", display(&value))
+                    .arg("received", received_at.to_rfc3339()),
+            );
+            return None;
+        }
+        Some(time)
+    }
+
+    fn ip(&mut self) -> Option<IpAddr> {
+        let value = self.take("ip")?;
+        let parsed = value.as_str().and_then(|text| text.trim().parse().ok());
+        if parsed.is_none() {
+            self.reject(
+                Invalid::new("ip", "analytics-ip-invalid").arg("value", shorten(&display(&value))),
+            );
+        }
+        parsed
+    }
+
+    fn amount(&mut self, field: &'static str) -> Option<i64> {
+        let value = self.take(field)?;
+        let error = match value.as_i64() {
+            Some(amount) if amount < 0 => "analytics-amount-negative",
+            Some(amount) if amount > AMOUNT_MAX_MINOR => "analytics-amount-too-large",
+            Some(amount) => return Some(amount),
+            None if value.as_u64().is_some() => "analytics-amount-too-large",
+            None => "analytics-amount-not-integer",
+        };
+        self.reject(
+            Invalid::new(field, error)
+                .arg("field", field)
+                .arg("value", shorten(&display(&value)))
+                .arg("max", AMOUNT_MAX_MINOR),
+        );
+        None
+    }
+
+    fn quantity(&mut self) -> u32 {
+        let Some(value) = self.take("quantity") else {
+            return 1;
+        };
+        let valid = value
+            .as_u64()
+            .filter(|quantity| (1..=u64::from(QUANTITY_MAX)).contains(quantity))
+            .and_then(|quantity| u32::try_from(quantity).ok());
+        if let Some(quantity) = valid {
+            return quantity;
+        }
+        self.reject(
+            Invalid::new("quantity", "analytics-quantity-invalid")
+                .arg("value", shorten(&display(&value)))
+                .arg("max", QUANTITY_MAX),
+        );
+        1
+    }
+
+    fn currency(&mut self) -> Currency {
+        let Some(value) = self.take("currency") else {
+            return Currency::RUB;
+        };
+        if let Some(currency) = value.as_str().and_then(|code| Currency::parse(code.trim())) {
+            return currency;
+        }
+        self.reject(
+            Invalid::new("currency", "analytics-currency-invalid")
+                .arg("value", shorten(&display(&value))),
+        );
+        Currency::RUB
+    }
+}
+
+fn is_present(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::String(text) => !text.trim().is_empty(),
+        _ => true,
+    }
+}
+
+fn missing(field: &'static str) -> Invalid {
+    Invalid::new(field, "analytics-field-missing").arg("field", field)
+}
+
+/// Trims in place when needed, so an already clean string is moved without a copy.
+fn trimmed(text: String) -> String {
+    let trimmed = text.trim();
+    if trimmed.len() == text.len() {
+        return text;
+    }
+    trimmed.to_string()
+}
+
+/// Formats a JSON value as a user would type it: strings without quotes.
+fn display(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Cuts a rejected value to 100 characters, so error reports stay small.
+fn shorten(text: &str) -> String {
+    const SHOWN_CHARS: usize = 100;
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn received() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+    }
+
+    fn sample() -> Value {
+        json!({
+            "id": "b1f0", "type": "purchase", "time": "2026-03-01T10:15:00Z",
+            "visitor": "v-123", "session": "s-456", "url": "/catalog/phones/x1",
+            "referrer": "https://ya.ru/", "user_agent": "Mozilla/5.0", "ip": "203.0.113.7",
+            "product_id": "x1", "category": "electronics.smartphone",
+            "price_kopecks": 1999000, "quantity": 1, "currency": "RUB",
+            "order_id": "A-1001", "revenue_kopecks": 1999000
+        })
+    }
+
+    fn with(field: &str, value: Value) -> Value {
+        let mut event = sample();
+        event[field] = value;
+        event
+    }
+
+    fn errors_of(value: Value) -> Vec<Invalid> {
+        validate_event(value, received()).unwrap_err()
+    }
+
+    fn only_key(value: Value) -> &'static str {
+        let errors = errors_of(value);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors[0].key
+    }
+
+    #[test]
+    fn validate_event_accepts_sample() {
+        let event = validate_event(sample(), received()).unwrap();
+        assert_eq!(event.kind, EventType::Purchase);
+        assert_eq!(event.revenue_minor, Some(1999000));
+        assert_eq!(event.ip, Some("203.0.113.7".parse().unwrap()));
+    }
+
+    #[test]
+    fn validate_event_defaults_currency_and_quantity() {
+        let event = json!({"id": 1, "type": "page_view", "time": "2026-03-01T10:15:00+03:00",
+                           "visitor": "v"});
+        let event = validate_event(event, received()).unwrap();
+        assert_eq!(event.currency, Currency::RUB);
+        assert_eq!(event.quantity, 1);
+        assert_eq!(event.id, "1");
+        assert_eq!(
+            event.time,
+            Utc.with_ymd_and_hms(2026, 3, 1, 7, 15, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn validate_event_lists_every_missing_field() {
+        let errors = errors_of(json!({"visitor": " "}));
+        let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
+        assert_eq!(fields, ["id", "type", "time", "visitor"]);
+        assert!(
+            errors
+                .iter()
+                .all(|error| error.key == "analytics-field-missing")
+        );
+    }
+
+    #[test]
+    fn validate_event_unknown_type_names_allowed() {
+        let errors = errors_of(with("type", json!("view")));
+        assert_eq!(errors[0].key, "analytics-type-unknown");
+        assert!(errors[0].args.contains(&("value", "view".to_string())));
+        let allowed = &errors[0].args[1].1;
+        assert!(allowed.contains("product_view"), "{allowed}");
+    }
+
+    #[test]
+    fn validate_event_rejects_non_rfc3339_time() {
+        for time in [
+            "2026-03-01 10:15:00",
+            "2026-03-01T10:15:00",
+            "1709288100",
+            "01.03.2026",
+        ] {
+            assert_eq!(
+                only_key(with("time", json!(time))),
+                "analytics-time-invalid",
+                "{time}"
+            );
+        }
+    }
+
+    #[test]
+    fn validate_event_rejects_far_future_time() {
+        let key = only_key(with("time", json!("2026-03-03T12:00:00Z")));
+        assert_eq!(key, "analytics-time-in-future");
+    }
+
+    #[test]
+    fn validate_event_rejects_negative_amount() {
+        assert_eq!(
+            only_key(with("price_kopecks", json!(-1))),
+            "analytics-amount-negative"
+        );
+    }
+
+    #[test]
+    fn validate_event_rejects_fractional_amount() {
+        let key = only_key(with("revenue_kopecks", json!(19990.5)));
+        assert_eq!(key, "analytics-amount-not-integer");
+    }
+
+    #[test]
+    fn validate_event_rejects_amount_as_text() {
+        let key = only_key(with("price_kopecks", json!("1999000")));
+        assert_eq!(key, "analytics-amount-not-integer");
+    }
+
+    #[test]
+    fn validate_event_rejects_huge_amount() {
+        let key = only_key(with("price_kopecks", json!(u64::MAX)));
+        assert_eq!(key, "analytics-amount-too-large");
+    }
+
+    #[test]
+    fn validate_event_rejects_bad_currency() {
+        assert_eq!(
+            only_key(with("currency", json!("рубль"))),
+            "analytics-currency-invalid"
+        );
+    }
+
+    #[test]
+    fn validate_event_uppercases_currency() {
+        let event = validate_event(with("currency", json!("usd")), received()).unwrap();
+        assert_eq!(event.currency.as_str(), "USD");
+    }
+
+    #[test]
+    fn validate_event_rejects_zero_quantity() {
+        assert_eq!(
+            only_key(with("quantity", json!(0))),
+            "analytics-quantity-invalid"
+        );
+    }
+
+    #[test]
+    fn validate_event_rejects_long_id() {
+        let errors = errors_of(with("order_id", json!("x".repeat(ID_MAX_CHARS + 1))));
+        assert_eq!(errors[0].key, "analytics-field-too-long");
+        assert!(errors[0].args.contains(&("length", "129".to_string())));
+    }
+
+    #[test]
+    fn validate_event_counts_characters_not_bytes() {
+        let category = "э".repeat(CATEGORY_MAX_CHARS);
+        let event = validate_event(with("category", json!(category)), received()).unwrap();
+        assert_eq!(
+            event.category.map(|c| c.chars().count()),
+            Some(CATEGORY_MAX_CHARS)
+        );
+    }
+
+    #[test]
+    fn validate_event_rejects_bad_ip() {
+        assert_eq!(
+            only_key(with("ip", json!("203.0.113"))),
+            "analytics-ip-invalid"
+        );
+    }
+
+    #[test]
+    fn validate_event_rejects_object_as_text() {
+        assert_eq!(
+            only_key(with("url", json!({"a": 1}))),
+            "analytics-field-not-text"
+        );
+    }
+
+    #[test]
+    fn validate_event_rejects_non_object() {
+        assert_eq!(only_key(json!([1, 2])), "analytics-event-not-object");
+    }
+
+    #[test]
+    fn validate_event_trims_text() {
+        let event = validate_event(with("visitor", json!("  v-1 ")), received()).unwrap();
+        assert_eq!(event.visitor, "v-1");
+    }
+
+    #[test]
+    fn validate_batch_reports_rejected_with_index() {
+        let body = json!([sample(), with("type", json!("click")), sample()]);
+        let batch = validate_batch(body, received()).unwrap();
+        assert_eq!(batch.accepted.len(), 2);
+        assert_eq!(batch.rejected.len(), 1);
+        assert_eq!(batch.rejected[0].index, 1);
+        assert_eq!(batch.rejected[0].errors[0].field, "type");
+    }
+
+    #[test]
+    fn validate_batch_rejects_oversized() {
+        let body = Value::Array(vec![sample(); BATCH_MAX_EVENTS + 1]);
+        let error = validate_batch(body, received()).unwrap_err();
+        assert_eq!(error.key, "analytics-batch-too-large");
+    }
+
+    #[test]
+    fn validate_batch_rejects_object_body() {
+        let error = validate_batch(sample(), received()).unwrap_err();
+        assert_eq!(error.key, "analytics-batch-not-array");
+    }
+}

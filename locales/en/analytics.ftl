@@ -1,0 +1,36 @@
+# Analytics: storefront event intake, bot address ranges, REES46 import.
+# Russian (locales/ru/analytics.ftl) is the source of truth; keep the same keys here.
+
+## Event batch POST /api/v1/events
+
+analytics-batch-not-array = The request body must be a JSON array of events. Send the events in square brackets: [{"{"} … {"}"}].
+analytics-batch-too-large = Too many events in one batch: { $count }; the maximum is { $max }. Split the batch into several requests.
+analytics-event-not-object = An event must be a JSON object with the fields id, type, time and visitor.
+
+## Event fields
+
+analytics-field-missing = The required field "{ $field }" is missing. Provide a value.
+analytics-field-not-text = The field "{ $field }" must be a string, but received: { $value }. Send the value in quotes.
+analytics-field-too-long = The field "{ $field }" is too long: { $length } characters, the maximum is { $max }. Shorten the value.
+analytics-type-unknown = Unknown event type "{ $value }". Allowed types: { $allowed }.
+analytics-time-invalid = The event time "{ $value }" is not RFC 3339. Give date, time and time zone, for example 2026-03-01T10:15:00Z or 2026-03-01T13:15:00+03:00.
+analytics-time-in-future = The event time { $value } is more than a day after it was received ({ $received }). Check the clock of the device that sends the events.
+analytics-ip-invalid = "{ $value }" is not an IP address. Send an IPv4 (203.0.113.7) or IPv6 (2001:db8::1) address, or leave the ip field out.
+analytics-amount-not-integer = The amount in "{ $field }" must be an integer in kopecks (the currency's minor unit), but received: { $value }. For example, 19,990.00 ₽ is 1999000.
+analytics-amount-negative = The amount in "{ $field }" is negative: { $value }. Send a positive amount, and report returned money with a refund event.
+analytics-amount-too-large = The amount in "{ $field }" is too large: { $value }; the maximum is { $max }. Check that the amount is in kopecks and was not multiplied twice.
+analytics-quantity-invalid = The quantity "{ $value }" is invalid: it must be an integer from 1 to { $max }.
+analytics-currency-invalid = "{ $value }" is not a currency code. Give a three-letter ISO 4217 code such as RUB, USD or EUR, or leave the currency field out (the default is RUB).
+
+## Data-centre address ranges
+
+analytics-ip-range-invalid = Line { $line } of the data-centre ranges contains "{ $value }", which is neither a CIDR network nor an IP address. Correct the line, for example to 203.0.113.0/24.
+
+## REES46 import (CSV)
+
+analytics-rees46-header = The file header is not a REES46 header: "{ $found }". Expected columns: { $expected }.
+analytics-rees46-columns = Line { $line } has { $count } columns instead of { $expected }. Check the separators and quotes on that line.
+analytics-rees46-time = The time "{ $value }" on line { $line } is not in the REES46 format. Expected the form 2019-10-01 00:00:00 UTC.
+analytics-rees46-type = Unknown event type "{ $value }" on line { $line }. Allowed: view, cart, remove_from_cart, purchase.
+analytics-rees46-price = The price "{ $value }" on line { $line } is invalid. Expected a non-negative number of roubles with a dot and at most two decimals, such as 35.79.
+analytics-rees46-empty = The column "{ $column }" is empty on line { $line }. Fill it in or remove the line from the file.

@@ -6,8 +6,10 @@
 pub mod crm;
 pub mod error;
 pub mod identity;
+pub mod money;
 pub mod servicedesk;
 pub mod text;
 pub mod time;
+pub mod vat;
 
 pub use error::{Error, Invalid};

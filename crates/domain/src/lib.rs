@@ -9,6 +9,7 @@ pub mod error;
 pub mod identity;
 pub mod money;
 pub mod servicedesk;
+pub mod sla;
 pub mod text;
 pub mod time;
 pub mod vat;

@@ -109,7 +109,7 @@ impl Money {
         i64::try_from(rounded).ok().map(Money)
     }
 
-    /// Splits the amount into `parts` amounts that sum to it exactly; the first parts take
+    /// Splits the amount into `parts` amounts that sum to it exactly. The first parts take
     /// the leftover kopecks, so 100,00 in three is 33,34 + 33,33 + 33,33.
     pub fn split(self, parts: NonZeroUsize) -> Vec<Money> {
         let weights = vec![1; parts.get()];
@@ -149,7 +149,7 @@ impl Money {
             .collect()
     }
 
-    /// The amount as a plain decimal with a dot, `-1234.50`, for exports and APIs.
+    /// Formats the amount as a plain decimal with a dot, `-1234.50`, for exports and APIs.
     pub fn to_decimal_string(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();

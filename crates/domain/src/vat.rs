@@ -95,7 +95,7 @@ impl VatRateEntry {
     }
 }
 
-/// The Russian rate table to seed the database with: 18 % until 2018-12-31, 20 % until
+/// Builds the Russian rate table to seed the database with: 18 % until 2018-12-31, 20 % until
 /// 2025-12-31 and 22 % from 2026-01-01 (Federal law 425-ФЗ of 28.11.2025); 10 % and 0 %;
 /// 5 % and 7 % for simplified-tax payers from 2025-01-01.
 pub fn russian_rates() -> Vec<VatRateEntry> {
@@ -151,7 +151,7 @@ pub fn advance_vat(
     Ok((rate, rate.included_in(amount)))
 }
 
-/// Why a sale carries no VAT; printed as «Без НДС» with this basis, unlike a 0 % rate.
+/// The legal basis of a sale without VAT, printed as «Без НДС» with it, unlike a 0 % rate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "basis")]
 pub enum VatExemption {
@@ -165,7 +165,7 @@ pub enum VatExemption {
     Other { text: String },
 }
 
-/// How a price line is taxed.
+/// The taxation of a price line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Vat {

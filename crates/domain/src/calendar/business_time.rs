@@ -67,7 +67,7 @@ pub fn merge(spans: &[Span]) -> Vec<Span> {
 }
 
 impl Calendar {
-    /// The open span of a local `date` in UTC, or `None` for a day off.
+    /// Converts the opening hours of a local `date` to a UTC span, or `None` for a day off.
     pub fn open_span(&self, date: NaiveDate) -> Option<Span> {
         let hours = self.hours_on(date)?;
         let midnight = date.and_hms_opt(0, 0, 0)?;
@@ -79,7 +79,7 @@ impl Calendar {
         ))
     }
 
-    /// Whether the calendar is open at `at`.
+    /// Returns whether the calendar is open at `at`.
     pub fn is_open_at(&self, at: DateTime<Utc>) -> bool {
         let date = at.with_timezone(&self.zone()).date_naive();
         self.open_span(date)
@@ -98,14 +98,14 @@ impl Calendar {
             .map(move |span| Span::new(span.start.max(at), span.end))
     }
 
-    /// The first open instant at or after `at`: when a ticket created out of hours starts
-    /// its clock. `None` if the calendar does not open within ten years.
+    /// Finds the first open instant at or after `at`, when a ticket created out of hours
+    /// starts its clock. `None` if the calendar does not open within ten years.
     pub fn next_opening(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.spans_from(at).next().map(|span| span.start)
     }
 
-    /// The instant `minutes` business minutes after `start`; a negative count counts as
-    /// zero, which gives the next opening. `None` if ten years of the calendar do not hold
+    /// Finds the instant `minutes` business minutes after `start`. A negative count counts
+    /// as zero, which gives the next opening. `None` if ten years of the calendar do not hold
     /// that much business time.
     pub fn add_business_minutes(
         &self,
@@ -161,7 +161,7 @@ impl Calendar {
 }
 
 /// Reads a local wall time in `zone`. A time that occurs twice (clocks going back) is the
-/// first one; a time skipped by clocks going forward is read with the offset before the
+/// first one. A time skipped by clocks going forward is read with the offset before the
 /// jump, so 02:30 on a one-hour jump becomes 03:30, as java.time does.
 fn to_utc(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     match zone.from_local_datetime(&local) {
@@ -285,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn around_the_clock_day_of_spring_dst_is_23_hours() {
+    fn spring_dst_day_has_23_hours() {
         let calendar = Calendar::around_the_clock(Berlin);
         let minutes = calendar.business_minutes_between(
             at(Berlin, "2026-03-29T00:00:00"),

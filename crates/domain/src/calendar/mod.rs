@@ -73,7 +73,7 @@ impl DayHours {
         self.end - self.start
     }
 
-    /// The hours of a shortened pre-holiday day: closing one hour earlier, or `None` when
+    /// Returns the hours of a shortened pre-holiday day: closing one hour earlier, or `None` when
     /// that leaves nothing open.
     pub fn shortened(self) -> Option<DayHours> {
         let end = self.end.saturating_sub(SHORTENED_BY_MINUTES);
@@ -117,7 +117,7 @@ impl WeeklyHours {
     /// Open every day, all day.
     pub const AROUND_THE_CLOCK: WeeklyHours = WeeklyHours([Some(DayHours::ALL_DAY); 7]);
 
-    /// The same hours Monday to Friday, weekends off.
+    /// Creates a week with the same hours Monday to Friday and weekends off.
     pub fn five_day(hours: DayHours) -> Self {
         let mut days = [None; 7];
         days[..5].fill(Some(hours));
@@ -129,13 +129,13 @@ impl WeeklyHours {
         self.0[weekday.num_days_from_monday() as usize]
     }
 
-    /// Whether every day is open all day (a 24×7 calendar).
+    /// Returns whether every day is open all day (a 24×7 calendar).
     pub fn is_around_the_clock(&self) -> bool {
         *self == Self::AROUND_THE_CLOCK
     }
 
-    /// The hours most weekdays have (ties go to the earlier weekday); a transferred working
-    /// day without its own hours uses them, and they define a business day's length.
+    /// Finds the hours most weekdays have, with ties going to the earlier weekday. A
+    /// transferred working day without its own hours uses them, and they define a business day.
     pub fn usual_hours(&self) -> Option<DayHours> {
         let open: Vec<DayHours> = self.0.iter().flatten().copied().collect();
         open.iter().copied().max_by_key(|hours| {
@@ -146,7 +146,7 @@ impl WeeklyHours {
     }
 }
 
-/// What a dated exception does to a day.
+/// The kind of a dated exception.
 #[derive(
     Debug,
     Clone,
@@ -237,7 +237,7 @@ impl Calendar {
         })
     }
 
-    /// A 24×7 calendar with no exceptions, such as P1 tickets use.
+    /// Creates a 24×7 calendar with no exceptions, such as P1 tickets use.
     pub fn around_the_clock(zone: Tz) -> Self {
         Self {
             zone,
@@ -257,7 +257,7 @@ impl Calendar {
         &self.week
     }
 
-    /// Whether shortened pre-holiday days close early on this calendar.
+    /// Returns whether shortened pre-holiday days close early on this calendar.
     pub fn applies_shortened(&self) -> bool {
         self.applies_shortened
     }
@@ -267,7 +267,7 @@ impl Calendar {
         self.exceptions.get(&date)
     }
 
-    /// Opening hours on a local `date` after the exceptions, or `None` for a day off.
+    /// Resolves the opening hours on a local `date` after the exceptions, or `None` for a day off.
     pub fn hours_on(&self, date: NaiveDate) -> Option<DayHours> {
         let regular = self.week.on(date.weekday());
         let Some(exception) = self.exceptions.get(&date) else {
@@ -285,12 +285,12 @@ impl Calendar {
         }
     }
 
-    /// Whether the calendar opens at all on a local `date`.
+    /// Returns whether the calendar opens at all on a local `date`.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         self.hours_on(date).is_some()
     }
 
-    /// Length of one business day in minutes: the usual day's hours, so 1 business day is
+    /// Returns the length of one business day in minutes: the usual day's hours, so 1 business day is
     /// 600 minutes on Mon–Fri 08:00–18:00 and 1440 on a 24×7 calendar.
     pub fn business_day_minutes(&self) -> u32 {
         self.week

@@ -1,7 +1,7 @@
 //! The Russian production calendar (производственный календарь): which dates of a year are
 //! holidays, transferred working days and shortened pre-holiday days for a five-day week.
 //!
-//! Years are data: the database holds them and admins edit them. A year the government has
+//! Years are data, which the database stores and admins edit. A year the government has
 //! set by decree is confirmed; a year without a decree yet falls back to the statutory
 //! holidays of Labour Code art. 112 and stays unconfirmed until an admin confirms it.
 
@@ -57,7 +57,7 @@ pub struct YearSummary {
 }
 
 impl YearSummary {
-    /// The working-time norm in minutes for a week of `weekly_hours`: a fifth of the week
+    /// Computes the working-time norm in minutes for a week of `weekly_hours`: a fifth of the week
     /// per working day, minus one hour per shortened day.
     pub fn norm_minutes(&self, weekly_hours: u32) -> u32 {
         let day = weekly_hours * 60 / 5;
@@ -102,12 +102,12 @@ impl ProductionYear {
         })
     }
 
-    /// The 2026 calendar shipped with Vitrina.
+    /// Parses the 2026 calendar shipped with Vitrina.
     pub fn russia_2026() -> Result<Self, Invalid> {
         Self::from_csv(2026, RUSSIA_2026_CSV)
     }
 
-    /// The calendar of a year without a decree: the holidays of Labour Code art. 112, a
+    /// Builds the calendar of a year without a decree: the holidays of Labour Code art. 112, a
     /// holiday on a weekend moved to the next working day except the January ones, and the
     /// working day right before a holiday shortened by an hour (art. 95). Unconfirmed.
     pub fn statutory(year: i32) -> Self {
@@ -153,7 +153,7 @@ impl ProductionYear {
         }
     }
 
-    /// The entries as calendar exceptions.
+    /// Converts the entries to calendar exceptions.
     pub fn exceptions(&self) -> Vec<CalendarException> {
         self.days
             .iter()
@@ -165,7 +165,7 @@ impl ProductionYear {
             .collect()
     }
 
-    /// Whether `date` is a working day of a five-day week in this year.
+    /// Returns whether `date` is a working day of a five-day week in this year.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         match self.kind_on(date) {
             Some(ExceptionKind::Holiday) => false,
@@ -219,12 +219,12 @@ impl ProductionCalendar {
         }
     }
 
-    /// The Russian calendar with the shipped 2026 decree.
+    /// Creates the Russian calendar with the shipped 2026 decree.
     pub fn russia() -> Result<Self, Invalid> {
         Ok(Self::new(vec![ProductionYear::russia_2026()?]))
     }
 
-    /// The stored year, or the statutory one when none is stored.
+    /// Returns the stored year, or builds the statutory one when none is stored.
     pub fn year(&self, year: i32) -> Cow<'_, ProductionYear> {
         match self.years.get(&year) {
             Some(stored) => Cow::Borrowed(stored),
@@ -232,12 +232,12 @@ impl ProductionCalendar {
         }
     }
 
-    /// Whether `date` is a working day of a five-day week.
+    /// Returns whether `date` is a working day of a five-day week.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         self.year(date.year()).is_working_day(date)
     }
 
-    /// `date` itself if it is a working day, else the next working day (Civil Code art. 193
+    /// Returns `date` itself if it is a working day, else the next working day (Civil Code art. 193
     /// for a term ending on a day off).
     pub fn working_day_on_or_after(&self, date: NaiveDate) -> NaiveDate {
         date.iter_days()
@@ -245,7 +245,7 @@ impl ProductionCalendar {
             .unwrap_or(date)
     }
 
-    /// An office calendar in `zone` with `hours` Monday to Friday, this calendar's entries
+    /// Builds an office calendar in `zone` with `hours` Monday to Friday, this calendar's entries
     /// for `years` as exceptions, and shortened days applied.
     pub fn office_calendar(
         &self,
@@ -329,7 +329,7 @@ mod tests {
     }
 
     #[test]
-    fn russia_2026_norm_is_1972_hours_for_40_hour_week() {
+    fn russia_2026_norm_is_1972_hours() {
         assert_eq!(year_2026().summary().norm_minutes(40), 1972 * 60);
     }
 

@@ -1,5 +1,5 @@
 //! Contract terms over time. An amendment (дополнительное соглашение) changes some terms
-//! from its effective date; the terms on a date are the base terms with every amendment
+//! from its effective date. The terms on a date are the base terms with every amendment
 //! effective on or before that date applied in order of effective date.
 
 use chrono::NaiveDate;
@@ -11,7 +11,7 @@ use crate::money::Money;
 use crate::servicedesk::Priority;
 use crate::sla::{ClockRules, PriorityTargets, SlaPolicy};
 
-/// What a contract grants on a date.
+/// The terms a contract grants on a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Terms {
     pub plan: PlanRef,
@@ -42,7 +42,7 @@ pub struct TermsChange {
 }
 
 impl TermsChange {
-    /// Whether the change changes nothing.
+    /// Returns whether the change leaves every term as it was.
     pub fn is_empty(&self) -> bool {
         *self == TermsChange::default()
     }
@@ -82,7 +82,7 @@ pub struct SlaChange {
 }
 
 impl SlaChange {
-    /// The changed priorities with their new targets.
+    /// Lists the changed priorities with their new targets.
     pub fn changed(&self) -> impl Iterator<Item = (Priority, &PriorityTargets)> {
         [
             (Priority::P1, &self.p1),
@@ -134,7 +134,7 @@ pub struct TermsOnDate {
     pub applied: Vec<String>,
 }
 
-/// The terms in force on `date`: `base` with every amendment effective on or before `date`
+/// Computes the terms in force on `date`: `base` with every amendment effective on or before `date`
 /// applied in order of effective date, then signing date, then number.
 pub fn terms_on(base: &Terms, amendments: &[Amendment], date: NaiveDate) -> TermsOnDate {
     let mut terms = base.clone();
@@ -146,7 +146,7 @@ pub fn terms_on(base: &Terms, amendments: &[Amendment], date: NaiveDate) -> Term
     TermsOnDate { terms, applied }
 }
 
-/// The history of changes: for each amendment in the order applied, its effective date,
+/// Lists the history of changes: for each amendment in the order applied, its effective date,
 /// its number and the terms from that date on.
 pub fn terms_history(base: &Terms, amendments: &[Amendment]) -> Vec<(NaiveDate, String, Terms)> {
     let mut terms = base.clone();

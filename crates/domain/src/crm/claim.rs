@@ -1,4 +1,4 @@
-//! Claims (претензии): the pre-trial dispute workflow, the outcome amount and the answer
+//! Claims (претензии): the pre-trial dispute workflow, the outcome amount and the response
 //! deadline.
 
 use chrono::{Duration, NaiveDate};
@@ -13,7 +13,7 @@ use crate::{Error, Invalid};
 /// from the day the claim was sent (Arbitration Procedure Code art. 4 part 5).
 pub const STATUTORY_ANSWER_DAYS: u16 = 30;
 
-/// Who sent the claim.
+/// The direction of a claim, by who sent it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimDirection {
@@ -23,7 +23,7 @@ pub enum ClaimDirection {
     Outgoing,
 }
 
-/// Where a claim is in its workflow.
+/// The status of a claim in its workflow.
 #[derive(
     Debug,
     Clone,
@@ -51,7 +51,7 @@ pub enum ClaimStatus {
     Settled,
 }
 
-/// Whether a claim may move from `from` to `to`: `received → under_review → accepted /
+/// Returns whether a claim may move from `from` to `to`: `received → under_review → accepted /
 /// partly_accepted / rejected → settled`.
 pub fn is_allowed(from: ClaimStatus, to: ClaimStatus) -> bool {
     use ClaimStatus::*;
@@ -108,7 +108,7 @@ pub fn check_claimed_amount(amount: Money) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// The term the answer is due in.
+/// The term within which the response to a claim is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerTerm {
@@ -124,7 +124,7 @@ impl Default for AnswerTerm {
     }
 }
 
-/// The last day to answer. The term counts from the day after the start date (Civil Code
+/// Computes the last day to respond. The term counts from the day after the start date (Civil Code
 /// art. 191), and a last day that is not a working day moves to the next working day
 /// (art. 193), so 30 days from 1 April 2026 end on 4 May, not on the 1 May holiday.
 pub fn answer_deadline(
@@ -166,7 +166,7 @@ pub enum DeadlineState {
     Overdue(i64),
 }
 
-/// Where `today` stands against `deadline`, the last day to answer.
+/// Compares `today` with `deadline`, the last day to respond.
 pub fn deadline_state(deadline: NaiveDate, today: NaiveDate) -> DeadlineState {
     let days = (deadline - today).num_days();
     if days >= 0 {

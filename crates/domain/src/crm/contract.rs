@@ -7,7 +7,7 @@ use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::{Error, Invalid};
 
-/// Longest contract series in characters.
+/// Maximum contract series length in characters.
 const SERIES_MAX_CHARS: usize = 10;
 
 /// A contract number: a series and a sequence within it, printed `ДУ-00042`.
@@ -37,8 +37,8 @@ impl ContractNumber {
         })
     }
 
-    /// The number after the series' last one; the database's unique constraint on the
-    /// number settles two users taking the same one at once.
+    /// Creates the number after the series' last one. The database's unique constraint on
+    /// the number settles two users taking the same one at once.
     pub fn next(series: &str, last_sequence: Option<u32>) -> Result<Self, Invalid> {
         let sequence = last_sequence.map_or(Some(1), |last| last.checked_add(1));
         let sequence = sequence.ok_or_else(|| {
@@ -62,7 +62,7 @@ impl std::fmt::Display for ContractNumber {
     }
 }
 
-/// Where a contract is in its life.
+/// The status of a contract in its life cycle.
 #[derive(
     Debug,
     Clone,
@@ -94,13 +94,13 @@ pub enum ContractStatus {
 }
 
 impl ContractStatus {
-    /// Whether the contract still binds the parties.
+    /// Returns whether the contract still binds the parties.
     pub fn is_in_force(self) -> bool {
         matches!(self, ContractStatus::Active | ContractStatus::Suspended)
     }
 }
 
-/// Whether a contract may move from `from` to `to`: `draft → active ⇄ suspended`, and
+/// Returns whether a contract may move from `from` to `to`: `draft → active ⇄ suspended`, and
 /// `active` or `suspended` to `terminated` or `expired`, which are final.
 pub fn is_allowed(from: ContractStatus, to: ContractStatus) -> bool {
     use ContractStatus::*;
@@ -114,7 +114,7 @@ pub fn is_allowed(from: ContractStatus, to: ContractStatus) -> bool {
     )
 }
 
-/// How the public offer was accepted.
+/// The way the client accepted the public offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AcceptanceMethod {
@@ -136,7 +136,7 @@ pub struct OfferAcceptance {
     pub method: AcceptanceMethod,
 }
 
-/// How a contract was concluded.
+/// The act that concluded a contract.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Conclusion {
@@ -147,7 +147,7 @@ pub enum Conclusion {
 }
 
 impl Conclusion {
-    /// The date the contract was concluded.
+    /// Returns the date the contract was concluded.
     pub fn concluded_on(&self) -> NaiveDate {
         match self {
             Conclusion::Signed { signed_on } => *signed_on,
@@ -193,8 +193,8 @@ pub fn check_transition(
     Ok(())
 }
 
-/// Whether a contract ending on `ends_on` has expired by `today`: the day after the end
-/// date, unless it prolongs itself.
+/// Returns whether a contract ending on `ends_on` has expired by `today`, which happens
+/// the day after the end date unless the contract prolongs itself.
 pub fn is_expired(ends_on: Option<NaiveDate>, auto_prolongation: bool, today: NaiveDate) -> bool {
     !auto_prolongation && ends_on.is_some_and(|end| today > end)
 }

@@ -5,7 +5,7 @@ use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::{Error, Invalid};
 
-/// Longest comment on a lost deal in characters.
+/// Maximum length of a lost deal's comment in characters.
 pub const LOST_COMMENT_MAX_CHARS: usize = 1000;
 
 /// A stage of the deal pipeline, in pipeline order.
@@ -40,13 +40,13 @@ pub enum DealStage {
 }
 
 impl DealStage {
-    /// Whether the deal is still being worked on.
+    /// Returns whether the deal is still being worked on.
     pub fn is_open(self) -> bool {
         !matches!(self, DealStage::Won | DealStage::Lost)
     }
 }
 
-/// Why a deal was lost, for the pipeline reports.
+/// The reason a deal was lost, for the pipeline reports.
 #[derive(
     Debug,
     Clone,
@@ -75,7 +75,7 @@ pub enum LostReason {
     Other,
 }
 
-/// Whether a deal may move from `from` to `to`: one stage forward, back to any earlier open
+/// Returns whether a deal may move from `from` to `to`: one stage forward, back to any earlier open
 /// stage, `lost` from any open stage, and `won` from `proposal` or `negotiation`, because a
 /// small client often accepts the proposal as it is.
 pub fn is_allowed(from: DealStage, to: DealStage) -> bool {
@@ -100,7 +100,7 @@ pub struct StageChange {
     pub lost_comment: Option<String>,
 }
 
-/// What a checked stage change leads to.
+/// The result of a checked stage change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageOutcome {
     pub stage: DealStage,

@@ -38,9 +38,9 @@ pub struct Phone {
 impl Phone {
     /// Normalises a number as people write it in Russia.
     ///
-    /// `8 926 1234567` and a bare `9261234567` become `+79261234567`; an 11-digit number
-    /// starting with `7` or `8` is Russian trunk format; `+7 812 …` keeps its area code
-    /// starting with 8; `8 10 …` is the Russian international prefix; `доб. 123`,
+    /// `8 926 1234567` and a bare `9261234567` become `+79261234567`. An 11-digit number
+    /// starting with `7` or `8` is in Russian trunk format, but `+7 812 …` keeps its area
+    /// code starting with 8. `8 10 …` is the Russian international prefix. `доб. 123`,
     /// `ext. 123` and `x123` go to `extension`. Separators `space - ( ) .` are ignored.
     pub fn parse(field: &str, value: &str) -> Result<Self, Invalid> {
         let value = value.trim();

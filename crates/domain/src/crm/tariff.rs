@@ -9,7 +9,7 @@ use crate::Invalid;
 use crate::money::Money;
 use crate::sla::SlaPolicy;
 
-/// Longest plan name in characters.
+/// Maximum plan name length in characters.
 pub const PLAN_NAME_MAX_CHARS: usize = 200;
 
 /// A limit of a plan.
@@ -47,7 +47,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The limit of `kind`; `None` is unlimited.
+    /// Returns the limit of `kind`, where `None` is unlimited.
     pub fn get(&self, kind: LimitKind) -> Option<u64> {
         match kind {
             LimitKind::Products => self.products,
@@ -156,7 +156,7 @@ impl TariffPlan {
     }
 }
 
-/// What saving an edited plan does.
+/// The result of saving an edited plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanRevision {
     /// The version to store: the edited plan under its old version when no contract uses

@@ -1,6 +1,6 @@
 //! The SLA clock of one ticket target: it runs in the calendar's business hours from the
-//! ticket's creation, and stops while the ticket waits on the client (or on a third party
-//! where the contract says so).
+//! ticket's creation, and stops while the ticket waits on the client, or on a third party
+//! where the contract stops the clock for that too.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ pub struct Pause {
     pub reason: PendingReason,
 }
 
-/// Why the clock is not running at the moment.
+/// The reason the clock is not running at the moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum StopReason {
@@ -27,10 +27,10 @@ pub enum StopReason {
     OutsideBusinessHours { resumes_at: Option<DateTime<Utc>> },
 }
 
-/// What the ticket page shows for one target at an instant.
+/// The state of one target's clock at an instant, as the ticket page shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaStatus {
-    /// `None` while a stop of unknown length (waiting on the client) holds the deadline.
+    /// `None` while a stop of unknown length (waiting on the client) delays the deadline.
     pub deadline: Option<DateTime<Utc>>,
     /// Business minutes counted so far.
     pub elapsed_minutes: i64,
@@ -82,7 +82,7 @@ impl SlaClock<'_> {
             .business_time_between_excluding(self.created, now, &stops)
     }
 
-    /// The instant the counted business time reaches `minutes`; a negative count means the
+    /// Finds the instant the counted business time reaches `minutes`; a negative count means the
     /// clock's start. `None` while an open stop began before that instant.
     pub fn instant_at(&self, minutes: i64) -> Option<DateTime<Utc>> {
         let closed: Vec<Span> = self
@@ -93,18 +93,18 @@ impl SlaClock<'_> {
             self.calendar
                 .add_business_minutes_excluding(self.created, minutes, &closed)?;
 
-        let held = self
+        let delayed = self
             .stopping_pauses()
             .any(|pause| pause.end.is_none() && pause.start < instant);
-        (!held).then_some(instant)
+        (!delayed).then_some(instant)
     }
 
-    /// The deadline: the instant the counted business time reaches the target.
+    /// Finds the deadline, the instant the counted business time reaches the target.
     pub fn deadline(&self) -> Option<DateTime<Utc>> {
         self.instant_at(self.target_minutes)
     }
 
-    /// The clock at `now`: deadline, elapsed and remaining business minutes, and why it is
+    /// Computes the clock at `now`: deadline, elapsed and remaining business minutes, and why it is
     /// stopped, if it is.
     pub fn status(&self, now: DateTime<Utc>) -> SlaStatus {
         let elapsed_minutes = self.elapsed(now).num_minutes();
@@ -135,7 +135,7 @@ impl SlaClock<'_> {
             .collect()
     }
 
-    /// Why the clock is not running at `now`, or `None` while it runs.
+    /// Returns why the clock is not running at `now`, or `None` while it runs.
     pub fn stop_reason(&self, now: DateTime<Utc>) -> Option<StopReason> {
         let pending = self
             .stopping_pauses()

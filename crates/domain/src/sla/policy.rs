@@ -23,12 +23,12 @@ pub enum SlaTarget {
 }
 
 impl SlaTarget {
-    /// A target of whole business hours.
+    /// Creates a target of whole business hours.
     pub const fn hours(hours: u32) -> Self {
         SlaTarget::Minutes(hours * 60)
     }
 
-    /// The target in business minutes on `calendar`.
+    /// Converts the target to business minutes on `calendar`.
     pub fn minutes(self, calendar: &Calendar) -> i64 {
         match self {
             SlaTarget::Minutes(minutes) => i64::from(minutes),
@@ -43,7 +43,7 @@ impl SlaTarget {
     }
 }
 
-/// Which of a ticket's two clocks a rule refers to.
+/// One of a ticket's two clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
@@ -63,7 +63,7 @@ pub struct PriorityTargets {
 }
 
 impl PriorityTargets {
-    /// The target of `kind`.
+    /// Returns the target of `kind`.
     pub fn target(&self, kind: TargetKind) -> SlaTarget {
         match kind {
             TargetKind::FirstResponse => self.first_response,
@@ -102,9 +102,9 @@ pub struct SlaPolicy {
 }
 
 impl SlaPolicy {
-    /// The internal policy for tickets without a client, editable by admins: P1 1 h / 4 h on
-    /// 24×7; on office hours P2 4 h / 1 business day, P3 8 h / 3 business days, P4 2 / 10
-    /// business days (first response / resolution).
+    /// Creates the internal policy for tickets without a client, which admins may edit.
+    /// First response / resolution: P1 1 h / 4 h on 24×7, and on office hours P2 4 h /
+    /// 1 business day, P3 8 h / 3 business days, P4 2 / 10 business days.
     pub fn internal_default() -> Self {
         let office = |first_response, resolution| PriorityTargets {
             calendar: CALENDAR_OFFICE.to_string(),
@@ -123,7 +123,7 @@ impl SlaPolicy {
         }
     }
 
-    /// The targets of `priority`.
+    /// Returns the targets of `priority`.
     pub fn targets(&self, priority: Priority) -> &PriorityTargets {
         match priority {
             Priority::P1 => &self.p1,
@@ -152,19 +152,19 @@ pub struct ClockRules {
     pub third_party_stops_clock: bool,
 }
 
-/// An escalation level: who to notify is the store's business; the domain says when.
+/// An escalation level. The store decides whom to notify, and the domain computes when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EscalationLevel {
     /// 1 for the first level, such as the queue lead.
     pub level: u8,
-    /// Which deadline the offset refers to.
+    /// The deadline the offset refers to.
     pub target: TargetKind,
     /// Business minutes from the deadline: negative before it, 0 at breach, positive after.
     pub offset_minutes: i64,
 }
 
 impl EscalationLevel {
-    /// The default levels: the queue lead 1 business hour before the resolution deadline,
+    /// Creates the default levels: the queue lead 1 business hour before the resolution deadline,
     /// the head of support at breach.
     pub fn defaults() -> Vec<EscalationLevel> {
         vec![

@@ -121,7 +121,7 @@ fn berlin_office_wall_clock_loses_dst_hour() {
 }
 
 #[test]
-fn berlin_around_the_clock_counts_real_hours_across_dst() {
+fn berlin_24x7_across_dst() {
     // 4 h from Saturday 23:00 CET end at 04:00 CEST, because 02:00–03:00 never happens.
     let calendar = Calendar::around_the_clock(Berlin);
     let clock = clock(&calendar, at(Berlin, "2026-03-28T23:00:00"), 240, &[]);
@@ -192,7 +192,7 @@ fn third_party_pending_keeps_clock_running() {
 }
 
 #[test]
-fn third_party_pending_stops_clock_when_contract_says_so() {
+fn third_party_pending_stops_by_contract() {
     let calendar = office(Moscow, "09:00-18:00");
     let created = at(Moscow, "2026-03-02T09:00:00");
     let pauses = [pause(

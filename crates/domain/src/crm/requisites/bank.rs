@@ -18,7 +18,7 @@ const ACCOUNT_KEYS: DigitKeys = DigitKeys {
     all_zeros: "crm-account-all-zeros",
 };
 
-/// Who a БИК belongs to.
+/// The kind of institution a БИК identifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BikKind {
@@ -53,7 +53,7 @@ impl Bik {
         &self.0
     }
 
-    /// Whether the БИК is a bank's or the treasury's.
+    /// Returns whether the БИК is a bank's or the treasury's.
     pub fn kind(&self) -> BikKind {
         if self.0.starts_with("04") {
             BikKind::Bank
@@ -133,7 +133,7 @@ impl std::fmt::Display for Account {
     }
 }
 
-/// The Bank of Russia's account key: over the 3-digit prefix and the 20-digit account, the
+/// Checks the Bank of Russia's account key: over the 3-digit prefix and the 20-digit account, the
 /// last digits of each digit × 7, 1, 3 (repeating) sum to a multiple of 10.
 fn key_matches(prefix: &str, account: &str) -> bool {
     let digits = digit_values(&format!("{prefix}{account}"));

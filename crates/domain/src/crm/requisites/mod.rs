@@ -67,12 +67,12 @@ impl ClientKind {
         }
     }
 
-    /// Whether the kind must give an ИНН; a private person may have none on record.
+    /// Returns whether the kind must give an ИНН. A private person may have none on record.
     pub fn requires_inn(self) -> bool {
         self != ClientKind::Person
     }
 
-    /// Whether the kind has a КПП; only legal entities do.
+    /// Returns whether the kind has a КПП, which only legal entities do.
     pub fn has_kpp(self) -> bool {
         self == ClientKind::LegalEntity
     }

@@ -72,7 +72,7 @@ impl Ogrn {
         &self.0
     }
 
-    /// Whether this is an entrepreneur's ОГРНИП rather than a legal entity's ОГРН.
+    /// Returns whether this is an entrepreneur's ОГРНИП rather than a legal entity's ОГРН.
     pub fn is_entrepreneur(&self) -> bool {
         self.0.len() == 15
     }

@@ -124,7 +124,13 @@ calendar-hours-order = The end { $end } must be after the start { $start } and n
 calendar-never-open = The calendar has no working day in the week. Set hours for at least one day.
 calendar-shortened-on-24x7 = A 24×7 calendar does not shorten pre-holiday days. Clear the "shortened days" option.
 calendar-duplicate-date = Date { $date } appears twice in the calendar's exceptions. Keep one entry.
-calendar-csv-invalid = Line { $line } of the calendar file is not recognised (column { $column }): "{ $value }". A line is date,kind,hours,note.
+calendar-csv-invalid = Line { $line } of the calendar file is not recognised ({ $column ->
+        [date] date
+        [kind] day kind
+        [hours] hours
+        [header] header
+       *[columns] number of columns
+    }): "{ $value }". The first line after the comments is the header date,kind,hours,note, then lines of date,kind,hours,note.
 
 sla-target-zero = The SLA target for { $priority } must be above zero.
 sla-response-after-resolution = The first-response target for { $priority } is longer than the resolution target. Shorten the response target or lengthen the resolution target.

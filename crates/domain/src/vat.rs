@@ -66,11 +66,13 @@ impl VatRate {
 
     /// VAT contained in a gross amount: gross × r / (100 + r), rounded half-up to the kopeck.
     pub fn included_in(self, gross: Money) -> Money {
+        // The ratio is below 1, so the product cannot overflow and `mul_ratio` returns `Some`.
         let rate = i64::from(self.0);
         gross.mul_ratio(rate, 100 + rate).unwrap_or(Money::ZERO)
     }
 
     /// VAT charged on top of a net amount: net × r / 100, rounded half-up to the kopeck.
+    /// Gives zero only if the result overflows `i64`, which needs a rate far above 100 %.
     pub fn added_to(self, net: Money) -> Money {
         net.mul_ratio(i64::from(self.0), 100).unwrap_or(Money::ZERO)
     }

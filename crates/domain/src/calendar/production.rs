@@ -19,6 +19,9 @@ use crate::Invalid;
 /// `date,kind,hours,note`; lines starting with `#` are comments.
 pub const RUSSIA_2026_CSV: &str = include_str!("../../../../seed/calendars/ru-2026.csv");
 
+/// The header line every calendar CSV starts with, after its comments.
+const CSV_HEADER: &str = "date,kind,hours,note";
+
 /// Statutory non-working holidays (Labour Code art. 112 part 1) as (month, day).
 const STATUTORY_HOLIDAYS: [(u32, u32); 14] = [
     (1, 1),
@@ -61,7 +64,7 @@ impl YearSummary {
     /// per working day, minus one hour per shortened day.
     pub fn norm_minutes(&self, weekly_hours: u32) -> u32 {
         let day = weekly_hours * 60 / 5;
-        self.working_days * day - self.shortened_days * 60
+        (self.working_days * day).saturating_sub(self.shortened_days * 60)
     }
 }
 
@@ -85,7 +88,11 @@ impl ProductionYear {
             .enumerate()
             .map(|(index, line)| (index + 1, line));
         let mut rows = lines.filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'));
-        rows.next(); // the header
+        match rows.next() {
+            Some((_, header)) if header.trim() == CSV_HEADER => {}
+            Some((number, header)) => return Err(csv_error(number, header, "header")),
+            None => return Err(csv_error(1, "", "header")),
+        }
 
         for (number, line) in rows {
             let day = parse_row(number, line)?;
@@ -424,6 +431,13 @@ mod tests {
         assert_eq!(error.key, "calendar-csv-invalid");
         assert!(error.args.contains(&("line", "2".to_string())));
         assert!(error.args.contains(&("column", "kind".to_string())));
+    }
+
+    #[test]
+    fn csv_rejects_missing_header() {
+        let text = "2026-01-01,holiday,,\n";
+        let error = ProductionYear::from_csv(2026, text).unwrap_err();
+        assert!(error.args.contains(&("column", "header".to_string())));
     }
 
     #[test]

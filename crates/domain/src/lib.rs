@@ -4,12 +4,17 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod analytics;
+pub mod calendar;
+pub mod crm;
 pub mod error;
 pub mod export;
 pub mod identity;
 pub mod infra;
+pub mod money;
 pub mod servicedesk;
+pub mod sla;
 pub mod text;
 pub mod time;
+pub mod vat;
 
 pub use error::{Error, Invalid};

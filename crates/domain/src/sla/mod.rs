@@ -1,0 +1,15 @@
+//! The SLA: targets per priority in business time of a calendar, and the clock that turns
+//! a ticket's creation, pending intervals and the calendar into deadlines, remaining time,
+//! escalation instants and KPI minutes.
+
+mod clock;
+mod policy;
+
+pub use clock::{Escalation, KpiMinutes, Pause, SlaClock, SlaStatus, StopReason, kpi_minutes};
+pub use policy::{
+    CALENDAR_24X7, CALENDAR_OFFICE, ClockRules, EscalationLevel, PriorityTargets, SlaPolicy,
+    SlaTarget, TargetKind,
+};
+
+#[cfg(test)]
+mod tests;

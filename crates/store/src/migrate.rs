@@ -64,9 +64,11 @@ mod tests {
     }
 
     #[test]
-    fn versions_are_numbered_from_one_without_gaps() {
+    fn versions_increase() {
         let versions: Vec<i64> = SQLITE.iter().map(|m| m.version).collect();
-        let expected: Vec<i64> = (1..=versions.len() as i64).collect();
-        assert_eq!(versions, expected);
+        assert!(
+            versions.windows(2).all(|pair| pair[0] < pair[1]),
+            "{versions:?}"
+        );
     }
 }

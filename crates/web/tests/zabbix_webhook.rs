@@ -68,7 +68,10 @@ fn expected_by_event(bodies: &[String]) -> BTreeMap<i64, (&'static str, &'static
 }
 
 async fn tickets_by_event(server: &TestServer) -> (i64, BTreeMap<i64, (String, String)>) {
-    let admin = match store::identity::users::find_by_login(&server.state.db, "checker").await.unwrap() {
+    let admin = match store::identity::users::find_by_login(&server.state.db, "checker")
+        .await
+        .unwrap()
+    {
         Some(user) => user,
         None => server.user("checker", Role::Admin, &[]).await,
     };

@@ -21,8 +21,10 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
-/// Tag names the media type writes back into the Zabbix event.
+/// Tag names the media type writes back into the Zabbix event; `{EVENT.TAGS.…}` macros of
+/// later deliveries and the event menu read them.
 pub const TAG_TICKET_ID: &str = "__zbx_vitrina_ticket_id";
+pub const TAG_TICKET_NUMBER: &str = "__zbx_vitrina_ticket_number";
 pub const TAG_TICKET_URL: &str = "__zbx_vitrina_ticket_url";
 
 /// The answer to an accepted delivery.
@@ -198,10 +200,9 @@ fn answer(
         None => (None, None),
     };
     let url = id.map(|id| format!("{}/tickets/{id}", state.config.public_url));
-    let tags = match (&number, &url) {
-        (Some(number), Some(url)) => {
-            Some(serde_json::json!({TAG_TICKET_ID: number, TAG_TICKET_URL: url}))
-        }
+    let tags = match (id, &number, &url) {
+        (Some(id), Some(number), Some(url)) => Some(serde_json::json!({
+            TAG_TICKET_ID: id.to_string(), TAG_TICKET_NUMBER: number, TAG_TICKET_URL: url})),
         _ => None,
     };
     let args = number

@@ -1,0 +1,12 @@
+//! A client of the Zabbix 6.0 JSON-RPC API.
+//!
+//! Zabbix 6.0 takes the session id or API token in the request body's `auth` field, not in a
+//! header, and `user.login` takes `username` and `password`. Every login keeps a session on
+//! the server until it expires, so the client logs in once and reuses the session, logging
+//! in again only when Zabbix reports it ended.
+
+mod client;
+mod events;
+
+pub use client::{Auth, Client, Config, Error};
+pub use events::{AckAction, Problem};

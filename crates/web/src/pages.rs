@@ -258,7 +258,7 @@ impl FieldErrors {
             .push((field, problem_message(i18n, lang, problem)));
     }
 
-    /// The message for `field`, if it is at fault.
+    /// Returns the message for `field`, if it is at fault.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.messages
             .iter()
@@ -266,7 +266,7 @@ impl FieldErrors {
             .map(|(_, message)| message.as_str())
     }
 
-    /// A message about a field the form does not show, to put above the form.
+    /// Returns a message about a field the form does not show, to put above the form.
     pub fn other(&self) -> Option<&str> {
         self.messages
             .iter()
@@ -274,7 +274,7 @@ impl FieldErrors {
             .map(|(_, message)| message.as_str())
     }
 
-    /// Whether no field is at fault.
+    /// Returns whether no field is at fault.
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty()
     }
@@ -287,7 +287,7 @@ pub struct DoneQuery {
 }
 
 impl DoneQuery {
-    /// The notice to show, when its key is in `allowed`; see [`done_notice`].
+    /// Returns the notice to show when its key is in `allowed`, as [`done_notice`] does.
     pub fn notice(&self, allowed: &[&'static str]) -> Option<&'static str> {
         done_notice(self.done.as_deref(), allowed)
     }
@@ -337,17 +337,17 @@ impl Pager {
         (self.page - 1).saturating_mul(self.per_page)
     }
 
-    /// The number of pages, at least 1.
+    /// Returns the number of pages, at least 1.
     pub fn pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
     }
 
-    /// Whether a page comes before this one.
+    /// Returns whether a page comes before this one.
     pub fn has_prev(&self) -> bool {
         self.page > 1
     }
 
-    /// Whether a page comes after this one.
+    /// Returns whether a page comes after this one.
     pub fn has_next(&self) -> bool {
         self.page < self.pages()
     }
@@ -374,7 +374,7 @@ impl Params {
         }
     }
 
-    /// The last value of `key`, if present.
+    /// Returns the last value of `key`, if present.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
@@ -383,7 +383,7 @@ impl Params {
             .map(|(_, value)| value.as_str())
     }
 
-    /// Every value of a repeated `key`.
+    /// Returns every value of a repeated `key`.
     pub fn all(&self, key: &str) -> Vec<&str> {
         self.pairs
             .iter()
@@ -457,7 +457,8 @@ mod tests {
         pager.total = 51;
         assert_eq!(pager.pages(), 3);
         assert_eq!(pager.offset(), 25);
-        assert!(pager.has_prev() && pager.has_next());
+        assert!(pager.has_prev());
+        assert!(pager.has_next());
         assert_eq!(Pager::new(Some("-1"), 25).page, 1);
     }
 

@@ -9,7 +9,7 @@ use reqwest::{Client, StatusCode, header};
 
 use common::{Browser, PASSWORD, TestServer, csrf_from};
 
-/// A client without a cookie store, so each request carries exactly the cookies given.
+/// Builds a client without a cookie store, so each request carries exactly the cookies given.
 fn bare_client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -17,7 +17,7 @@ fn bare_client() -> Client {
         .unwrap()
 }
 
-/// The value the response sets for cookie `name`, if any.
+/// Returns the value the response sets for cookie `name`, if any.
 fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()

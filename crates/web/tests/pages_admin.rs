@@ -8,7 +8,7 @@ use reqwest::{Client, StatusCode, header};
 
 use common::{Browser, PASSWORD, TestServer};
 
-/// The secret a page shows once, from its `data-test="secret"` element.
+/// Returns the secret a page shows once, from its `data-test="secret"` element.
 fn shown_secret(html: &str) -> Option<String> {
     let marker = "data-test=\"secret\">";
     let start = html.find(marker)? + marker.len();
@@ -26,7 +26,7 @@ async fn api_status(server: &TestServer, token: &str) -> StatusCode {
         .status()
 }
 
-/// The first form action of a page that revokes a token.
+/// Returns the first form action of a page that revokes a token.
 fn revoke_path(html: &str) -> Option<String> {
     html.split("action=\"")
         .skip(1)
@@ -385,4 +385,40 @@ web_test!(profile_token_shown_once, async |server: &TestServer| {
     let response = browser.post_form(&revoke, "/profile", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(api_status(server, &token).await, StatusCode::UNAUTHORIZED);
+});
+
+web_test!(profile_password_locked_out, async |server: &TestServer| {
+    server.user("ivanov", Role::Support, &["L1"]).await;
+    let browser = server.browser("ivanov").await;
+    let now = domain::time::now();
+    for second in 0..100 {
+        server
+            .state
+            .db
+            .execute(
+                "INSERT INTO login_failures (login, failed_at) VALUES ($1, $2)",
+                store::args!["ivanov", now - chrono::Duration::seconds(second)],
+            )
+            .await
+            .unwrap();
+    }
+    let new_password = "новый пароль для входа";
+    let response = browser
+        .post_form(
+            "/profile/password",
+            "/profile",
+            &[
+                ("current_password", PASSWORD),
+                ("password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let user = store::identity::users::find_by_login(&server.state.db, "ivanov")
+        .await
+        .unwrap()
+        .unwrap();
+    let hash = user.password_hash.unwrap();
+    assert!(web::identity::password::verify(PASSWORD, &hash));
 });

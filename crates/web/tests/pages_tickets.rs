@@ -20,7 +20,7 @@ fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-/// The ticket numbers a list page shows, in order.
+/// Returns the ticket numbers a list page shows, in order.
 fn numbers(html: &str) -> Vec<String> {
     html.split("data-test=\"ticket-row\"")
         .skip(1)

@@ -41,7 +41,7 @@ struct UserPage {
     secret: Option<(String, String)>,
 }
 
-/// What the page shows besides the user: a notice, errors or a secret shown once.
+/// Page content besides the user: a notice, errors or a secret shown once.
 #[derive(Default)]
 struct Extras {
     notice: Option<&'static str>,

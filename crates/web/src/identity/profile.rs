@@ -120,16 +120,9 @@ pub async fn change_password(
     if failures >= MAX_FAILURES_PER_HOUR {
         tracing::warn!(
             user_id = identity.user.id,
-            "password change refused: too many failures"
+            "password change rejected: too many failures"
         );
-        let mut errors = FieldErrors::new(&PASSWORD_FIELDS);
-        errors.add(
-            &state.i18n,
-            context.lang,
-            Invalid::new("current_password", "login-locked"),
-        );
-        let page = profile(&state, &context, &identity, None, None, errors).await?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+        return locked(&state, &context, &identity).await;
     }
 
     let stored = identity.user.password_hash.clone().unwrap_or_default();
@@ -161,6 +154,18 @@ pub async fn change_password(
         now,
     )
     .await
+}
+
+/// Shows the profile with the lockout message and status 429, as the login form does.
+async fn locked(state: &AppState, context: &Context, identity: &Identity) -> AppResult<Response> {
+    let mut errors = FieldErrors::new(&PASSWORD_FIELDS);
+    errors.add(
+        &state.i18n,
+        context.lang,
+        Invalid::new("current_password", "login-locked"),
+    );
+    let page = profile(state, context, identity, None, None, errors).await?;
+    Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
 }
 
 fn check_new_password(current_matches: bool, form: &PasswordForm) -> Result<(), Invalid> {

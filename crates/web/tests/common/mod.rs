@@ -335,7 +335,7 @@ impl TestServer {
     /// Inserts a client company and returns its id.
     pub async fn client_company(&self, name: &str) -> i64 {
         let now = domain::time::now();
-        // A transaction, because SQLite answers plain fetches from its read-only pool.
+        // A transaction, because SQLite serves plain fetches from its read-only pool.
         let mut tx = self.state.db.begin().await.unwrap();
         let id = tx
             .fetch_scalar(

@@ -59,7 +59,7 @@ pub(super) struct Panel {
     controls: Controls,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
-    /// Why the last change failed, shown above the panel of a full page.
+    /// The reason the last change failed, shown above the panel of a full page.
     error: Option<PanelError>,
 }
 
@@ -94,7 +94,7 @@ struct Fields {
     zabbix: Option<ZabbixView>,
 }
 
-/// Where a Zabbix ticket came from.
+/// The Zabbix event a ticket came from.
 struct ZabbixView {
     event_id: i64,
     host_name: String,
@@ -160,7 +160,7 @@ pub async fn show(
     full_page(&state, &context, &identity, ticket, notice, None).await
 }
 
-/// Renders the whole ticket page; with `error`, answers with its status and shows the message.
+/// Renders the whole ticket page. With `error`, responds with its status and shows its message.
 pub(super) async fn full_page(
     state: &AppState,
     context: &Context,
@@ -200,7 +200,7 @@ pub struct QueueQuery {
     queue: String,
 }
 
-/// The assignee select for another queue, which htmx swaps in when the queue changes.
+/// Renders the assignee select of another queue, which htmx swaps in when the queue changes.
 pub async fn assignees(
     State(state): State<AppState>,
     context: Context,
@@ -322,7 +322,7 @@ fn controls(
     }
 }
 
-/// Assignee options: nobody, then the members of `queue`.
+/// Builds the assignee options: no assignee, then the members of `queue`.
 fn assignee_choices(
     page: &Page,
     members: &[Member],

@@ -23,7 +23,7 @@ use crate::state::AppState;
 const PAGE_SIZES: [i64; 4] = [25, 50, 100, 200];
 /// The list's sort when the URL names none: recently changed first.
 const DEFAULT_SORT: &str = "-updated_at";
-/// Longest section of "my tickets"; the section says how many there are in all.
+/// Maximum rows in a section of "my tickets". The section shows the total count as well.
 const MY_LIMIT: i64 = 200;
 
 #[derive(Template)]
@@ -216,11 +216,6 @@ async fn filters(
         choices.insert(0, Choice::new("", page.t("tickets-filter-any"), false));
         choices
     };
-    let sort_names: Vec<String> = SortColumn::NAMES
-        .iter()
-        .flat_map(|column| [format!("-{column}"), column.to_string()])
-        .collect();
-    let current_sort = query.get("sort").unwrap_or(DEFAULT_SORT);
     let per_page = query.get("per_page").unwrap_or("50");
     Ok(Filters {
         statuses: page.choices("ticket-status", &Status::names(), &query.all("status")),
@@ -233,31 +228,33 @@ async fn filters(
         )),
         sources: with_any(page.choices("ticket-source", &Source::names(), &one("source"))),
         kinds: with_any(page.choices("ticket-kind", &Kind::names(), &one("kind"))),
-        sorts: sort_names
-            .iter()
-            .map(|name| {
-                let key = match name.strip_prefix('-') {
-                    Some(column) => format!("{column}-desc"),
-                    None => format!("{name}-asc"),
-                };
-                Choice::new(name, page.label("tickets-sort", &key), name == current_sort)
-            })
-            .collect(),
+        sorts: sort_choices(page, query.get("sort").unwrap_or(DEFAULT_SORT)),
         page_sizes: PAGE_SIZES
             .iter()
             .map(|size| {
-                Choice::new(
-                    size.to_string(),
-                    size.to_string(),
-                    per_page == size.to_string(),
-                )
+                let size = size.to_string();
+                Choice::new(&size, &size, per_page == size)
             })
             .collect(),
         text: query.get("q").unwrap_or_default().to_string(),
     })
 }
 
-/// Assignee filter options: anyone, me, nobody, then every queue member once.
+/// Builds the sort options: each sortable column descending, then ascending.
+fn sort_choices(page: &Page, current: &str) -> Vec<Choice> {
+    SortColumn::NAMES
+        .iter()
+        .flat_map(|column| [(format!("-{column}"), "desc"), (column.to_string(), "asc")])
+        .map(|(value, direction)| {
+            let column = value.trim_start_matches('-');
+            let label = page.label("tickets-sort", &format!("{column}-{direction}"));
+            let selected = value == current;
+            Choice::new(value, label, selected)
+        })
+        .collect()
+}
+
+/// Builds the assignee filter options: anyone, me, no assignee, then every queue member once.
 async fn assignee_choices(
     state: &AppState,
     page: &Page,

@@ -16,7 +16,7 @@ login-locked = Too many failed sign-in attempts in the last hour. Wait an hour o
 
 error-page-title = Error
 error-page-home = Home
-error-page-back = Back
+error-page-tickets = To tickets
 
 tickets-count = { $count ->
     [one] { $count } ticket

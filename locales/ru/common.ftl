@@ -16,7 +16,7 @@ login-locked = Слишком много неудачных попыток вх�
 
 error-page-title = Ошибка
 error-page-home = На главную
-error-page-back = Назад
+error-page-tickets = К заявкам
 
 tickets-count = { $count ->
     [one] { $count } заявка

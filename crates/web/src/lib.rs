@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(identity::login::logout))
         .route("/settings/language", post(identity::login::language))
+        .merge(identity::profile::routes())
         .merge(servicedesk::pages::routes())
         .merge(admin::routes())
         .nest("/api/v1", api::routes())

@@ -86,6 +86,29 @@ impl Page {
             .format(self.lang, key, &[(name, Arg::from(value))])
     }
 
+    /// Translates a message with two numeric arguments, such as "page 2 of 5".
+    pub fn t2(&self, key: &str, first: &str, a: i64, second: &str, b: i64) -> String {
+        self.i18n.format(
+            self.lang,
+            key,
+            &[(first, Arg::from(a)), (second, Arg::from(b))],
+        )
+    }
+
+    /// Translates the name of an enumerated value: the message `{prefix}-{value}`, such as
+    /// `ticket-status-in_progress`.
+    pub fn label(&self, prefix: &str, value: &str) -> String {
+        self.t(&format!("{prefix}-{value}"))
+    }
+
+    /// Builds the options of a select over enumerated `values`, named by [`Page::label`].
+    pub fn choices(&self, prefix: &str, values: &[&str], selected: &[&str]) -> Vec<Choice> {
+        values
+            .iter()
+            .map(|value| Choice::new(*value, self.label(prefix, value), selected.contains(value)))
+            .collect()
+    }
+
     /// Formats an instant in the display zone: `04.12.2026 19:19` in Russian,
     /// `2026-12-04 19:19` in English.
     pub fn datetime(&self, instant: &DateTime<Utc>) -> String {
@@ -183,4 +206,265 @@ pub fn alert_fragment(message: &str) -> Html<String> {
 /// Percent-encodes a value for a query string.
 pub fn encode_query(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// One option of a `<select>`, a checkbox group or a radio group.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// Builds an option from its submitted value and its visible label.
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
+/// Messages for the fields of a form that failed validation.
+#[derive(Debug, Clone)]
+pub struct FieldErrors {
+    /// The fields the form shows messages beside; others go above the form.
+    fields: &'static [&'static str],
+    messages: Vec<(String, String)>,
+}
+
+impl FieldErrors {
+    /// No errors yet, for a form with `fields`.
+    pub fn new(fields: &'static [&'static str]) -> FieldErrors {
+        FieldErrors {
+            fields,
+            messages: Vec::new(),
+        }
+    }
+
+    /// Words `invalid` in `lang` and files it under its field.
+    pub fn add(&mut self, i18n: &I18n, lang: Lang, invalid: domain::Invalid) {
+        if let crate::error::AppError::Problem(problem) = crate::error::AppError::from(invalid) {
+            self.add_problem(i18n, lang, &problem);
+        }
+    }
+
+    /// Words a rejected request in `lang` and files it under the field at fault, if any.
+    pub fn add_problem(&mut self, i18n: &I18n, lang: Lang, problem: &crate::error::Problem) {
+        let field = problem.field.clone().unwrap_or_default();
+        self.messages
+            .push((field, problem_message(i18n, lang, problem)));
+    }
+
+    /// Returns the message for `field`, if it is at fault.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.messages
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    /// Returns a message about a field the form does not show, to put above the form.
+    pub fn other(&self) -> Option<&str> {
+        self.messages
+            .iter()
+            .find(|(name, _)| !self.fields.contains(&name.as_str()))
+            .map(|(_, message)| message.as_str())
+    }
+
+    /// Returns whether no field is at fault.
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+}
+
+/// The query of a page that a form redirects back to: `?done=KEY` names a notice to show.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
+impl DoneQuery {
+    /// Returns the notice to show when its key is in `allowed`, as [`done_notice`] does.
+    pub fn notice(&self, allowed: &[&'static str]) -> Option<&'static str> {
+        done_notice(self.done.as_deref(), allowed)
+    }
+}
+
+/// Returns the notice named by a `?done=KEY` query when KEY is in `allowed`, so a crafted
+/// link cannot make a page show an arbitrary message.
+pub fn done_notice(done: Option<&str>, allowed: &[&'static str]) -> Option<&'static str> {
+    let done = done?;
+    allowed.iter().copied().find(|key| *key == done)
+}
+
+/// Formats a problem's message in `lang`, the way the error middleware words it.
+pub fn problem_message(i18n: &I18n, lang: Lang, problem: &crate::error::Problem) -> String {
+    let args: Vec<(&str, Arg)> = problem
+        .args
+        .iter()
+        .map(|(name, value)| (*name, Arg::Text(value.clone())))
+        .collect();
+    i18n.format(lang, problem.key, &args)
+}
+
+/// Paging of a list: the 1-based page number, the page size and the number of matches.
+#[derive(Debug, Clone, Copy)]
+pub struct Pager {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl Pager {
+    /// Reads a `page` parameter; anything but a positive number is the first page.
+    pub fn new(page: Option<&str>, per_page: i64) -> Pager {
+        let page = page
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1);
+        Pager {
+            page,
+            per_page,
+            total: 0,
+        }
+    }
+
+    /// Rows to skip before this page.
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+
+    /// Returns the number of pages, at least 1.
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+
+    /// Returns whether a page comes before this one.
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+
+    /// Returns whether a page comes after this one.
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+}
+
+/// The parameters of a request, from its query or its form body, with repeated keys kept.
+/// List pages also build links from it that change one parameter and keep the others.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    path: String,
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Keeps the non-empty parameters of a request to `path`; an empty field counts as absent.
+    pub fn new(path: &str, pairs: &[(String, String)]) -> Params {
+        Params {
+            path: path.to_string(),
+            pairs: pairs
+                .iter()
+                .filter(|(_, value)| !value.trim().is_empty())
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Returns the last value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Returns every value of a repeated `key`.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// This page's URL with `key` set to `value`. Any change but the page itself starts
+    /// again at page 1, because the old page number means nothing under new filters.
+    pub fn with(&self, key: &str, value: &str) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .pairs
+            .iter()
+            .filter(|(name, _)| name != key && (key == "page" || name != "page"))
+            .cloned()
+            .collect();
+        pairs.push((key.to_string(), value.to_string()));
+        Self::url_of(&self.path, &pairs)
+    }
+
+    /// This page's URL with its parameters.
+    pub fn url(&self) -> String {
+        Self::url_of(&self.path, &self.pairs)
+    }
+
+    fn url_of(path: &str, pairs: &[(String, String)]) -> String {
+        if pairs.is_empty() {
+            return path.to_string();
+        }
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        format!("{path}?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn params_with_resets_page() {
+        let query = Params::new("/tickets", &pairs(&[("page", "3"), ("q", "ёж")]));
+        assert_eq!(
+            query.with("sort", "-priority"),
+            "/tickets?q=%D1%91%D0%B6&sort=-priority"
+        );
+        assert_eq!(query.with("page", "4"), "/tickets?q=%D1%91%D0%B6&page=4");
+    }
+
+    #[test]
+    fn params_keep_repeated_keys() {
+        let query = Params::new(
+            "/tickets",
+            &pairs(&[("status", "new"), ("status", "pending"), ("queue", "")]),
+        );
+        assert_eq!(query.all("status"), vec!["new", "pending"]);
+        assert_eq!(query.get("queue"), None);
+    }
+
+    #[test]
+    fn pager_counts_pages() {
+        let mut pager = Pager::new(Some("2"), 25);
+        pager.total = 51;
+        assert_eq!(pager.pages(), 3);
+        assert_eq!(pager.offset(), 25);
+        assert!(pager.has_prev());
+        assert!(pager.has_next());
+        assert_eq!(Pager::new(Some("-1"), 25).page, 1);
+    }
+
+    #[test]
+    fn done_notice_allows_listed_keys_only() {
+        assert_eq!(done_notice(Some("a"), &["a"]), Some("a"));
+        assert_eq!(done_notice(Some("error-internal"), &["a"]), None);
+    }
 }

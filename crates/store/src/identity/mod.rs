@@ -1,6 +1,7 @@
-//! Users, sessions, API tokens, failed logins and the audit log.
+//! Users, client companies, sessions, API tokens, failed logins and the audit log.
 
 pub mod audit;
+pub mod clients;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

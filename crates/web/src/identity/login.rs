@@ -117,20 +117,31 @@ pub async fn submit(
     {
         sessions::delete(&state.db, token_hash).await?;
     }
+    let response = start_session(&state, user.id, &next, now).await?;
+    tracing::info!(user_id = user.id, "login succeeded");
+    Ok(response)
+}
+
+/// Stores a new session (new token, new CSRF token) for `user_id` and returns a redirect to
+/// `to` that sets its cookie.
+pub async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    to: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Response> {
     let token = password::random_token(32);
     let csrf = password::random_token(32);
     sessions::create(
         &state.db,
         &password::secret_hash(&token),
-        user.id,
+        user_id,
         &csrf,
         now,
     )
     .await?;
-    tracing::info!(user_id = user.id, "login succeeded");
-
     let secure = state.config.secure_cookies();
-    let mut response = Redirect::to(&next).into_response();
+    let mut response = Redirect::to(to).into_response();
     context::append_cookie(
         &mut response,
         context::cookie(context::SESSION_COOKIE, token, secure),

@@ -29,6 +29,21 @@ pub fn verify(password: &str, phc: &str) -> bool {
     PasswordVerifier::<str>::verify_password(&hasher, password.as_bytes(), phc).is_ok()
 }
 
+/// Hashes a password on a blocking thread, so Argon2 does not stall other requests.
+pub async fn hash_off_thread(password: String) -> Result<String, crate::AppError> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|e| crate::AppError::Internal(format!("password task failed: {e}")))?
+        .map_err(|e| crate::AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Checks a password against a PHC string on a blocking thread.
+pub async fn verify_off_thread(password: String, phc: String) -> Result<bool, crate::AppError> {
+    tokio::task::spawn_blocking(move || verify(&password, &phc))
+        .await
+        .map_err(|e| crate::AppError::Internal(format!("password task failed: {e}")))
+}
+
 /// A hash of a random password, verified against when the login does not exist, so an
 /// unknown login takes as long to reject as a wrong password.
 pub fn dummy_hash() -> &'static str {

@@ -256,6 +256,116 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Posts a form exactly as given: no CSRF token is added.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.url))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form as htmx does: the page's CSRF token in the header and `HX-Request` set.
+    pub async fn post_htmx(
+        &self,
+        path: &str,
+        csrf_page: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf(csrf_page).await;
+        self.client
+            .post(format!("{}{path}", self.url))
+            .header("hx-request", "true")
+            .header("x-csrf-token", token)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Fetches a page as htmx does when it swaps the element `target`.
+    pub async fn get_htmx(&self, path: &str, target: &str) -> (StatusCode, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("hx-request", "true")
+            .header("hx-target", target)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
+impl TestServer {
+    /// Creates a ticket through the store, as `author`.
+    pub async fn ticket(
+        &self,
+        author: &User,
+        title: &str,
+        queue: &str,
+        client_id: Option<i64>,
+    ) -> store::servicedesk::Ticket {
+        let new = store::servicedesk::NewTicket {
+            kind: domain::servicedesk::Kind::Incident,
+            source: domain::servicedesk::Source::Staff,
+            priority: domain::servicedesk::Priority::P3,
+            queue: queue.into(),
+            title: title.into(),
+            description: "Описание".into(),
+            client_id,
+            zabbix: None,
+        };
+        let author = Author::person(author.id, &author.login);
+        store::servicedesk::tickets::create(&self.state.db, &new, &author, domain::time::now())
+            .await
+            .unwrap()
+    }
+
+    /// Reads a ticket back from the store.
+    pub async fn stored_ticket(&self, id: i64) -> store::servicedesk::Ticket {
+        store::servicedesk::tickets::get(&self.state.db, id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Inserts a client company and returns its id.
+    pub async fn client_company(&self, name: &str) -> i64 {
+        let now = domain::time::now();
+        // A transaction, because SQLite serves plain fetches from its read-only pool.
+        let mut tx = self.state.db.begin().await.unwrap();
+        let id = tx
+            .fetch_scalar(
+                "INSERT INTO clients (name, name_folded, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $3) RETURNING id",
+                store::args![name, name.to_lowercase(), now],
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Creates a `client_user` of company `client_id` with [`PASSWORD`].
+    pub async fn client_user(&self, login: &str, client_id: i64) -> User {
+        let new = users::NewUser {
+            login: login.into(),
+            display_name: format!("Клиент {login}"),
+            email: None,
+            role: Role::ClientUser,
+            client_id: Some(client_id),
+            password_hash: Some(password::hash(PASSWORD).unwrap()),
+            locale: "ru".into(),
+        };
+        users::create(&self.state.db, &new, &Author::system(), domain::time::now())
+            .await
+            .unwrap()
+    }
+}
+
 /// Finds `name="csrf_token" value="…"` in a page.
 pub fn csrf_from(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";

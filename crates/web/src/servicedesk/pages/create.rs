@@ -1,0 +1,164 @@
+//! The ticket creation form (`/tickets/new`). Invalid input shows the form again with the
+//! values kept and the message next to the field at fault.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::Invalid;
+use domain::identity::{Action, Object};
+use domain::servicedesk::Kind;
+use serde::Deserialize;
+use store::servicedesk::{queues, tickets};
+
+use crate::api::tickets::{CreateTicket, new_ticket};
+use crate::context::{Auth, Context, Identity};
+use crate::error::AppResult;
+use crate::pages::{Choice, FieldErrors, Page, render};
+use crate::servicedesk::access::{self, authorize};
+use crate::state::AppState;
+
+/// The form's fields; an error about any other field shows above the form.
+const FIELDS: [&str; 5] = ["kind", "title", "description", "priority", "queue"];
+
+#[derive(Template)]
+#[template(path = "tickets/new.html")]
+struct NewPage {
+    page: Page,
+    form: NewForm,
+    kinds: Vec<Choice>,
+    priorities: Vec<Choice>,
+    /// Empty for client users, whose tickets always go to the first line.
+    queues: Vec<Choice>,
+    errors: FieldErrors,
+}
+
+/// Fields of the creation form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    queue: String,
+}
+
+impl Default for NewForm {
+    fn default() -> Self {
+        NewForm {
+            kind: "incident".into(),
+            title: String::new(),
+            description: String::new(),
+            priority: "P3".into(),
+            queue: "L1".into(),
+        }
+    }
+}
+
+/// Shows an empty creation form.
+pub async fn form(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+) -> AppResult<Response> {
+    authorize(&identity, Action::CreateTicket, Object::System)?;
+    show(
+        &state,
+        &context,
+        &identity,
+        NewForm::default(),
+        FieldErrors::new(&FIELDS),
+    )
+    .await
+}
+
+/// Creates the ticket and opens it; client users' tickets belong to their company and come
+/// from the portal, staff's from `staff`.
+pub async fn submit(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Form(form): Form<NewForm>,
+) -> AppResult<Response> {
+    authorize(&identity, Action::CreateTicket, Object::System)?;
+    let client = identity.actor.role.is_client();
+    let body = CreateTicket {
+        kind: form.kind.clone(),
+        title: form.title.clone(),
+        description: form.description.clone(),
+        priority: Some(form.priority.clone()).filter(|p| !p.trim().is_empty()),
+        queue: Some(form.queue.clone()).filter(|q| !client && !q.trim().is_empty()),
+    };
+    let new = match new_ticket(&identity, &body) {
+        Ok(new) => new,
+        Err(invalid) => return invalid_form(&state, &context, &identity, form, invalid).await,
+    };
+    let target = Object::Ticket {
+        queue: &new.queue,
+        client_id: new.client_id,
+    };
+    authorize(&identity, Action::CreateTicket, target)?;
+
+    let author = access::author(&identity);
+    match tickets::create(&state.db, &new, &author, domain::time::now()).await {
+        Ok(ticket) => {
+            tracing::info!(ticket_id = ticket.id, number = %ticket.number, "ticket created");
+            let url = format!("/tickets/{}?done=ticket-done-created", ticket.id);
+            Ok(Redirect::to(&url).into_response())
+        }
+        Err(store::Error::Domain(domain::Error::Invalid(invalid))) => {
+            invalid_form(&state, &context, &identity, form, invalid).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn invalid_form(
+    state: &AppState,
+    context: &Context,
+    identity: &Identity,
+    form: NewForm,
+    invalid: Invalid,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::new(&FIELDS);
+    errors.add(&state.i18n, context.lang, invalid);
+    let page = show(state, context, identity, form, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn show(
+    state: &AppState,
+    context: &Context,
+    identity: &Identity,
+    form: NewForm,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let page = Page::new(state, context, "ticket-new-title");
+    let queues = if identity.actor.role.is_client() {
+        Vec::new()
+    } else {
+        queues::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|q| Choice::new(&q.code, q.name(page.lang_code()), q.code == form.queue))
+            .collect()
+    };
+    render(&NewPage {
+        kinds: page.choices("ticket-kind", &Kind::names(), &[form.kind.as_str()]),
+        priorities: page.choices(
+            "ticket-priority",
+            &["P1", "P2", "P3", "P4"],
+            &[form.priority.as_str()],
+        ),
+        queues,
+        page,
+        form,
+        errors,
+    })
+}

@@ -1,0 +1,458 @@
+//! The ticket page (`/tickets/{id}`): fields, description, comments, history, links and the
+//! forms that change the ticket. htmx swaps the whole `#ticket-panel` after each change, so
+//! every form shows the new version at once.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::identity::Action;
+use domain::servicedesk::LinkKind;
+use serde::Deserialize;
+use store::servicedesk::queues::{self, Member, Queue};
+use store::servicedesk::tickets::Ticket;
+
+use super::rows::queue_name;
+use crate::api::tickets::{TicketDetail, detail, path_id};
+use crate::context::{Auth, Context, Identity};
+use crate::error::AppResult;
+use crate::pages::{Choice, DoneQuery, Page, render};
+use crate::servicedesk::access::{self, authorize};
+use crate::state::AppState;
+
+/// Notices a redirect back to the ticket page may ask for with `?done=KEY`.
+pub const DONE_KEYS: &[&str] = &[
+    "ticket-done-created",
+    "ticket-done-comment",
+    "ticket-done-status",
+    "ticket-done-saved",
+    "ticket-done-assigned",
+    "ticket-done-link",
+];
+
+#[derive(Template)]
+#[template(path = "tickets/detail.html")]
+struct DetailPage {
+    page: Page,
+    panel: Panel,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/detail.html", block = "panel")]
+struct DetailPanel {
+    page: Page,
+    panel: Panel,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/assignees.html")]
+struct AssigneeSelect {
+    assignees: Vec<Choice>,
+}
+
+/// Everything the ticket panel shows.
+pub(super) struct Panel {
+    fields: Fields,
+    comments: Vec<CommentView>,
+    history: Vec<HistoryView>,
+    links: Vec<LinkView>,
+    controls: Controls,
+    /// A success message that htmx puts into `#flash` beside the new panel.
+    flash: Option<String>,
+    /// The reason the last change failed, shown above the panel of a full page.
+    error: Option<PanelError>,
+}
+
+/// A failed change as the panel shows it.
+pub(super) struct PanelError {
+    pub message: String,
+    /// Whether someone else saved first, so the user should reload before trying again.
+    pub conflict: bool,
+}
+
+/// The ticket's own values, translated for display.
+struct Fields {
+    id: i64,
+    number: String,
+    title: String,
+    description: String,
+    version: i64,
+    kind: String,
+    status: String,
+    status_label: String,
+    pending_reason: Option<String>,
+    priority: String,
+    priority_label: String,
+    queue: String,
+    assignee: Option<String>,
+    source: String,
+    created: String,
+    updated: String,
+    first_response: String,
+    resolved: String,
+    closed: String,
+    zabbix: Option<ZabbixView>,
+}
+
+/// The Zabbix event a ticket came from.
+struct ZabbixView {
+    event_id: i64,
+    host_name: String,
+    host: String,
+    started: String,
+}
+
+struct CommentView {
+    author: String,
+    at: String,
+    body: String,
+    public: bool,
+}
+
+struct HistoryView {
+    at: String,
+    actor: String,
+    field: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    note: Option<String>,
+}
+
+struct LinkView {
+    kind: String,
+    ticket_id: i64,
+    number: String,
+    title: String,
+    status: String,
+    status_label: String,
+}
+
+/// The forms the user may use; empty lists and `false` hide them.
+struct Controls {
+    can_update: bool,
+    can_take: bool,
+    comment_kinds: Vec<Choice>,
+    transitions: Vec<TransitionButton>,
+    queues: Vec<Choice>,
+    assignees: Vec<Choice>,
+    priorities: Vec<Choice>,
+    link_kinds: Vec<Choice>,
+}
+
+/// One status button: its own small form with the target status and pending reason.
+struct TransitionButton {
+    to: String,
+    reason: Option<&'static str>,
+    label: String,
+    style: &'static str,
+}
+
+/// Shows a ticket the user may read; others are a 404.
+pub async fn show(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let ticket = access::readable_ticket(&state, &identity, path_id(&id)?).await?;
+    let notice = query.notice(DONE_KEYS);
+    full_page(&state, &context, &identity, ticket, notice, None).await
+}
+
+/// Renders the whole ticket page. With `error`, responds with its status and shows its message.
+pub(super) async fn full_page(
+    state: &AppState,
+    context: &Context,
+    identity: &Identity,
+    ticket: Ticket,
+    notice: Option<&str>,
+    error: Option<(StatusCode, PanelError)>,
+) -> AppResult<Response> {
+    let mut page = Page::new(state, context, "ticket-page-title").with_notice(notice);
+    page.title = format!("{} · {}", ticket.number, ticket.title);
+    let mut panel = build(state, &page, identity, ticket).await?;
+    let status = error.as_ref().map_or(StatusCode::OK, |(status, _)| *status);
+    panel.error = error.map(|(_, error)| error);
+    let html = render(&DetailPage { page, panel })?;
+    Ok((status, html).into_response())
+}
+
+/// Renders the ticket panel alone for htmx, with `notice` for `#flash`.
+pub(super) async fn panel_fragment(
+    state: &AppState,
+    context: &Context,
+    identity: &Identity,
+    id: i64,
+    notice: &str,
+) -> AppResult<Response> {
+    let ticket = access::readable_ticket(state, identity, id).await?;
+    let page = Page::new(state, context, "ticket-page-title");
+    let mut panel = build(state, &page, identity, ticket).await?;
+    panel.flash = Some(page.t(notice));
+    render(&DetailPanel { page, panel })
+}
+
+/// Query of the assignee select.
+#[derive(Debug, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    queue: String,
+}
+
+/// Renders the assignee select of another queue, which htmx swaps in when the queue changes.
+pub async fn assignees(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Path(id): Path<String>,
+    Query(query): Query<QueueQuery>,
+) -> AppResult<Response> {
+    let ticket = access::readable_ticket(&state, &identity, path_id(&id)?).await?;
+    authorize(&identity, Action::UpdateTicket, access::object(&ticket))?;
+    let page = Page::new(&state, &context, "ticket-page-title");
+    let members = queues::members(&state.db).await?;
+    let assignees = assignee_choices(&page, &members, &query.queue, ticket.assignee.as_deref());
+    render(&AssigneeSelect { assignees })
+}
+
+async fn build(
+    state: &AppState,
+    page: &Page,
+    identity: &Identity,
+    ticket: Ticket,
+) -> AppResult<Panel> {
+    let queues = queues::list(&state.db).await?;
+    let members = if identity.actor.role.is_client() {
+        Vec::new()
+    } else {
+        queues::members(&state.db).await?
+    };
+    let fields = fields(page, &queues, &ticket);
+    let controls = controls(page, identity, &ticket, &queues, &members);
+    let detail = detail(state, identity, ticket, page.lang).await?;
+    Ok(Panel {
+        fields,
+        comments: comments(page, &detail),
+        history: history(page, &queues, &detail),
+        links: links(page, &detail),
+        controls: Controls {
+            transitions: transitions(page, &detail),
+            ..controls
+        },
+        flash: None,
+        error: None,
+    })
+}
+
+fn fields(page: &Page, queues: &[Queue], ticket: &Ticket) -> Fields {
+    let zabbix = ticket.zabbix_event_id.map(|event_id| ZabbixView {
+        event_id,
+        host_name: ticket.zabbix_host_name.clone().unwrap_or_default(),
+        host: ticket.zabbix_host.clone().unwrap_or_default(),
+        started: page.datetime_opt(&ticket.zabbix_started_at),
+    });
+    let assignee = match (&ticket.assignee_name, &ticket.assignee) {
+        (Some(name), Some(login)) => Some(format!("{name} ({login})")),
+        _ => None,
+    };
+    Fields {
+        id: ticket.id,
+        number: ticket.number.clone(),
+        title: ticket.title.clone(),
+        description: ticket.description.clone(),
+        version: ticket.version,
+        kind: page.label("ticket-kind", ticket.kind.as_ref()),
+        status: ticket.status.to_string(),
+        status_label: page.label("ticket-status", ticket.status.as_ref()),
+        pending_reason: ticket
+            .pending_reason
+            .map(|reason| page.label("ticket-pending", reason.as_ref())),
+        priority: ticket.priority.to_string(),
+        priority_label: page.label("ticket-priority", ticket.priority.as_str()),
+        queue: queue_name(page, queues, &ticket.queue),
+        assignee,
+        source: page.label("ticket-source", ticket.source.as_ref()),
+        created: page.datetime(&ticket.created_at),
+        updated: page.datetime(&ticket.updated_at),
+        first_response: page.datetime_opt(&ticket.first_response_at),
+        resolved: page.datetime_opt(&ticket.resolved_at),
+        closed: page.datetime_opt(&ticket.closed_at),
+        zabbix,
+    }
+}
+
+fn controls(
+    page: &Page,
+    identity: &Identity,
+    ticket: &Ticket,
+    queues: &[Queue],
+    members: &[Member],
+) -> Controls {
+    let object = access::object(ticket);
+    let can_update = access::allows(identity, Action::UpdateTicket, object);
+    let is_member = members
+        .iter()
+        .any(|m| m.queue_code == ticket.queue && m.user_id == identity.user.id);
+    let mut comment_kinds = Vec::new();
+    if access::allows(identity, Action::CommentInternal, object) {
+        comment_kinds.push(Choice::new("internal", page.t("comment-internal"), true));
+    }
+    if access::allows(identity, Action::CommentPublic, object) {
+        let selected = comment_kinds.is_empty();
+        comment_kinds.push(Choice::new("public", page.t("comment-public"), selected));
+    }
+    let queue_choices = queues
+        .iter()
+        .map(|q| Choice::new(&q.code, q.name(page.lang_code()), q.code == ticket.queue))
+        .collect();
+    Controls {
+        can_update,
+        can_take: can_update && is_member && ticket.assignee_id != Some(identity.user.id),
+        comment_kinds,
+        transitions: Vec::new(),
+        queues: queue_choices,
+        assignees: assignee_choices(page, members, &ticket.queue, ticket.assignee.as_deref()),
+        priorities: page.choices(
+            "ticket-priority",
+            &["P1", "P2", "P3", "P4"],
+            &[ticket.priority.as_str()],
+        ),
+        link_kinds: page.choices("ticket-link", &LinkKind::names(), &["relates_to"]),
+    }
+}
+
+/// Builds the assignee options: no assignee, then the members of `queue`.
+fn assignee_choices(
+    page: &Page,
+    members: &[Member],
+    queue: &str,
+    current: Option<&str>,
+) -> Vec<Choice> {
+    let mut choices = vec![Choice::new(
+        "",
+        page.t("ticket-unassigned"),
+        current.is_none(),
+    )];
+    choices.extend(
+        members
+            .iter()
+            .filter(|member| member.queue_code == queue)
+            .map(|member| {
+                let label = format!("{} ({})", member.display_name, member.login);
+                Choice::new(&member.login, label, current == Some(member.login.as_str()))
+            }),
+    );
+    choices
+}
+
+/// Status buttons for the moves the workflow allows now. The move to `assigned` has no
+/// button: the assignment form makes it by giving the ticket an assignee.
+fn transitions(page: &Page, detail: &TicketDetail) -> Vec<TransitionButton> {
+    let reopening = detail.ticket.status == "resolved";
+    let mut buttons = Vec::new();
+    for to in &detail.allowed_transitions {
+        let (key, style) = match to.as_str() {
+            "assigned" => continue,
+            "pending" => {
+                for reason in ["client", "third_party"] {
+                    buttons.push(TransitionButton {
+                        to: to.clone(),
+                        reason: Some(reason),
+                        label: page.label("ticket-action-pending", reason),
+                        style: "btn-outline-secondary",
+                    });
+                }
+                continue;
+            }
+            "in_progress" if reopening => ("reopen", "btn-outline-warning"),
+            "resolved" => ("resolved", "btn-success"),
+            "cancelled" => ("cancelled", "btn-outline-danger"),
+            other => (other, "btn-primary"),
+        };
+        buttons.push(TransitionButton {
+            to: to.clone(),
+            reason: None,
+            label: page.label("ticket-action", key),
+            style,
+        });
+    }
+    buttons
+}
+
+fn comments(page: &Page, detail: &TicketDetail) -> Vec<CommentView> {
+    detail
+        .comments
+        .iter()
+        .map(|comment| CommentView {
+            author: comment.author.clone(),
+            at: page.datetime(&comment.created_at),
+            body: comment.body.clone(),
+            public: comment.public,
+        })
+        .collect()
+}
+
+fn history(page: &Page, queues: &[Queue], detail: &TicketDetail) -> Vec<HistoryView> {
+    detail
+        .history
+        .iter()
+        .map(|line| {
+            let value = |v: &Option<String>| {
+                v.as_deref()
+                    .map(|v| history_value(page, queues, &line.field, v))
+            };
+            HistoryView {
+                at: page.datetime(&line.at),
+                actor: line.actor.clone(),
+                field: page.label("history-field", &line.field),
+                old_value: value(&line.old_value),
+                new_value: value(&line.new_value),
+                note: line.note.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Translates a history value where the field has named values: statuses are stored as
+/// `pending (client)`, queues as codes and links as `relates_to 42`.
+fn history_value(page: &Page, queues: &[Queue], field: &str, value: &str) -> String {
+    match field {
+        "status" => match value.split_once(" (") {
+            Some((status, reason)) => format!(
+                "{} ({})",
+                page.label("ticket-status", status),
+                page.label("ticket-pending", reason.trim_end_matches(')'))
+            ),
+            None => page.label("ticket-status", value),
+        },
+        "queue" => queue_name(page, queues, value),
+        "link" => match value.split_once(' ') {
+            Some((kind, target)) => format!("{} #{target}", page.label("ticket-link", kind)),
+            None => value.to_string(),
+        },
+        _ => value.to_string(),
+    }
+}
+
+fn links(page: &Page, detail: &TicketDetail) -> Vec<LinkView> {
+    detail
+        .links
+        .iter()
+        .map(|link| {
+            let prefix = if link.outgoing {
+                "ticket-link"
+            } else {
+                "ticket-link-incoming"
+            };
+            LinkView {
+                kind: page.label(prefix, &link.kind),
+                ticket_id: link.ticket_id,
+                number: link.number.clone(),
+                title: link.title.clone(),
+                status: link.status.clone(),
+                status_label: page.label("ticket-status", &link.status),
+            }
+        })
+        .collect()
+}

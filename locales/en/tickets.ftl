@@ -1,0 +1,169 @@
+# Ticket pages: the list, "My tickets", the ticket page, creation.
+
+tickets-title = Tickets
+my-title = My tickets
+my-assigned = Assigned to me
+my-unassigned = Unassigned in my queues
+ticket-page-title = Ticket
+ticket-new-title = New ticket
+
+## Value names
+
+ticket-status-new = New
+ticket-status-assigned = Assigned
+ticket-status-in_progress = In progress
+ticket-status-pending = Pending
+ticket-status-resolved = Resolved
+ticket-status-closed = Closed
+ticket-status-cancelled = Cancelled
+
+ticket-kind-incident = Incident
+ticket-kind-request = Request
+ticket-kind-question = Question
+ticket-kind-problem = Problem
+ticket-kind-bug = Bug
+
+ticket-priority-P1 = P1 — critical
+ticket-priority-P2 = P2 — high
+ticket-priority-P3 = P3 — medium
+ticket-priority-P4 = P4 — low
+
+ticket-source-portal = Client portal
+ticket-source-staff = Staff
+ticket-source-zabbix = Zabbix
+ticket-source-api = API
+ticket-source-email = E-mail
+
+ticket-pending-client = client's reply
+ticket-pending-third_party = third party
+
+ticket-link-duplicate_of = Duplicate of
+ticket-link-caused_by = Caused by problem
+ticket-link-relates_to = Relates to
+ticket-link-incoming-duplicate_of = Duplicated by
+ticket-link-incoming-caused_by = Causes
+ticket-link-incoming-relates_to = Relates to
+
+## List
+
+tickets-column-number = Number
+tickets-column-title = Title
+tickets-column-status = Status
+tickets-column-priority = Priority
+tickets-column-queue = Queue
+tickets-column-assignee = Assignee
+tickets-column-source = Source
+tickets-column-updated = Updated
+
+tickets-sort-created_at-desc = Newest first
+tickets-sort-created_at-asc = Oldest first
+tickets-sort-updated_at-desc = Recently updated
+tickets-sort-updated_at-asc = Least recently updated
+tickets-sort-priority-desc = Lowest priority first
+tickets-sort-priority-asc = Highest priority first
+tickets-sort-status-desc = Status: closed to new
+tickets-sort-status-asc = Status: new to closed
+
+tickets-filter-status = Status
+tickets-filter-any = All
+tickets-filter-me = Me
+tickets-filter-unassigned = Unassigned
+tickets-filter-text = Search
+tickets-filter-text-hint = Number, title, description, host
+tickets-filter-sort = Order
+tickets-filter-per-page = Per page
+tickets-filter-apply = Show
+tickets-filter-reset = Reset
+tickets-empty = No tickets.
+tickets-pages = List pages
+tickets-page-prev = ← Previous
+tickets-page-next = Next →
+tickets-page-of = Page { $page } of { $pages }
+
+## Ticket page
+
+ticket-back-to-list = ← Back to tickets
+ticket-field-kind = Kind
+ticket-field-title = Title
+ticket-field-description = Description
+ticket-field-status = Status
+ticket-field-priority = Priority
+ticket-field-queue = Queue
+ticket-field-assignee = Assignee
+ticket-field-source = Source
+ticket-field-created = Created
+ticket-field-updated = Updated
+ticket-field-first-response = First response
+ticket-field-resolved = Resolved
+ticket-field-closed = Closed
+ticket-field-version = Version
+ticket-unassigned = Unassigned
+ticket-no-description = No description.
+
+ticket-zabbix = Zabbix event
+ticket-zabbix-event = Event ID
+ticket-zabbix-host-name = Host
+ticket-zabbix-host = Host name in Zabbix
+ticket-zabbix-started = Problem started
+
+ticket-comments = Comments
+ticket-no-comments = No comments yet.
+comment-public = Public — the client sees it
+comment-internal = Internal — staff only
+comment-new = New comment
+comment-submit = Add comment
+
+ticket-history = History
+history-at = When
+history-actor = Who
+history-field = What
+history-change = Old → new
+history-field-created = Ticket created
+history-field-title = Title
+history-field-priority = Priority
+history-field-queue = Queue
+history-field-assignee = Assignee
+history-field-status = Status
+history-field-comment_public = Public comment
+history-field-comment_internal = Internal comment
+history-field-link = Link
+history-field-zabbix = Zabbix event
+history-field-zabbix_event = New Zabbix event
+
+ticket-actions = Status
+ticket-no-actions = No moves from this status.
+ticket-action-in_progress = Start work
+ticket-action-reopen = Reopen
+ticket-action-resolved = Resolve
+ticket-action-closed = Close
+ticket-action-cancelled = Cancel
+ticket-action-pending-client = Wait for the client
+ticket-action-pending-third_party = Wait for a third party
+
+ticket-assignment = Assignment
+ticket-assign-submit = Assign
+ticket-take = Take it
+ticket-edit = Title and priority
+ticket-save = Save
+
+ticket-links = Linked tickets
+ticket-no-links = No links.
+ticket-link-kind = Link kind
+ticket-link-number = Ticket number
+ticket-link-submit = Link
+ticket-link-not-found = Ticket "{ $value }" was not found. Check the number, for example INC-000123.
+
+ticket-reload = Open the current version of the ticket
+ticket-version-invalid = The form arrived without the ticket version (got "{ $value }"). Reload the page and try again.
+
+ticket-done-created = Ticket created.
+ticket-done-comment = Comment added.
+ticket-done-status = Status changed.
+ticket-done-saved = Changes saved.
+ticket-done-assigned = Assignment changed.
+ticket-done-link = Link added.
+
+## Creation
+
+ticket-new-submit = Create ticket
+ticket-new-cancel = Cancel

@@ -519,3 +519,26 @@ storage_test!(audit_records_old_and_new, async |db: Db| {
     assert_eq!(new["title"], "after");
     assert_eq!(new["priority"], "P1");
 });
+
+storage_test!(unchanged_save_keeps_version, async |db: Db| {
+    let engineer = staff(&db, "ivanov", Role::Support, &["L1"]).await;
+    let ticket = create(&db, Kind::Incident, "same").await;
+    let change = TicketChange {
+        title: Some("same".into()),
+        priority: Some(Priority::P3),
+        ..TicketChange::default()
+    };
+    let saved = tickets::update(
+        &db,
+        ticket.id,
+        1,
+        &change,
+        &author(&engineer),
+        domain::time::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.version, 1);
+    let lines = history::list(&db, ticket.id).await.unwrap();
+    assert_eq!(lines.len(), 1, "only the creation line");
+});

@@ -362,6 +362,16 @@ pub async fn update(
     }
     let status = workflow::status_after_assignment(current.status, assignee_id.is_some());
 
+    // A save that changes nothing keeps the version, so it cannot turn someone else's
+    // concurrent edit into a conflict.
+    let unchanged = title == current.title
+        && priority == current.priority
+        && queue_id == current.queue_id
+        && assignee_id == current.assignee_id;
+    if unchanged {
+        return Ok(current);
+    }
+
     let changed = tx
         .execute(
             "UPDATE tickets SET title = $1, priority = $2, queue_id = $3, assignee_id = $4, \

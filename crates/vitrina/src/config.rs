@@ -189,16 +189,7 @@ impl Config {
         if let Some(url) = &database_url {
             check_database_url(url.expose_secret())?;
         }
-        let listen_text = raw.listen.unwrap_or_else(|| DEFAULT_LISTEN.into());
-        let listen =
-            listen_text
-                .trim()
-                .parse::<SocketAddr>()
-                .map_err(|_| ConfigError::Invalid {
-                    key: "listen",
-                    value: listen_text.clone(),
-                    reason: "expected IP:PORT, such as 127.0.0.1:8080 or [::1]:8080".into(),
-                })?;
+        let listen = parse_listen(raw.listen.as_deref().unwrap_or(DEFAULT_LISTEN))?;
         let public_url = check_public_url(
             raw.public_url
                 .as_deref()
@@ -210,17 +201,8 @@ impl Config {
             raw.zabbix_webhook_secret_file,
             file.as_deref(),
         )?;
-        let zabbix_queue = raw
-            .zabbix_queue
-            .map(|queue| queue.trim().to_string())
-            .unwrap_or_else(|| DEFAULT_ZABBIX_QUEUE.into());
-        if zabbix_queue.is_empty() {
-            return Err(ConfigError::Invalid {
-                key: "zabbix_queue",
-                value: zabbix_queue,
-                reason: "a queue code is required, such as infrastructure".into(),
-            });
-        }
+        let zabbix_queue =
+            check_queue(raw.zabbix_queue.as_deref().unwrap_or(DEFAULT_ZABBIX_QUEUE))?;
 
         Ok(Config {
             file,
@@ -324,6 +306,28 @@ pub fn redact_url(url: &str) -> String {
         }
         Err(_) => "(unparsable URL)".into(),
     }
+}
+
+fn parse_listen(text: &str) -> Result<SocketAddr, ConfigError> {
+    text.trim()
+        .parse::<SocketAddr>()
+        .map_err(|_| ConfigError::Invalid {
+            key: "listen",
+            value: text.to_string(),
+            reason: "expected IP:PORT, such as 127.0.0.1:8080 or [::1]:8080".into(),
+        })
+}
+
+fn check_queue(code: &str) -> Result<String, ConfigError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(ConfigError::Invalid {
+            key: "zabbix_queue",
+            value: code.to_string(),
+            reason: "a queue code is required, such as infrastructure".into(),
+        });
+    }
+    Ok(code.to_string())
 }
 
 fn check_public_url(text: &str) -> Result<String, ConfigError> {

@@ -40,9 +40,25 @@ fn main() -> ExitCode {
 
 /// Prints the error with its causes on one line.
 fn fail(error: anyhow::Error) -> ExitCode {
-    let message = format!("{error:#}").replace('\n', " ");
-    eprintln!("error: {message}");
+    eprintln!("error: {}", one_line(&error));
     ExitCode::FAILURE
+}
+
+/// Joins the error's causes with `: `, leaving out a cause whose text its parent's message
+/// already ends with, as storage errors repeat the driver error they wrap.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -92,5 +108,28 @@ async fn run_with_database(
         Command::Token(command) => tokens::run(db, command).await,
         Command::Zabbix(ZabbixCommand::Replay(args)) => replay::run(db, config, args).await,
         Command::Backup(args) => backup::run(db, config, &args.dest).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_skips_repeated_cause() {
+        let inner = anyhow::anyhow!("pool timed out");
+        let error = inner
+            .context("database error: pool timed out")
+            .context("cannot open the database");
+        assert_eq!(
+            one_line(&error),
+            "cannot open the database: database error: pool timed out"
+        );
+    }
+
+    #[test]
+    fn one_line_joins_lines() {
+        let error = anyhow::anyhow!("first\nsecond");
+        assert_eq!(one_line(&error), "first second");
     }
 }

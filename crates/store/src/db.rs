@@ -204,7 +204,8 @@ impl Db {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), Error> {
-        self.fetch_scalar::<i64>("SELECT 1", Vec::new())
+        // A bare `SELECT 1` is INT4 on PostgreSQL, which does not decode as i64.
+        self.fetch_scalar::<i64>("SELECT CAST(1 AS BIGINT)", Vec::new())
             .await
             .map(|_| ())
     }
@@ -572,4 +573,13 @@ fn postgres_args(args: Args) -> Result<PgArguments, Error> {
         added.map_err(Error::Encode)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::storage_test!(ping_succeeds, async |db: Db| {
+        db.ping().await.unwrap();
+    });
 }

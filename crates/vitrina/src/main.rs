@@ -1,1 +1,135 @@
-fn main() {}
+//! The `vitrina` binary: parses the command line, sets up logging and configuration, and
+//! runs the subcommand. Failures end as one line on stderr and exit code 1.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod backup;
+mod cli;
+mod config;
+mod database;
+mod demo;
+mod jobs;
+mod logging;
+mod messages;
+mod replay;
+mod serve;
+mod tokens;
+mod users;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, LogFormat, ZabbixCommand};
+use config::Config;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.global.log_format.unwrap_or(LogFormat::Text));
+    integrations::tls::install_crypto_provider();
+
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(anyhow::anyhow!("cannot start the async runtime: {error}")),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(error),
+    }
+}
+
+/// Prints the error with its causes on one line.
+fn fail(error: anyhow::Error) -> ExitCode {
+    eprintln!("error: {}", one_line(&error));
+    ExitCode::FAILURE
+}
+
+/// Joins the error's causes with `: `, leaving out a cause whose text its parent's message
+/// already ends with, as storage errors repeat the driver error they wrap.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Command::Serve(args) => args.listen.as_deref(),
+        _ => None,
+    };
+    let config = Config::load(&cli.global, listen)?;
+    if let Some(file) = &config.file {
+        tracing::debug!(file = %file.display(), "configuration file read");
+    }
+
+    match cli.command {
+        Command::Serve(args) => serve::run(config, args.demo).await,
+        command => {
+            let db = database::open(&config).await?;
+            let result = run_with_database(&db, &config, command).await;
+            db.close().await;
+            result
+        }
+    }
+}
+
+async fn run_with_database(
+    db: &store::Db,
+    config: &Config,
+    command: Command,
+) -> anyhow::Result<()> {
+    match command {
+        // `run` sends `serve` elsewhere, since it keeps the database open for its lifetime.
+        Command::Serve(_) => anyhow::bail!("serve cannot run here"),
+        Command::Migrate => {
+            println!(
+                "Database {} is up to date ({} engine).",
+                config.database_label(),
+                database::engine_name(db)
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let state = web::AppState::new(db.clone(), config.web())
+                .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
+            let outcome = demo::load(&state).await?;
+            demo::print_summary(db, &outcome).await
+        }
+        Command::User(command) => users::run(db, command).await,
+        Command::Token(command) => tokens::run(db, command).await,
+        Command::Zabbix(ZabbixCommand::Replay(args)) => replay::run(db, config, args).await,
+        Command::Backup(args) => backup::run(db, config, &args.dest).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_skips_repeated_cause() {
+        let inner = anyhow::anyhow!("pool timed out");
+        let error = inner
+            .context("database error: pool timed out")
+            .context("cannot open the database");
+        assert_eq!(
+            one_line(&error),
+            "cannot open the database: database error: pool timed out"
+        );
+    }
+
+    #[test]
+    fn one_line_joins_lines() {
+        let error = anyhow::anyhow!("first\nsecond");
+        assert_eq!(one_line(&error), "first second");
+    }
+}

@@ -1,0 +1,248 @@
+//! The command line: global options, subcommands and their help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Vitrina: service desk, commercial and analytics system of the e-commerce platform.
+///
+/// Every subcommand that opens the database creates it when missing and applies pending
+/// migrations first.
+#[derive(Debug, Parser)]
+#[command(name = "vitrina", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options that apply to every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Data directory: the SQLite database and the default configuration file
+    /// [default: ./data]
+    #[arg(long, global = true, env = "VITRINA_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// PostgreSQL URL (postgres://user:password@host:port/database); without it Vitrina
+    /// uses SQLite in the data directory
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINA_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// TOML configuration file [default: DATA_DIR/vitrina.toml when it exists]
+    #[arg(long, global = true, env = "VITRINA_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Log format on stderr; the level comes from RUST_LOG [default: text]
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINA_LOG_FORMAT",
+        value_name = "FORMAT",
+        value_enum
+    )]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web interface, the JSON API and the Zabbix webhook
+    Serve(ServeArgs),
+    /// Create the database if missing and apply pending migrations
+    Migrate,
+    /// Load demo data (staff, tickets, Zabbix incidents) unless the database has tickets
+    Demo,
+    /// Manage staff users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Zabbix webhook deliveries
+    #[command(subcommand)]
+    Zabbix(ZabbixCommand),
+    /// Write a consistent copy of the running database to DEST (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump in its custom format)
+    Backup(BackupArgs),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on, IP:PORT; port 0 picks a free port
+    /// [default: 127.0.0.1:8080]
+    #[arg(long, env = "VITRINA_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// Load demo data when the database has no tickets, and accept Zabbix deliveries with a
+    /// generated secret when none is configured
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff user; prints a generated password once unless --password-stdin is given
+    Add(UserAddArgs),
+    /// List users with their roles, queues and state
+    List,
+    /// Disable a user: they cannot sign in and their sessions end
+    Disable(LoginArg),
+    /// Enable a disabled user
+    Enable(LoginArg),
+    /// Set a new password; prints a generated one once unless --password-stdin is given
+    SetPassword(SetPasswordArgs),
+}
+
+/// Options of `user add`.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login: 2 to 64 Latin letters, digits, `.`, `_`, `-` or `@`; compared case-insensitively
+    pub login: String,
+
+    /// Role: admin, support, support_lead, developer, analyst or sales
+    #[arg(long)]
+    pub role: String,
+
+    /// Read the password from standard input (12 to 256 characters; one trailing newline
+    /// is dropped)
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    /// Name shown in the interface [default: the login]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// E-mail address for notifications
+    #[arg(long)]
+    pub email: Option<String>,
+
+    /// Queue the user works in (L1, L2, infrastructure, development); repeat for several
+    #[arg(long = "queue", value_name = "CODE")]
+    pub queues: Vec<String>,
+
+    /// Interface language: ru or en
+    #[arg(long, default_value = "ru")]
+    pub locale: String,
+}
+
+/// A user's login.
+#[derive(Debug, Args)]
+pub struct LoginArg {
+    /// The user's login
+    pub login: String,
+}
+
+/// Options of `user set-password`.
+#[derive(Debug, Args)]
+pub struct SetPasswordArgs {
+    /// The user's login
+    pub login: String,
+
+    /// Read the password from standard input (12 to 256 characters; one trailing newline
+    /// is dropped)
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it alone on stdout, once; only its SHA-256
+    /// is stored
+    Create(TokenCreateArgs),
+    /// List tokens (never their secrets), of one user or of everyone
+    List(TokenListArgs),
+    /// Revoke a token by its id
+    Revoke(TokenRevokeArgs),
+}
+
+/// Options of `token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The login of the token's owner; requests with the token act as this user
+    pub login: String,
+
+    /// Purpose of the token, such as "zabbix-export"
+    #[arg(long)]
+    pub name: String,
+}
+
+/// Options of `token list`.
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    /// Only this user's tokens
+    pub login: Option<String>,
+}
+
+/// Options of `token revoke`.
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's id, as `token list` shows it
+    pub id: i64,
+}
+
+/// `zabbix` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ZabbixCommand {
+    /// Process stored deliveries again from their raw bodies; processed ones are left alone
+    Replay(ReplayArgs),
+}
+
+/// Options of `zabbix replay`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ReplayArgs {
+    /// Replay every delivery whose processing failed, oldest first
+    #[arg(long)]
+    pub failed: bool,
+
+    /// Replay the delivery with this id
+    #[arg(long, value_name = "N")]
+    pub id: Option<i64>,
+}
+
+/// Options of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// File to write; it must not exist yet
+    pub dest: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn replay_requires_failed_or_id() {
+        let parsed = Cli::try_parse_from(["vitrina", "zabbix", "replay"]);
+        assert!(parsed.is_err());
+        let both = Cli::try_parse_from(["vitrina", "zabbix", "replay", "--failed", "--id", "3"]);
+        assert!(both.is_err());
+    }
+}

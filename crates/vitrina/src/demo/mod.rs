@@ -1,0 +1,107 @@
+//! Demo data, so a new installation's first page is never empty: staff of every role,
+//! tickets of every kind in every status, and incidents raised by Zabbix deliveries.
+//!
+//! Loading is skipped when the database has any ticket, so running it again, or on a
+//! database in use, adds nothing.
+
+mod staff;
+mod tickets;
+mod zabbix;
+
+use anyhow::Context as _;
+use store::Db;
+use web::AppState;
+use web::identity::password;
+
+pub use staff::STAFF;
+
+/// The password of every demo user. It is printed and documented, so demo users must be
+/// disabled before real data goes in (`vitrina user disable LOGIN`).
+pub const PASSWORD: &str = "vitrina-demo-2026";
+
+/// Lease name that keeps two instances from loading demo data at once.
+const LEASE: &str = "demo_load";
+
+/// The result of loading demo data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Loaded {
+        tickets: i64,
+        deliveries: usize,
+    },
+    /// The database had tickets already; nothing was added.
+    AlreadyPresent,
+    /// Another instance is loading demo data right now.
+    Busy,
+}
+
+/// Loads the demo data unless the database has tickets.
+pub async fn load(state: &AppState) -> anyhow::Result<Outcome> {
+    let db = &state.db;
+    let holder = format!("demo-{}", password::random_token(8));
+    let now = domain::time::now();
+    if !store::jobs::try_lease(db, LEASE, &holder, now, chrono::Duration::minutes(10)).await? {
+        return Ok(Outcome::Busy);
+    }
+    let result = load_unless_present(state).await;
+    let error = result.as_ref().err().map(|e| format!("{e:#}"));
+    store::jobs::release(db, LEASE, &holder, domain::time::now(), error.as_deref()).await?;
+    result
+}
+
+async fn load_unless_present(state: &AppState) -> anyhow::Result<Outcome> {
+    let db = &state.db;
+    if ticket_count(db).await? > 0 {
+        return Ok(Outcome::AlreadyPresent);
+    }
+    tracing::info!("loading demo data");
+    let staff = staff::ensure(db).await?;
+    let now = domain::time::now();
+    tickets::load(db, &staff, now).await?;
+    let deliveries = zabbix::load(state, &staff, now).await?;
+    let tickets = ticket_count(db).await?;
+    tracing::info!(tickets, deliveries, "demo data loaded");
+    Ok(Outcome::Loaded {
+        tickets,
+        deliveries,
+    })
+}
+
+/// Counts every ticket, whatever its status.
+pub async fn ticket_count(db: &Db) -> anyhow::Result<i64> {
+    let counts = store::servicedesk::tickets::count_by_status(db)
+        .await
+        .context("cannot count tickets")?;
+    Ok(counts.iter().map(|(_, count)| count).sum())
+}
+
+/// Prints what loading did and the demo logins that exist, with their password.
+pub async fn print_summary(db: &Db, outcome: &Outcome) -> anyhow::Result<()> {
+    match outcome {
+        Outcome::Loaded {
+            tickets,
+            deliveries,
+        } => println!("Demo data loaded: {tickets} tickets and {deliveries} Zabbix deliveries."),
+        Outcome::AlreadyPresent => {
+            println!("The database has tickets already; no demo data was added.")
+        }
+        Outcome::Busy => println!("Another Vitrina instance is loading demo data right now."),
+    }
+    let mut rows = Vec::new();
+    for member in STAFF {
+        let user = store::identity::users::find_by_login(db, member.login)
+            .await
+            .context("cannot read demo users")?;
+        if let Some(user) = user.filter(|u| !u.disabled) {
+            rows.push((member.login, user.role, member.name));
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    println!("Demo logins (every password: {PASSWORD}):");
+    for (login, role, name) in rows {
+        println!("  {login:<10} {PASSWORD}  {role:<13} {name}");
+    }
+    Ok(())
+}

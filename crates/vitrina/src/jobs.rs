@@ -1,0 +1,116 @@
+//! The background scheduler of `serve`: periodic jobs, each run under a database lease so
+//! that of several instances on one database only one runs a job at a time.
+
+use std::future::Future;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use store::Db;
+use tokio::sync::watch;
+use web::context::{SESSION_ABSOLUTE, SESSION_IDLE};
+
+/// How often the scheduler wakes up.
+const TICK: StdDuration = StdDuration::from_secs(60);
+/// How long a lease lasts: longer than any run, so a crashed holder frees it within minutes.
+const LEASE: Duration = Duration::minutes(5);
+/// Failed-login rows older than this no longer count towards the hourly limit.
+const FAILURES_KEPT: Duration = Duration::hours(1);
+
+/// Settings of the scheduled jobs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Names this instance in lease rows.
+    pub instance_id: String,
+    /// Resolved tickets close after this many days.
+    pub auto_close_days: i64,
+}
+
+/// Runs the jobs every minute until `shutdown` turns true. The first run is at once.
+pub async fn run(db: Db, settings: Settings, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!(instance_id = %settings.instance_id, "scheduler started");
+    let mut interval = tokio::time::interval(TICK);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => run_due(&db, &settings).await,
+            _ = shutdown.changed() => break,
+        }
+    }
+    tracing::info!(instance_id = %settings.instance_id, "scheduler stopped");
+}
+
+/// Runs every job once.
+pub async fn run_due(db: &Db, settings: &Settings) {
+    let days = settings.auto_close_days;
+    run_job(db, &settings.instance_id, "auto_close", |now| async move {
+        let cutoff = now - Duration::days(days);
+        let closed = store::servicedesk::tickets::close_resolved_before(db, cutoff, now).await?;
+        Ok((
+            closed as u64,
+            format!("closed {closed} tickets resolved before {cutoff}"),
+        ))
+    })
+    .await;
+    run_job(
+        db,
+        &settings.instance_id,
+        "session_purge",
+        |now| async move {
+            let deleted = store::identity::sessions::purge_expired(
+                db,
+                now - SESSION_ABSOLUTE,
+                now - SESSION_IDLE,
+                now - FAILURES_KEPT,
+            )
+            .await?;
+            Ok((deleted, format!("deleted {deleted} expired sessions")))
+        },
+    )
+    .await;
+}
+
+/// Runs `job` if this instance gets the lease, logs its start and end, and records the
+/// outcome in the lease row. `job` returns how many rows it changed and a summary.
+///
+/// Runs that change nothing log at `debug`, so an idle instance does not write two lines a
+/// minute; `RUST_LOG=vitrina=debug` shows every run.
+async fn run_job<F, Fut>(db: &Db, holder: &str, name: &str, job: F)
+where
+    F: FnOnce(DateTime<Utc>) -> Fut,
+    Fut: Future<Output = store::Result<(u64, String)>>,
+{
+    let now = domain::time::now();
+    match store::jobs::try_lease(db, name, holder, now, LEASE).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::debug!(job = name, "job skipped: another instance has its lease");
+            return;
+        }
+        Err(error) => {
+            tracing::error!(job = name, %error, "job lease failed");
+            return;
+        }
+    }
+
+    tracing::debug!(job = name, instance_id = holder, "job started");
+    let result = job(now).await;
+    let error = match &result {
+        Ok((0, summary)) => {
+            tracing::debug!(job = name, instance_id = holder, summary = %summary, "job finished");
+            None
+        }
+        Ok((_, summary)) => {
+            tracing::info!(job = name, instance_id = holder, summary = %summary, "job finished");
+            None
+        }
+        Err(error) => {
+            tracing::error!(job = name, instance_id = holder, %error, "job failed");
+            Some(error.to_string())
+        }
+    };
+    if let Err(release_error) =
+        store::jobs::release(db, name, holder, domain::time::now(), error.as_deref()).await
+    {
+        tracing::error!(job = name, error = %release_error, "job lease release failed");
+    }
+}

@@ -1,0 +1,160 @@
+//! `vitrina serve`: the web server, the background scheduler and a graceful stop.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use anyhow::{Context as _, bail};
+use secrecy::{ExposeSecret, SecretString};
+use store::Db;
+use tokio::sync::watch;
+use web::AppState;
+use web::identity::password;
+
+use crate::config::Config;
+use crate::{database, demo, jobs};
+
+/// Runs the server until Ctrl-C or SIGTERM, then stops the scheduler and closes the database.
+pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let db = database::open(&config).await?;
+    check_zabbix_queue(&db, &config.zabbix_queue).await?;
+
+    let generated_secret = with_demo && config.zabbix_webhook_secret.is_none();
+    if generated_secret {
+        config.zabbix_webhook_secret = Some(SecretString::from(password::random_token(24)));
+    }
+    let state = AppState::new(db.clone(), config.web())
+        .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
+    if with_demo {
+        let outcome = demo::load(&state).await.context("cannot load demo data")?;
+        demo::print_summary(&db, &outcome).await?;
+    }
+
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; choose another address with --listen or VITRINA_LISTEN, \
+                 or stop the program that uses it",
+                config.listen
+            )
+        })?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    let url = format!("http://{}", browsable(address));
+    if generated_secret && let Some(secret) = &config.zabbix_webhook_secret {
+        print_webhook_example(&url, secret);
+    }
+    println!("Vitrina is listening on {url}/");
+
+    tracing::info!(
+        address = %address,
+        engine = database::engine_name(&db),
+        database = %config.database_label(),
+        data_dir = %config.data_dir.display(),
+        public_url = %config.public_url,
+        "vitrina started"
+    );
+
+    let (stop_jobs, jobs_stopped) = watch::channel(false);
+    let settings = jobs::Settings {
+        instance_id: format!("serve-{}", password::random_token(6)),
+        auto_close_days: config.auto_close_days,
+    };
+    let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));
+
+    let served = axum::serve(listener, web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+
+    // The scheduler may be gone already; then there is nothing to tell it.
+    let _ = stop_jobs.send(true);
+    if let Err(error) = scheduler.await {
+        tracing::error!(%error, "scheduler ended abnormally");
+    }
+    db.close().await;
+    tracing::info!(address = %address, "vitrina stopped");
+    served.context("the HTTP server failed")
+}
+
+/// Fails unless the queue for Zabbix incidents exists, which would otherwise surface only
+/// when the first delivery arrives.
+async fn check_zabbix_queue(db: &Db, code: &str) -> anyhow::Result<()> {
+    let queues = store::servicedesk::queues::list(db)
+        .await
+        .context("cannot list queues")?;
+    if queues.iter().any(|queue| queue.code == code) {
+        return Ok(());
+    }
+    let known: Vec<&str> = queues.iter().map(|queue| queue.code.as_str()).collect();
+    bail!(
+        "invalid zabbix_queue {code:?}: no such queue; choose one of {}",
+        known.join(", ")
+    )
+}
+
+/// Returns the address a browser on this machine can open: an unspecified listen address
+/// (`0.0.0.0`, `[::]`) becomes loopback.
+fn browsable(address: SocketAddr) -> SocketAddr {
+    let ip = match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, address.port())
+}
+
+fn print_webhook_example(url: &str, secret: &SecretString) {
+    let secret = secret.expose_secret();
+    println!("Zabbix webhook secret generated for this run: {secret}");
+    println!("Send a test problem:");
+    println!(
+        "  curl -s -X POST {url}/api/v1/integrations/zabbix/events \
+         -H 'Authorization: Bearer {secret}' -H 'Content-Type: application/json' \
+         -d '{{\"event_id\":\"1\",\"event_value\":\"1\",\"event_nseverity\":\"4\",\
+         \"alert_subject\":\"Problem: проверка вебхука\",\"host_name\":\"Тестовый узел\"}}'"
+    );
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM (what `docker stop` and systemd send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("Ctrl-C received, stopping"),
+        _ = terminate => tracing::info!("SIGTERM received, stopping"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unspecified_address_becomes_loopback() {
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(browsable(any).to_string(), "127.0.0.1:8080");
+        let any6: SocketAddr = "[::]:8080".parse().unwrap();
+        assert_eq!(browsable(any6).to_string(), "[::1]:8080");
+        let loopback: SocketAddr = "127.0.0.1:9000".parse().unwrap();
+        assert_eq!(browsable(loopback), loopback);
+    }
+}

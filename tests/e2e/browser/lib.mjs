@@ -76,7 +76,8 @@ function countHtmxSwaps() {
 export async function afterSwap(page, action) {
   const before = await page.evaluate(() => window.htmxSettled);
   await action();
-  await page.waitForFunction((count) => window.htmxSettled > count, before);
+  // Polling by timer: animation frames, the default, are throttled in a tab that is not in front.
+  await page.waitForFunction((count) => window.htmxSettled > count, before, { polling: 50 });
 }
 
 /** Records and dismisses the dialogs a page opens, in `page.dialogs`. */

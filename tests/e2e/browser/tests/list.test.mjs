@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { afterSwap, launchBrowser, logIn, newPage, screenshot } from '../lib.mjs';
+import { afterSwap, launchBrowser, logIn, newPage } from '../lib.mjs';
 
 let browser;
 before(async () => {
@@ -32,7 +32,6 @@ test('status and priority filters narrow the list', async () => {
   const all = await total(page);
   assert.ok(all >= 38, `the demo has 38 tickets, the list shows ${all}`);
   assert.equal(await page.locator('[data-test=ticket-row]').count(), Math.min(all, 50));
-  await screenshot(page, 'tickets');
 
   await afterSwap(page, () => page.check('#status-new'));
   const fresh = await total(page);

@@ -25,6 +25,10 @@ async function open(page, path, title) {
 test('support pages open for the team lead', async () => {
   const { context, page } = await newPage(browser);
   await logIn(page, 'lead');
+  // Oldest first, so the screenshot shows demo tickets rather than those other tests added.
+  await open(page, '/tickets?sort=created_at&per_page=25', 'Заявки');
+  assert.equal(await page.locator('[data-test=ticket-row]').count(), 25);
+  await screenshot(page, 'tickets');
   await open(page, '/my', 'Мои заявки');
   await screenshot(page, 'my-tickets');
   await open(page, '/tickets/new', 'Новая заявка');

@@ -12,7 +12,7 @@ export const BASE_URL = requiredEnv('VITRINA_URL');
 /** The password of every demo user (crates/vitrina/src/demo/mod.rs). */
 export const DEMO_PASSWORD = 'vitrina-demo-2026';
 
-/** Flags the issue asks for; Playwright adds its own on top and a fresh temporary profile. */
+/** Flags for a headless run without sandbox, GPU, background services or first-run UI. */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -52,7 +52,7 @@ export async function newPage(browser) {
     viewport: { width: 1280, height: 900 },
     locale: 'ru-RU',
   });
-  // Pages answer within milliseconds here, so a wait this long means a broken page.
+  // Pages respond within milliseconds here, so a wait this long means a broken page.
   context.setDefaultTimeout(10_000);
   await context.addInitScript(countHtmxSwaps);
   const page = await context.newPage();
@@ -60,7 +60,7 @@ export async function newPage(browser) {
   return { context, page };
 }
 
-/** Counts finished htmx swaps in `window.htmxSettled`; runs in every page before its scripts. */
+/** Counts finished htmx swaps in `window.htmxSettled`. It runs in every page before its scripts. */
 function countHtmxSwaps() {
   window.htmxSettled = 0;
   document.addEventListener('htmx:afterSettle', () => {
@@ -69,9 +69,9 @@ function countHtmxSwaps() {
 }
 
 /**
- * Runs `action` (a click, a select, a check) and waits until htmx has swapped in the answer.
- * htmx fires `htmx:afterSettle` for every swapped element in one loop, so the count has
- * grown past its old value only once the whole answer is in place.
+ * Runs `action` (a click, a select, a check) and waits until htmx has swapped in the
+ * response. htmx fires `htmx:afterSettle` for every swapped element in one loop, so the count
+ * has grown past its old value only once the whole response is in place.
  */
 export async function afterSwap(page, action) {
   const before = await page.evaluate(() => window.htmxSettled);

@@ -46,7 +46,7 @@ test('log in and log out', async () => {
   await Promise.all([page.waitForURL(/\/login/), page.click('[data-test=logout]')]);
   assert.equal(await page.locator('[data-test=current-user]').count(), 0);
 
-  // The session is gone on the server too: the list asks for a login again.
+  // The session is gone on the server too, so the list redirects to the login page again.
   await page.goto('/tickets');
   assert.equal(new URL(page.url()).pathname, '/login');
   assert.equal(page.dialogs.length, 0, page.dialogs.join('\n'));

@@ -25,7 +25,7 @@ test('switch to English and back on the ticket list', async () => {
   // support2 is used by no other test, so its stored language changes nothing elsewhere.
   const { context, page } = await newPage(browser);
   await logIn(page, 'support2');
-  // htmx applies the filter in place and pushes it into the URL; the switch must keep it.
+  // htmx applies the filter in place and pushes it into the URL, and the switch must keep it.
   await afterSwap(page, () => page.check('#status-new'));
   await page.waitForURL(/[?&]status=new\b/);
   const filtered = page.url();

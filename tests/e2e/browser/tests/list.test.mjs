@@ -35,7 +35,8 @@ test('status and priority filters narrow the list', async () => {
 
   await afterSwap(page, () => page.check('#status-new'));
   const fresh = await total(page);
-  assert.ok(fresh > 0 && fresh < all, `new tickets: ${fresh} of ${all}`);
+  assert.ok(fresh > 0, 'no new tickets');
+  assert.ok(fresh < all, `new tickets: ${fresh} of ${all}`);
   const statuses = await page.locator('[data-test=ticket-row] td:nth-child(3) .badge').evaluateAll(
     (badges) => badges.map((badge) => badge.className),
   );
@@ -51,7 +52,8 @@ test('status and priority filters narrow the list', async () => {
 
   await afterSwap(page, () => page.selectOption('#filter-priority', 'P1'));
   const urgent = await total(page);
-  assert.ok(urgent > 0 && urgent < newOrInWork, `P1 of new or in progress: ${urgent}`);
+  assert.ok(urgent > 0, 'no P1 ticket is new or in progress');
+  assert.ok(urgent < newOrInWork, `P1 of new or in progress: ${urgent}`);
   const rows = page.locator('[data-test=ticket-row]');
   for (let i = 0; i < (await rows.count()); i += 1) {
     assert.equal(await rows.nth(i).locator('td:nth-child(4)').textContent(), 'P1');

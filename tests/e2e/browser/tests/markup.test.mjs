@@ -1,6 +1,6 @@
-// Markup typed into a ticket or sent by Zabbix shows as text. Vitrina's Content-Security-
-// Policy would block an inline handler even if escaping failed, so the tests check the DOM
-// for the element itself, and check that no dialog fired as well.
+// Markup typed into a ticket or sent by Zabbix shows as text. Vitrina's
+// Content-Security-Policy would block an inline handler even if escaping failed, so the tests
+// check the DOM for the element itself, and check that no dialog fired as well.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -1,6 +1,6 @@
 // A ticket's life on its page: comment, assign, and every status from new to closed. Each
-// form is sent by htmx, which swaps in the re-rendered panel; a reload at the end checks
-// that the server kept what the panel showed.
+// form is sent by htmx, which swaps in the re-rendered panel. A reload at the end checks that
+// the server kept what the panel showed.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -98,7 +98,7 @@ stop_all() {
 }
 trap stop_all EXIT
 # An interrupted run exits through the EXIT trap as well, so nothing it started outlives it.
-# The long steps run in the background with `wait`, which a signal interrupts at once.
+# The test runner runs in the background under `wait`, which a signal interrupts at once.
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

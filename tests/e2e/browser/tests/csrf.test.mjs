@@ -39,7 +39,9 @@ test('new ticket form without token is rejected', async () => {
   await page.fill('#title', title);
   await removeTokenFields(page);
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/tickets/new') && r.request().method() === 'POST'),
+    page.waitForResponse(
+      (r) => r.url().endsWith('/tickets/new') && r.request().method() === 'POST',
+    ),
     page.click('[data-test=new-ticket-form] button[type=submit]'),
   ]);
   assert.equal(response.status(), 403);

@@ -43,7 +43,9 @@ test('switch to English and back on the ticket list', async () => {
   assert.match(await page.textContent('[data-test=ticket-total]'), /^\d+ tickets?$/);
   assert.equal(await page.textContent('[data-test=logout]'), 'Log out');
   assert.equal(await page.textContent('[data-test=lang-switch]'), 'RU');
-  const statuses = await page.locator('[data-test=ticket-row] .badge[class*=badge-status]').allTextContents();
+  const statuses = await page
+    .locator('[data-test=ticket-row] .badge[class*=badge-status]')
+    .allTextContents();
   assert.ok(statuses.length > 0);
   for (const status of statuses) {
     assert.equal(status, 'New');

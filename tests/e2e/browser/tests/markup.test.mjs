@@ -91,4 +91,16 @@ test('Zabbix trigger name with a b tag renders as text', async () => {
   assert.equal(await page.locator('[data-test=ticket-row] b').count(), 0);
   assert.deepEqual(page.dialogs, []);
   await context.close();
+
+  // The administrator's delivery log shows the stored raw body as text too.
+  const admin = await newPage(browser);
+  await logIn(admin.page, 'admin');
+  await admin.page.goto('/admin/zabbix');
+  const body = admin.page.locator('[data-test=delivery-body]', { hasText: suffix });
+  assert.equal(await body.count(), 1);
+  assert.ok((await body.textContent()).includes(`"alert_subject":"Problem: ${name}"`));
+  const markup = admin.page.locator('[data-test=delivery-body] b, [data-test=delivery-body] i');
+  assert.equal(await markup.count(), 0);
+  assert.deepEqual(admin.page.dialogs, []);
+  await admin.context.close();
 });

@@ -44,7 +44,8 @@ test('support pages open for the team lead', async () => {
     page.click('[data-test=ticket-row] .ticket-title a'),
   ]);
   await page.waitForLoadState('networkidle');
-  assert.match(await page.textContent('[data-test=ticket-title]'), /Мало места на \/var\/lib\/postgresql/);
+  const title = await page.textContent('[data-test=ticket-title]');
+  assert.match(title, /Мало места на \/var\/lib\/postgresql/);
   assert.equal((await page.textContent('[data-test=ticket-status]')).trim(), 'В работе');
   assert.equal(await page.locator('[data-test=zabbix-origin]').count(), 1);
   assert.ok((await page.locator('[data-test=comment]').count()) >= 1);

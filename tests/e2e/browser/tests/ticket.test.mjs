@@ -36,9 +36,10 @@ async function flash(page) {
 
 /** Clicks the status button that moves the ticket to `to` (with a pending `reason`). */
 async function move(page, to, reason) {
+  const actions = '[data-test=status-actions]';
   const form = reason
-    ? `[data-test=status-actions] form:has(input[name=reason][value=${reason}])`
-    : `[data-test=status-actions] form:has(input[name=to][value=${to}]):not(:has(input[name=reason]))`;
+    ? `${actions} form:has(input[name=reason][value=${reason}])`
+    : `${actions} form:has(input[name=to][value=${to}]):not(:has(input[name=reason]))`;
   const before = await version(page);
   await afterSwap(page, () => page.click(`${form} button`));
   assert.equal(await version(page), before + 1, `moving to ${to} saved no new version`);

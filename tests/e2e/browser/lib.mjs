@@ -80,6 +80,19 @@ export async function afterSwap(page, action) {
   await page.waitForFunction((count) => window.htmxSettled > count, before, { polling: 50 });
 }
 
+/**
+ * Runs `action` (a click that submits a form) and waits until a new document has loaded.
+ * The URL cannot tell, because a form may redirect back to the address it was sent from.
+ */
+export async function afterNavigation(page, action) {
+  await page.evaluate(() => {
+    window.replacedByNavigation = true;
+  });
+  await action();
+  await page.waitForFunction(() => window.replacedByNavigation !== true, null, { polling: 50 });
+  await page.waitForLoadState('load');
+}
+
 /** Records and dismisses the dialogs a page opens, in `page.dialogs`. */
 export function watchDialogs(page) {
   page.dialogs = [];

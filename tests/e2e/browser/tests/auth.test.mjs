@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, logIn, newPage, screenshot } from '../lib.mjs';
+import { afterNavigation, launchBrowser, logIn, newPage, screenshot } from '../lib.mjs';
 
 let browser;
 before(async () => {
@@ -27,7 +27,7 @@ test('wrong password shows an error', async () => {
   await page.goto('/login');
   await page.fill('#login', 'support');
   await page.fill('#password', 'not-the-password');
-  await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+  await afterNavigation(page, () => page.click('button[type=submit]'));
   assert.equal(new URL(page.url()).pathname, '/login');
   const error = await page.textContent('[data-test=login-error]');
   assert.match(error, /Неверный логин или пароль/);

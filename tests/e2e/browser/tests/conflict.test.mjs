@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  afterNavigation,
   afterSwap,
   createTicket,
   launchBrowser,
@@ -56,10 +57,8 @@ test('second tab saving a stale ticket sees a conflict', async () => {
   assert.equal(await second.inputValue('#edit-title'), rejectedTitle);
 
   // The rejected title was not stored: a fresh load shows the first tab's.
-  await Promise.all([
-    second.waitForURL((url) => url.pathname === ticketPath),
-    second.click('[data-test=ticket-reload]'),
-  ]);
+  await afterNavigation(second, () => second.click('[data-test=ticket-reload]'));
+  assert.equal(new URL(second.url()).pathname, ticketPath);
   assert.equal(await second.textContent('[data-test=ticket-title]'), firstTitle);
   assert.equal(await second.textContent('[data-test=ticket-version]'), '2');
   assert.equal(await second.locator('[data-test=ticket-error]').count(), 0);

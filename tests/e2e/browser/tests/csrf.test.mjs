@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  afterNavigation,
   afterSwap,
   createTicket,
   launchBrowser,
@@ -38,14 +39,11 @@ test('new ticket form without token is rejected', async () => {
   await page.goto('/tickets/new');
   await page.fill('#title', title);
   await removeTokenFields(page);
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.url().endsWith('/tickets/new') && r.request().method() === 'POST',
-    ),
-    page.click('[data-test=new-ticket-form] button[type=submit]'),
-  ]);
-  assert.equal(response.status(), 403);
-  await page.waitForLoadState('load');
+  const posted = page.waitForResponse(
+    (r) => r.url().endsWith('/tickets/new') && r.request().method() === 'POST',
+  );
+  await afterNavigation(page, () => page.click('[data-test=new-ticket-form] button[type=submit]'));
+  assert.equal((await posted).status(), 403);
   assert.match(await page.textContent('main'), CSRF_MESSAGE);
 
   // Nothing was created; the same form with its token works.
@@ -79,7 +77,7 @@ test('login form without token is rejected', async () => {
   await page.fill('#login', 'lead');
   await page.fill('#password', 'vitrina-demo-2026');
   await removeTokenFields(page);
-  await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+  await afterNavigation(page, () => page.click('button[type=submit]'));
   assert.match(await page.textContent('main'), CSRF_MESSAGE);
   await page.goto('/tickets');
   assert.equal(new URL(page.url()).pathname, '/login', 'signed in without a CSRF token');

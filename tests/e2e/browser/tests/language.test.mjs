@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { afterSwap, launchBrowser, logIn, newPage } from '../lib.mjs';
+import { afterNavigation, afterSwap, launchBrowser, logIn, newPage } from '../lib.mjs';
 
 let browser;
 before(async () => {
@@ -33,7 +33,7 @@ test('switch to English and back on the ticket list', async () => {
   assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка']);
   assert.equal(await page.textContent('[data-test=lang-switch]'), 'EN');
 
-  await Promise.all([page.waitForLoadState('load'), page.click('[data-test=lang-switch]')]);
+  await afterNavigation(page, () => page.click('[data-test=lang-switch]'));
   assert.equal(await htmlLang(page), 'en');
   // The switch returns to the same list with its filter.
   assert.equal(page.url(), filtered);
@@ -58,7 +58,7 @@ test('switch to English and back on the ticket list', async () => {
   assert.equal(await htmlLang(page), 'en');
   assert.equal(await page.textContent('h1'), 'Tickets');
 
-  await Promise.all([page.waitForLoadState('load'), page.click('[data-test=lang-switch]')]);
+  await afterNavigation(page, () => page.click('[data-test=lang-switch]'));
   assert.equal(await htmlLang(page), 'ru');
   assert.equal(await page.textContent('h1'), 'Заявки');
   assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка']);
@@ -69,13 +69,13 @@ test('login page switches language for a visitor', async () => {
   const { context, page } = await newPage(browser);
   await page.goto('/login');
   assert.equal(await htmlLang(page), 'ru');
-  await Promise.all([page.waitForLoadState('load'), page.click('text=English')]);
+  await afterNavigation(page, () => page.click('text=English'));
   assert.equal(new URL(page.url()).pathname, '/login');
   assert.equal(await htmlLang(page), 'en');
   assert.equal(await page.textContent('h1'), 'Sign in to Vitrina');
   assert.equal(await page.textContent('label[for=password]'), 'Password');
 
-  await Promise.all([page.waitForLoadState('load'), page.click('text=Русский')]);
+  await afterNavigation(page, () => page.click('text=Русский'));
   assert.equal(await htmlLang(page), 'ru');
   assert.equal(await page.textContent('h1'), 'Вход в Витрину');
   await context.close();

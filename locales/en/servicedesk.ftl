@@ -28,3 +28,4 @@ history-zabbix-recovery-after-close = Zabbix reported a recovery for a ticket al
 history-zabbix-severity = The event severity was changed in Zabbix.
 history-zabbix-flapping = The problem came back soon after recovering: the ticket was reopened.
 history-auto-closed = The ticket closed automatically after its waiting time in "resolved".
+error-zabbix-parameter-range = The parameter { $name } must be a whole number from { $min } to { $max }, got "{ $value }". Check the media type's parameters in Zabbix.

@@ -28,3 +28,4 @@ history-zabbix-recovery-after-close = Zabbix сообщил о восстано�
 history-zabbix-severity = Важность события изменена в Zabbix.
 history-zabbix-flapping = Проблема повторилась вскоре после восстановления: заявка открыта снова.
 history-auto-closed = Заявка закрыта автоматически после срока ожидания в статусе «решена».
+error-zabbix-parameter-range = Параметр { $name } должен быть целым числом от { $min } до { $max }, получено «{ $value }». Проверьте параметры типа оповещений в Zabbix.

@@ -18,8 +18,8 @@ use crate::cli::GlobalArgs;
 
 mod zabbix_api;
 
-pub use zabbix_api::ZabbixApi;
 use zabbix_api::RawZabbixApi;
+pub use zabbix_api::ZabbixApi;
 
 /// Name of the configuration file looked for in the data directory.
 pub const FILE_NAME: &str = "vitrina.toml";
@@ -697,7 +697,12 @@ mod tests {
         ]);
         let error = Config::load_from(&global(dir.path()), None, &settings).unwrap_err();
         assert!(
-            matches!(error, ConfigError::TwoSources { key: "zabbix_api_password" }),
+            matches!(
+                error,
+                ConfigError::TwoSources {
+                    key: "zabbix_api_password"
+                }
+            ),
             "{error}"
         );
     }

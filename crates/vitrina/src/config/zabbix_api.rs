@@ -114,16 +114,17 @@ fn secret(
     inline: Option<SecretString>,
     file: Option<PathBuf>,
 ) -> Result<Option<SecretString>, ConfigError> {
-    let secret = match (inline, file) {
-        (Some(_), Some(_)) => return Err(ConfigError::TwoSources { key }),
-        (Some(secret), None) => secret,
-        (None, Some(path)) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| ConfigError::KeyFile { key, path, source })?;
-            SecretString::from(text.trim_end_matches(['\r', '\n']).to_string())
-        }
-        (None, None) => return Ok(None),
-    };
+    let secret =
+        match (inline, file) {
+            (Some(_), Some(_)) => return Err(ConfigError::TwoSources { key }),
+            (Some(secret), None) => secret,
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::KeyFile { key, path, source })?;
+                SecretString::from(text.trim_end_matches(['\r', '\n']).to_string())
+            }
+            (None, None) => return Ok(None),
+        };
     if secret.expose_secret().trim().is_empty() {
         return Err(invalid(key, "", "the value is empty"));
     }

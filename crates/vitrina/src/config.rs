@@ -293,6 +293,8 @@ impl Config {
             zabbix_server_zone: self.zabbix_server_zone,
             display_zone: self.display_zone,
             auto_close_days: self.auto_close_days,
+            // `serve` adds the client when the API is configured.
+            zabbix_api: None,
         }
     }
 }

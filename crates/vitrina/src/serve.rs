@@ -24,7 +24,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     if generated_secret {
         config.zabbix_webhook_secret = Some(SecretString::from(password::random_token(24)));
     }
-    // Demo data is loaded without the outbox: its Zabbix events exist in no Zabbix server.
+    // Demo data is loaded without the Zabbix API: its events exist in no Zabbix server.
     let plain_state = AppState::new(db.clone(), config.web())
         .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
     if with_demo {
@@ -36,8 +36,12 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let zabbix_wake = Arc::new(Notify::new());
     let zabbix_client = zabbix_client(&config)?;
     let state = match &zabbix_client {
-        Some(_) => AppState {
+        Some(client) => AppState {
             db: db.clone().with_zabbix_outbox(zabbix_wake.clone()),
+            config: Arc::new(web::WebConfig {
+                zabbix_api: Some(client.clone()),
+                ..config.web()
+            }),
             ..plain_state
         },
         None => plain_state,
@@ -108,8 +112,9 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     served.context("the HTTP server failed")
 }
 
-/// Builds the Zabbix API client when the API is configured; nothing is sent otherwise.
-fn zabbix_client(config: &Config) -> anyhow::Result<Option<integrations::zabbix::Client>> {
+/// Builds the Zabbix API client when the API is configured; nothing is sent otherwise. The
+/// webhook and the sender share it, and so one session.
+fn zabbix_client(config: &Config) -> anyhow::Result<Option<Arc<integrations::zabbix::Client>>> {
     let Some(api) = &config.zabbix_api else {
         return Ok(None);
     };
@@ -119,7 +124,7 @@ fn zabbix_client(config: &Config) -> anyhow::Result<Option<integrations::zabbix:
         timeout: zabbix_sync::CALL_TIMEOUT,
     })
     .with_context(|| format!("invalid zabbix_api_url {:?}", api.url))?;
-    Ok(Some(client))
+    Ok(Some(Arc::new(client)))
 }
 
 /// Fails unless the queue for Zabbix incidents exists, which would otherwise surface only

@@ -32,7 +32,7 @@ const MESSAGE_LANG: Lang = Lang::Ru;
 /// Sends outbox rows to one Zabbix server.
 pub struct Sender {
     pub db: Db,
-    pub client: Client,
+    pub client: Arc<Client>,
     /// Vitrina's address, for ticket links in the messages.
     pub public_url: String,
     pub i18n: Arc<I18n>,

@@ -29,15 +29,17 @@ const PUBLIC_URL: &str = "https://vitrina.example.ru";
 fn sender(db: &Db, zabbix: &StandIn) -> (Sender, Arc<Notify>) {
     integrations::tls::install_crypto_provider();
     let wake = Arc::new(Notify::new());
-    let client = Client::new(Config {
-        url: zabbix.url.clone(),
-        auth: Auth::Password {
-            username: USERNAME.into(),
-            password: SecretString::from(PASSWORD),
-        },
-        timeout: std::time::Duration::from_secs(10),
-    })
-    .unwrap();
+    let client = Arc::new(
+        Client::new(Config {
+            url: zabbix.url.clone(),
+            auth: Auth::Password {
+                username: USERNAME.into(),
+                password: SecretString::from(PASSWORD),
+            },
+            timeout: std::time::Duration::from_secs(10),
+        })
+        .unwrap(),
+    );
     let sender = Sender {
         db: db.clone().with_zabbix_outbox(wake.clone()),
         client,

@@ -178,6 +178,12 @@ cli_test!(
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert_eq!(states, json!(["sent", "sent"]));
+        let response = client.get(&path).bearer_auth(&token).send().await.unwrap();
+        let detail: Value = response.json().await.unwrap();
+        assert_eq!(
+            detail["zabbix_started_at"], "2025-12-05T00:00:00Z",
+            "the problem's start comes from event.get"
+        );
 
         let log = stop(child).await;
         assert!(log.contains("zabbix sender started"), "{log}");

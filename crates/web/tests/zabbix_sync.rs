@@ -1,8 +1,11 @@
-//! The Zabbix sync state on the ticket JSON and the ticket page, on both engines, with the
-//! outbox switched on as `serve` does when the Zabbix API is configured.
+//! The Zabbix API seen from the web layer, on both engines: the sync state on the ticket JSON
+//! and page with the outbox switched on as `serve` does, and the problem start time read
+//! from a stand-in Zabbix 6.0 API (see `standin`).
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "../../integrations/tests/standin/mod.rs"]
+mod standin;
 
 use std::sync::Arc;
 
@@ -15,6 +18,9 @@ use store::testing::TestDb;
 use tokio::sync::Notify;
 
 use common::{TestServer, ZABBIX_SECRET};
+use integrations::zabbix::{Auth, Client, Config};
+use secrecy::SecretString;
+use standin::StandIn;
 
 async fn start(mut test_db: TestDb) -> TestServer {
     test_db.db = test_db
@@ -24,12 +30,14 @@ async fn start(mut test_db: TestDb) -> TestServer {
     TestServer::start(test_db).await
 }
 
-/// Sends a problem through the webhook and returns the ticket id.
+/// Sends a problem through the webhook and returns the ticket id. The Zabbix server wrote
+/// its time as 2025-12-05 06:00:00 in Europe/Moscow, which is 03:00 UTC.
 async fn problem(server: &TestServer, event_id: &str) -> i64 {
     let body = json!({"event_id": event_id, "event_value": "1", "event_update_status": "0",
                       "event_source": "0", "event_nseverity": "4", "trigger_id": "23001",
                       "host_host": "db-01", "host_name": "База данных 01",
-                      "alert_subject": "Нет места на диске"});
+                      "alert_subject": "Нет места на диске",
+                      "event_date": "2025.12.05", "event_time": "06:00:00"});
     let response = reqwest::Client::new()
         .post(format!("{}/api/v1/integrations/zabbix/events", server.url))
         .bearer_auth(ZABBIX_SECRET)
@@ -177,4 +185,54 @@ async fn sync_state_shows_sent_postgres() {
     let server = start(test_db).await;
     check_sent_state(&server).await;
     server.finish().await;
+}
+
+/// Starts the router with a client of `zabbix` configured.
+async fn start_with_api(test_db: TestDb, zabbix: &StandIn) -> TestServer {
+    integrations::tls::install_crypto_provider();
+    let client = Client::new(Config {
+        url: zabbix.url.clone(),
+        auth: Auth::Token(SecretString::from(standin::TOKEN)),
+        timeout: std::time::Duration::from_secs(10),
+    })
+    .unwrap();
+    TestServer::start_with(test_db, |config| {
+        config.zabbix_api = Some(Arc::new(client));
+    })
+    .await
+}
+
+async fn check_problem_time(test_db: TestDb) {
+    let zabbix = StandIn::start().await;
+    // 2025-12-05 00:00:00 UTC, three hours before the delivery's own fields say.
+    zabbix.add_event(9101, 23001, 1_764_892_800);
+    let server = start_with_api(test_db, &zabbix).await;
+
+    let from_api = problem(&server, "9101").await;
+    let unknown = problem(&server, "9102").await;
+
+    let ticket = server.stored_ticket(from_api).await;
+    let started = ticket.zabbix_started_at.unwrap().to_rfc3339();
+    assert_eq!(started, "2025-12-05T00:00:00+00:00");
+    let ticket = server.stored_ticket(unknown).await;
+    let started = ticket.zabbix_started_at.unwrap().to_rfc3339();
+    assert_eq!(
+        started, "2025-12-05T03:00:00+00:00",
+        "falls back to the fields"
+    );
+    assert_eq!(zabbix.calls_to("event.get").len(), 2);
+    server.finish().await;
+    zabbix.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn problem_time_from_api_sqlite() {
+    check_problem_time(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn problem_time_from_api_postgres() {
+    if let Some(test_db) = TestDb::postgres().await {
+        check_problem_time(test_db).await;
+    }
 }

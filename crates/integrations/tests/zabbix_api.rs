@@ -1,4 +1,4 @@
-//! The Zabbix API client against a stand-in server on 127.0.0.1 that answers as the Zabbix 6.0
+//! The Zabbix API client against a stand-in server on 127.0.0.1 that responds as the Zabbix 6.0
 //! API documentation describes.
 #![allow(clippy::unwrap_used)]
 

@@ -120,7 +120,8 @@ impl Db {
         self
     }
 
-    /// The sender to wake after committing an outbox row, when the Zabbix API is configured.
+    /// Returns the sender to wake after committing an outbox row, when the Zabbix API is
+    /// configured.
     pub fn zabbix_outbox(&self) -> Option<&Arc<tokio::sync::Notify>> {
         self.zabbix_outbox.as_ref()
     }

@@ -2,8 +2,8 @@
 //! in order, and retries failures with a growing delay.
 //!
 //! It wakes when a change on this instance queues a row and polls every few seconds for rows
-//! queued by other instances or due for a retry. Each row is claimed with a lease first, so
-//! a crash between the call and its record leaves the row to be sent again after the lease;
+//! queued by other instances or due for a retry. Each row is claimed with a lease first. A
+//! crash between the call and its record leaves the row to be sent again after the lease.
 //! Zabbix skips an acknowledgement or close it has applied already, so only the message
 //! repeats.
 

@@ -25,7 +25,7 @@ use super::Sender;
 
 const PUBLIC_URL: &str = "https://vitrina.example.ru";
 
-/// A sender to `zabbix` over `db`, with the outbox switched on.
+/// Builds a sender to `zabbix` over `db`, with the outbox switched on.
 fn sender(db: &Db, zabbix: &StandIn) -> (Sender, Arc<Notify>) {
     integrations::tls::install_crypto_provider();
     let wake = Arc::new(Notify::new());

@@ -82,7 +82,7 @@ async fn wait_for_acks(zabbix: &StandIn, count: usize) {
     );
 }
 
-/// Sends `body` as JSON and returns the status and the JSON answer.
+/// Sends `body` as JSON and returns the status and the JSON response.
 async fn send(request: reqwest::RequestBuilder, body: Value) -> (u16, Value) {
     let response = request.json(&body).send().await.unwrap();
     let status = response.status().as_u16();
@@ -159,7 +159,7 @@ cli_test!(
         );
         assert_eq!(zabbix.calls_to("user.login").len(), 1);
 
-        // The sender records the result just after Zabbix answers; wait for it the same way.
+        // The sender records the result just after Zabbix responds, so wait for it the same way.
         let mut states = Value::Null;
         for _ in 0..3000 {
             let response = client.get(&path).bearer_auth(&token).send().await.unwrap();

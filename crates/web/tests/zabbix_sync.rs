@@ -1,5 +1,5 @@
-//! The Zabbix API seen from the web layer, on both engines: the sync state on the ticket JSON
-//! and page with the outbox switched on as `serve` does, and the problem start time read
+//! The Zabbix API seen from the web layer, on both engines. The ticket JSON and page show the
+//! sync state with the outbox switched on as `serve` does. A new problem's start time comes
 //! from a stand-in Zabbix 6.0 API (see `standin`).
 #![allow(clippy::unwrap_used)]
 
@@ -204,7 +204,7 @@ async fn start_with_api(test_db: TestDb, zabbix: &StandIn) -> TestServer {
 
 async fn check_problem_time(test_db: TestDb) {
     let zabbix = StandIn::start().await;
-    // 2025-12-05 00:00:00 UTC, three hours before the delivery's own fields say.
+    // 2025-12-05 00:00:00 UTC, three hours before the time in the delivery's own fields.
     zabbix.add_event(9101, 23001, 1_764_892_800);
     let server = start_with_api(test_db, &zabbix).await;
 

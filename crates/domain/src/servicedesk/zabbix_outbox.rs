@@ -1,17 +1,17 @@
-//! Calls back to Zabbix: which action a ticket change asks for, the retry schedule, and the
-//! `event.acknowledge` action bits they use.
+//! Calls back to Zabbix: the action a ticket change requests, the retry schedule, and the
+//! `event.acknowledge` action bits the calls use.
 
 use chrono::Duration;
 
 /// Wait before the first retry.
 pub const FIRST_RETRY: Duration = Duration::minutes(1);
-/// Longest wait between retries.
+/// Maximum wait between retries.
 pub const MAX_RETRY: Duration = Duration::hours(1);
 /// Zabbix 6.0 stores at most this many characters of an acknowledgement message
 /// (`acknowledges.message` is `varchar(2048)`).
 pub const MESSAGE_MAX_CHARS: usize = 2048;
 
-/// What Vitrina tells Zabbix about a ticket.
+/// A call Vitrina makes to Zabbix about a ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// The ticket was first assigned to a person: acknowledge the event with a message.
@@ -22,7 +22,7 @@ pub enum Action {
 }
 
 impl Action {
-    /// The stored name.
+    /// Returns the stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Acknowledge => "acknowledge",
@@ -48,7 +48,7 @@ pub mod bits {
     pub const MESSAGE: u32 = 4;
 }
 
-/// The `event.acknowledge` action for a resolution: close with a message when the trigger
+/// Returns the `event.acknowledge` action for a resolution: close with a message when the trigger
 /// allows manual close, else the message alone.
 pub fn resolve_bits(manual_close: bool) -> u32 {
     if manual_close {
@@ -58,7 +58,7 @@ pub fn resolve_bits(manual_close: bool) -> u32 {
     }
 }
 
-/// The wait after failed attempt number `attempts` (1 for the first failure): one minute,
+/// Returns the wait after failed attempt number `attempts` (1 for the first failure): one minute,
 /// doubling each time, capped at one hour.
 pub fn retry_delay(attempts: i64) -> Duration {
     // 2^6 minutes already exceeds the cap, so larger exponents need not be computed.

@@ -26,7 +26,7 @@ pub struct Trigger {
 }
 
 impl Trigger {
-    /// Whether `event.acknowledge` may close this trigger's problems.
+    /// Returns whether `event.acknowledge` may close this trigger's problems.
     pub fn allows_manual_close(&self) -> bool {
         self.manual_close == "1"
     }
@@ -45,7 +45,7 @@ pub struct Event {
 }
 
 impl Event {
-    /// The event time in Unix seconds, or `None` when Zabbix sent something else.
+    /// Returns the event time in Unix seconds, or `None` when Zabbix sent something else.
     pub fn clock_seconds(&self) -> Option<i64> {
         self.clock.parse().ok()
     }
@@ -56,7 +56,7 @@ fn id_strings(ids: &[i64]) -> Vec<String> {
 }
 
 impl Client {
-    /// Finds hosts by technical name; unknown names are absent from the answer.
+    /// Finds hosts by technical name; unknown names are absent from the result.
     pub async fn hosts_by_name(&self, names: &[&str]) -> Result<Vec<Host>, Error> {
         let params = json!({"output": ["hostid", "host", "name"], "filter": {"host": names}});
         self.call("host.get", params).await

@@ -1,7 +1,7 @@
 //! A stand-in for the Zabbix 6.0 JSON-RPC API on 127.0.0.1, for tests of the client and of
 //! the outbox sender. It is not Zabbix: the real server is exercised by the end-to-end suite.
 //!
-//! Its answers follow the Zabbix 6.0 API reference (zabbix.com/documentation/6.0, pages
+//! Its responses follow the Zabbix 6.0 API reference (zabbix.com/documentation/6.0, pages
 //! `user.login`, `apiinfo.version`, `event.acknowledge`, `event.get`, `trigger.get`,
 //! `host.get`): ids and numbers in results are JSON strings, `user.login` takes `username`
 //! and `password` and returns the session id, the session or API token comes in the body's
@@ -55,7 +55,7 @@ struct Inner {
     events: BTreeMap<i64, (i64, i64)>,
     /// Host technical name → (host id, visible name).
     hosts: BTreeMap<String, (i64, String)>,
-    /// Calls other than `user.login` still to answer with HTTP 502.
+    /// Calls other than `user.login` that still get HTTP 502.
     failures: u32,
 }
 
@@ -102,7 +102,7 @@ impl StandIn {
         inner.hosts.insert(host.into(), (host_id, name.into()));
     }
 
-    /// Answers the next `count` calls other than `user.login` with HTTP 502.
+    /// Makes the next `count` calls other than `user.login` fail with HTTP 502.
     pub fn fail_next(&self, count: u32) {
         self.inner.lock().unwrap().failures = count;
     }
@@ -112,12 +112,12 @@ impl StandIn {
         self.inner.lock().unwrap().sessions.clear();
     }
 
-    /// Every request so far, oldest first.
+    /// Returns every request so far, oldest first.
     pub fn calls(&self) -> Vec<Call> {
         self.inner.lock().unwrap().calls.clone()
     }
 
-    /// The requests of one method.
+    /// Returns the requests of one method.
     pub fn calls_to(&self, method: &str) -> Vec<Call> {
         self.calls()
             .into_iter()
@@ -125,7 +125,7 @@ impl StandIn {
             .collect()
     }
 
-    /// The updates `event.acknowledge` applied, oldest first.
+    /// Returns the updates `event.acknowledge` applied, oldest first.
     pub fn acks(&self) -> Vec<Ack> {
         self.inner.lock().unwrap().acks.clone()
     }

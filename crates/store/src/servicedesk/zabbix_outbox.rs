@@ -13,7 +13,7 @@ use super::tickets::Ticket;
 use crate::identity::audit::Author;
 use crate::{Db, Error, Result, Tx, args};
 
-/// Where a row stands.
+/// The sending state of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Not tried yet.
@@ -25,7 +25,7 @@ pub enum State {
 }
 
 impl State {
-    /// The stored name, which the API also shows.
+    /// Returns the stored name, which the API also shows.
     pub fn as_str(self) -> &'static str {
         match self {
             State::Pending => "pending",
@@ -44,7 +44,7 @@ impl State {
     }
 }
 
-/// What a sent call did in Zabbix.
+/// The effect of a sent call in Zabbix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// The event was acknowledged with a message.
@@ -56,7 +56,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The stored name.
+    /// Returns the stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Acknowledged => "acknowledged",
@@ -303,7 +303,7 @@ async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<Entry>> {
     row.map(Entry::try_from).transpose()
 }
 
-/// Records that Zabbix accepted row `id`, if `holder` still holds its claim. Returns whether
+/// Records that Zabbix accepted row `id`, if the claim of `holder` is still current. Returns whether
 /// it did.
 pub async fn mark_sent(
     db: &Db,
@@ -323,7 +323,7 @@ pub async fn mark_sent(
     Ok(changed == 1)
 }
 
-/// Records a failed attempt of row `id`, if `holder` still holds its claim, and schedules
+/// Records a failed attempt of row `id`, if the claim of `holder` is still current, and schedules
 /// the next one after [`retry_delay`]. Returns the time of the next attempt.
 pub async fn mark_failed(
     db: &Db,

@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::ConfigError;
 
-/// Where the Zabbix API is and how to sign in. `Debug` hides the password and token.
+/// The Zabbix API address and credentials. `Debug` hides the password and token.
 #[derive(Debug, Clone)]
 pub struct ZabbixApi {
     /// The frontend's address or the `api_jsonrpc.php` endpoint.

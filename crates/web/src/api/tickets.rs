@@ -171,13 +171,13 @@ pub struct ZabbixSyncJson {
     pub state_label: String,
     /// Attempts made so far.
     pub attempts: i64,
-    /// Why the last attempt failed.
+    /// The error of the last failed attempt.
     pub last_error: Option<String>,
     /// When the next attempt is due; `None` once sent.
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
-    /// What the sent call did: `acknowledged`, `closed`, or `message` when the trigger does
-    /// not allow manual close.
+    /// The effect of the sent call: `acknowledged`, `closed`, or `message` when the trigger
+    /// does not allow manual close.
     pub outcome: Option<String>,
 }
 

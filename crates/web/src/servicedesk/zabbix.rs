@@ -22,8 +22,8 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
-/// Longest wait for a new problem's start time from the Zabbix API; Zabbix waits for the
-/// webhook's answer meanwhile.
+/// Maximum wait for a new problem's start time from the Zabbix API, because Zabbix waits for
+/// the webhook's response meanwhile.
 const EVENT_CLOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Tag names the media type writes back into the Zabbix event; `{EVENT.TAGS.…}` macros of
@@ -199,7 +199,8 @@ pub async fn accept(state: &AppState, body: &[u8]) -> AppResult<Accepted> {
 
 /// Reads a problem event's start from the Zabbix API (`event.get`'s `clock`), which carries
 /// its zone, unlike `event_date` and `event_time`. Returns `None` without an API, or when the
-/// API fails or takes longer than [`EVENT_CLOCK_TIMEOUT`], so the delivery never waits on it.
+/// API fails or takes longer than [`EVENT_CLOCK_TIMEOUT`], so a delivery waits at most that
+/// long for it.
 async fn event_clock(state: &AppState, event_id: i64) -> Option<DateTime<Utc>> {
     let api = state.config.zabbix_api.as_ref()?;
     let events = match tokio::time::timeout(EVENT_CLOCK_TIMEOUT, api.events(&[event_id])).await {

@@ -15,8 +15,8 @@ use domain::servicedesk::zabbix_outbox::Action;
 use futures::FutureExt;
 use store::identity::User;
 use store::servicedesk::tickets::{self, Ticket, TicketChange};
-use store::servicedesk::zabbix::{self, Initial, Settings};
 use store::servicedesk::zabbix_outbox::{self as outbox, Outcome, State};
+use store::testing::{deliver_zabbix, resolve_as};
 use store::{Db, storage_test};
 use tokio::sync::Notify;
 
@@ -28,7 +28,8 @@ fn with_outbox(db: &Db) -> (Db, Arc<Notify>) {
     (db.clone().with_zabbix_outbox(notify.clone()), notify)
 }
 
-/// Stores and processes a webhook delivery the way the endpoint does.
+/// Delivers a problem (`event_value` 1) or recovery (0) of `event_id` through the webhook's
+/// store functions.
 async fn deliver(db: &Db, event_id: i64, event_value: u8, now: DateTime<Utc>) -> Ticket {
     let delivery = Delivery {
         event_id,
@@ -40,15 +41,7 @@ async fn deliver(db: &Db, event_id: i64, event_value: u8, now: DateTime<Utc>) ->
         subject: Some(format!("Проблема {event_id}")),
         ..Delivery::default()
     };
-    let sha = format!("sha-{event_id}-{event_value}");
-    let kind = Some(delivery.kind());
-    let id = zabbix::store(db, "{}", &sha, Some(event_id), kind, Initial::Received, now)
-        .await
-        .unwrap();
-    let outcome = zabbix::process(db, id, &delivery, &sha, &Settings::default(), None, now)
-        .await
-        .unwrap();
-    tickets::get(db, outcome.ticket_id).await.unwrap().unwrap()
+    deliver_zabbix(db, &delivery, now).await
 }
 
 async fn assign(db: &Db, ticket: &Ticket, user: Option<&User>, by: &User) -> Ticket {
@@ -69,29 +62,7 @@ async fn assign(db: &Db, ticket: &Ticket, user: Option<&User>, by: &User) -> Tic
 }
 
 async fn resolve(db: &Db, ticket: &Ticket, by: &User) -> Ticket {
-    let now = domain::time::now();
-    let started = tickets::transition(
-        db,
-        ticket.id,
-        ticket.version,
-        Status::InProgress,
-        None,
-        &author(by),
-        now,
-    )
-    .await
-    .unwrap();
-    tickets::transition(
-        db,
-        ticket.id,
-        started.version,
-        Status::Resolved,
-        None,
-        &author(by),
-        now,
-    )
-    .await
-    .unwrap()
+    resolve_as(db, ticket, &author(by)).await
 }
 
 storage_test!(first_assignment_queues_acknowledge, async |db: Db| {

@@ -8,15 +8,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::identity::Role;
-use domain::servicedesk::Status;
 use domain::servicedesk::zabbix::Delivery;
 use integrations::zabbix::{Auth, Client, Config};
 use secrecy::SecretString;
 use standin::{PASSWORD, StandIn, USERNAME};
 use store::identity::{Author, User, users};
 use store::servicedesk::tickets::{self, Ticket, TicketChange};
-use store::servicedesk::zabbix::{self, Initial, Settings};
 use store::servicedesk::zabbix_outbox::{self as outbox, State};
+use store::testing::{deliver_zabbix, resolve_as};
 use store::{Db, storage_test};
 use tokio::sync::{Notify, watch};
 use web::i18n::I18n;
@@ -76,9 +75,9 @@ async fn engineer(db: &Db) -> User {
     user
 }
 
-/// Stores and processes a problem delivery; `trigger_id` `None` is a delivery without it.
+/// Delivers a problem through the webhook's store functions; `trigger_id` `None` is a
+/// delivery without it.
 async fn problem(db: &Db, event_id: i64, trigger_id: Option<i64>) -> Ticket {
-    let now = domain::time::now();
     let delivery = Delivery {
         event_id,
         event_value: 1,
@@ -89,22 +88,7 @@ async fn problem(db: &Db, event_id: i64, trigger_id: Option<i64>) -> Ticket {
         subject: Some("Нет места на диске /var".into()),
         ..Delivery::default()
     };
-    let sha = format!("sha-{event_id}");
-    let id = zabbix::store(
-        db,
-        "{}",
-        &sha,
-        Some(event_id),
-        Some(delivery.kind()),
-        Initial::Received,
-        now,
-    )
-    .await
-    .unwrap();
-    let outcome = zabbix::process(db, id, &delivery, &sha, &Settings::default(), None, now)
-        .await
-        .unwrap();
-    tickets::get(db, outcome.ticket_id).await.unwrap().unwrap()
+    deliver_zabbix(db, &delivery, domain::time::now()).await
 }
 
 async fn assign(db: &Db, ticket: &Ticket, user: &User) -> Ticket {
@@ -126,30 +110,7 @@ async fn assign(db: &Db, ticket: &Ticket, user: &User) -> Ticket {
 }
 
 async fn resolve(db: &Db, ticket: &Ticket, user: &User) {
-    let by = Author::person(user.id, &user.login);
-    let now = domain::time::now();
-    let started = tickets::transition(
-        db,
-        ticket.id,
-        ticket.version,
-        Status::InProgress,
-        None,
-        &by,
-        now,
-    )
-    .await
-    .unwrap();
-    tickets::transition(
-        db,
-        ticket.id,
-        started.version,
-        Status::Resolved,
-        None,
-        &by,
-        now,
-    )
-    .await
-    .unwrap();
+    resolve_as(db, ticket, &Author::person(user.id, &user.login)).await;
 }
 
 /// Sends every due row at `now` and returns how many were due.

@@ -6,13 +6,11 @@ mod common;
 #[path = "../../integrations/tests/standin/mod.rs"]
 mod standin;
 
-use std::process::Stdio;
 use std::time::Duration;
 
-use common::{Setup, assert_success, stdout};
+use common::{Setup, assert_success, start_serve, stdout, stop_serve};
 use serde_json::{Value, json};
 use standin::{PASSWORD, StandIn, USERNAME};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Child;
 
 const WEBHOOK_SECRET: &str = "cli-zabbix-webhook-secret-0123456789";
@@ -26,45 +24,28 @@ async fn serve(setup: &Setup, env: &[(&str, &str)]) -> (Child, String) {
     for (name, value) in env {
         command.env(name, value);
     }
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = tokio::time::timeout(Duration::from_secs(120), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(url) = line.strip_prefix("Vitrina is listening on ") {
-                return url.trim_end_matches('/').to_string();
-            }
-        }
-        panic!("serve ended before listening");
-    })
-    .await
-    .expect("serve did not print its address within 120 s");
-    (child, url)
+    let served = start_serve(command).await;
+    (served.child, served.url)
 }
 
-/// Stops `serve` with SIGTERM and returns its log.
-async fn stop(mut child: Child) -> String {
-    let pid = child.id().unwrap().to_string();
-    let killed = tokio::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .expect("serve did not stop within 30 s of SIGTERM")
-        .unwrap();
-    assert!(status.success(), "serve exited with {status}");
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .await
-        .unwrap();
-    log
+/// Adds user `petrov` to the `infrastructure` queue and returns an API token of theirs.
+async fn engineer_token(setup: &Setup) -> String {
+    let args = [
+        "user",
+        "add",
+        "petrov",
+        "--role",
+        "support",
+        "--password-stdin",
+        "--queue",
+        "infrastructure",
+    ];
+    assert_success(&setup.run_with_stdin(&args, USER_PASSWORD).await);
+    let output = setup
+        .run(&["token", "create", "petrov", "--name", "test"])
+        .await;
+    assert_success(&output);
+    stdout(&output).trim().to_string()
 }
 
 /// Waits until the stand-in has applied `count` updates; 60 s only bounds a hang, since the
@@ -95,21 +76,7 @@ cli_test!(
         let zabbix = StandIn::start().await;
         zabbix.add_trigger(23001, "Нет места на диске /var", true);
         zabbix.add_event(7001, 23001, 1_764_892_800);
-        let args = [
-            "user",
-            "add",
-            "petrov",
-            "--role",
-            "support",
-            "--password-stdin",
-            "--queue",
-            "infrastructure",
-        ];
-        assert_success(&setup.run_with_stdin(&args, USER_PASSWORD).await);
-        let token = setup
-            .run(&["token", "create", "petrov", "--name", "test"])
-            .await;
-        let token = stdout(&token).trim().to_string();
+        let token = engineer_token(setup).await;
 
         let env = [
             ("VITRINA_ZABBIX_WEBHOOK_SECRET", WEBHOOK_SECRET),
@@ -185,7 +152,7 @@ cli_test!(
             "the problem's start comes from event.get"
         );
 
-        let log = stop(child).await;
+        let log = stop_serve(child).await;
         assert!(log.contains("zabbix sender started"), "{log}");
         assert!(log.contains("zabbix sender stopped"), "{log}");
         assert!(log.contains("zabbix call sent"), "{log}");
@@ -197,21 +164,7 @@ cli_test!(
 cli_test!(
     serve_without_zabbix_api_queues_nothing,
     async |setup: &Setup| {
-        let args = [
-            "user",
-            "add",
-            "petrov",
-            "--role",
-            "support",
-            "--password-stdin",
-            "--queue",
-            "infrastructure",
-        ];
-        assert_success(&setup.run_with_stdin(&args, USER_PASSWORD).await);
-        let token = setup
-            .run(&["token", "create", "petrov", "--name", "test"])
-            .await;
-        let token = stdout(&token).trim().to_string();
+        let token = engineer_token(setup).await;
         let (child, url) = serve(setup, &[("VITRINA_ZABBIX_WEBHOOK_SECRET", WEBHOOK_SECRET)]).await;
         let client = reqwest::Client::new();
 
@@ -228,7 +181,7 @@ cli_test!(
         let (status, ticket) = send(patch, json!({"assignee": "petrov", "version": 1})).await;
         assert_eq!(status, 200, "{ticket}");
 
-        let log = stop(child).await;
+        let log = stop_serve(child).await;
         assert!(!log.contains("zabbix sender started"), "{log}");
         let db = setup.db().await;
         let queued: i64 = db

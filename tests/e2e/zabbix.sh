@@ -179,11 +179,11 @@ server_started() {
 create_database() {
     psql -w -q -d postgres -v ON_ERROR_STOP=1 \
         -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" \
-        -c "CREATE DATABASE $database ENCODING 'UTF8' TEMPLATE template0" >/dev/null
+        -c "CREATE DATABASE $database ENCODING 'UTF8' TEMPLATE template0" >/dev/null || return 1
     local part
     for part in schema images data; do
         { echo "SET synchronous_commit = off;"; zcat "$schema_dir/$part.sql.gz"; } |
-            psql -w -q -v ON_ERROR_STOP=1 -d "$database" >/dev/null
+            psql -w -q -v ON_ERROR_STOP=1 -d "$database" >/dev/null || return 1
     done
 }
 
@@ -220,10 +220,10 @@ EOF
 
 write_frontend_config() {
     if [ -f "$frontend_config" ]; then
+        cp -p "$frontend_config" "$run_dir/zabbix.conf.php.before" || return 1
         frontend_config_backup="$run_dir/zabbix.conf.php.before"
-        cp -p "$frontend_config" "$frontend_config_backup"
     fi
-    cat >"$frontend_config" <<EOF
+    cat >"$frontend_config" <<EOF || return 1
 <?php
 // Written by Vitrina's tests/e2e/zabbix.sh for the run in $run_dir; removed when it ends.
 \$DB['TYPE']           = 'POSTGRESQL';
@@ -345,7 +345,7 @@ frontend_port=$(free_port 8091)
 log "loading the Zabbix schema into database $database"
 create_database || unavailable "the Zabbix database $database could not be created on $PGHOST:$PGPORT"
 write_server_config
-write_frontend_config
+write_frontend_config || unavailable "cannot write $frontend_config, which the Zabbix frontend reads; run as root"
 write_php_fpm_config
 write_nginx_config
 
@@ -356,6 +356,8 @@ log "Zabbix is up after $(($(date +%s) - started)) s"
 export ZABBIX_E2E_URL="http://127.0.0.1:$frontend_port/"
 export ZABBIX_E2E_SERVER_CONFIG="$run_dir/zabbix_server.conf"
 export ZABBIX_E2E_TRAPPER="127.0.0.1:$server_port"
+# --no-capture shows each step's time as it passes, and makes nextest run the tests one at a
+# time, which they need: each points the one Vitrina media type at its own Vitrina.
 cargo nextest run -p vitrina --locked --run-ignored only --no-fail-fast --no-capture \
     -E 'test(/zabbix_e2e/)'
 succeeded=1

@@ -252,6 +252,16 @@ async fn problem_opens_ticket(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host) -
         "absolute ticket URL {url}"
     );
     assert_eq!(tags["tenant"], "42", "host tags reach the event");
+
+    // The frontend resolves the media type's event menu entry from those tags.
+    let event = zabbix.event(&event_id).await;
+    let menu = event["urls"].as_array().unwrap();
+    let name = format!("Vitrina: {}", text(&ticket, "number"));
+    assert!(
+        menu.iter()
+            .any(|link| link["url"] == url && link["name"] == name),
+        "no event menu link {name:?} to {url} in {menu:?}"
+    );
     Problem { event_id, ticket }
 }
 

@@ -43,7 +43,7 @@ log() {
     echo "zabbix e2e: $*"
 }
 
-# Fails with CI=true; otherwise explains why the suite is skipped and exits 0.
+# Fails with CI=true, or else explains why the suite is skipped and exits 0.
 unavailable() {
     if [ "$ci" = "true" ]; then
         echo "error: $*; with CI=true the Zabbix end-to-end suite may not be skipped" >&2
@@ -61,6 +61,7 @@ cleanup() {
     for pid in "${pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
+
     for pid in "${pids[@]}"; do
         for _ in $(seq 100); do
             kill -0 "$pid" 2>/dev/null || break
@@ -69,6 +70,7 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
+
     if [ -n "$frontend_config_backup" ]; then
         mv -f "$frontend_config_backup" "$frontend_config"
     elif [ -n "$run_dir" ] && [ -f "$frontend_config" ] && grep -q "$run_dir" "$frontend_config"; then
@@ -77,6 +79,7 @@ cleanup() {
     if [ "$policy_rc_created" = 1 ]; then
         rm -f /usr/sbin/policy-rc.d
     fi
+
     if [ -n "$run_dir" ]; then
         if [ "$succeeded" = 1 ] && [ "${ZABBIX_E2E_KEEP:-false}" != "true" ]; then
             rm -rf "$run_dir"
@@ -122,7 +125,7 @@ install_packages() {
         chmod 755 /usr/sbin/policy-rc.d
         policy_rc_created=1
     fi
-    # Another apt run on the machine holds the lock for a while; wait for it.
+    # Another apt run may hold the dpkg lock, so wait up to 10 minutes for it.
     apt-get -o DPkg::Lock::Timeout=600 update -qq || return 1
     # shellcheck disable=SC2086 # one package name per word
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
@@ -356,8 +359,8 @@ log "Zabbix is up after $(($(date +%s) - started)) s"
 export ZABBIX_E2E_URL="http://127.0.0.1:$frontend_port/"
 export ZABBIX_E2E_SERVER_CONFIG="$run_dir/zabbix_server.conf"
 export ZABBIX_E2E_TRAPPER="127.0.0.1:$server_port"
-# --no-capture shows each step's time as it passes, and makes nextest run the tests one at a
-# time, which they need: each points the one Vitrina media type at its own Vitrina.
+# --no-capture shows each step's time as it passes and makes nextest run the tests one at a
+# time. They need that because each points the one Vitrina media type at its own Vitrina.
 cargo nextest run -p vitrina --locked --run-ignored only --no-fail-fast --no-capture \
     -E 'test(/zabbix_e2e/)'
 succeeded=1

@@ -3,8 +3,8 @@
 //! Zabbix's `problem.get` / `event.get`.
 //!
 //! The tests are ignored in normal runs because they need the Zabbix server and frontend
-//! that `tests/e2e/zabbix.sh` installs and starts; that script runs them one at a time,
-//! since both point the one Vitrina media type at their own Vitrina.
+//! that `tests/e2e/zabbix.sh` installs and starts. That script runs them one at a time,
+//! because each points the one Vitrina media type at its own Vitrina.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -138,7 +138,7 @@ async fn zabbix_e2e_talkback() {
         started.elapsed()
     );
 
-    // Resolving the ticket closes the problem; the recovery that follows changes nothing.
+    // Resolving the ticket closes the problem, and the recovery that follows changes nothing.
     let ticket = vitrina.transition(&ticket, "in_progress").await;
     let resolved = vitrina.transition(&ticket, "resolved").await;
     assert_eq!(resolved["status"], "resolved");
@@ -202,7 +202,7 @@ struct Problem {
     ticket: Value,
 }
 
-/// Step 1: a slow response fires the trigger; Vitrina opens one incident and the media type
+/// Step 1: a slow response fires the trigger. Vitrina opens one incident, and the media type
 /// writes the ticket's id, number and absolute URL back into the event's tags.
 async fn problem_opens_ticket(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host) -> Problem {
     let before = zabbix.open_problems(&host.response.trigger_id).await;
@@ -265,7 +265,7 @@ async fn problem_opens_ticket(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host) -
     Problem { event_id, ticket }
 }
 
-/// Step 2: the operator acknowledges with a comment and raises the severity to Disaster;
+/// Step 2: the operator acknowledges with a comment and raises the severity to Disaster, so
 /// the ticket gets the comment and becomes P1.
 async fn acknowledgement_raises_priority(
     zabbix: &Zabbix,
@@ -334,7 +334,7 @@ async fn acknowledgement_raises_priority(
     );
 }
 
-/// Step 3: the value recovers; Zabbix resolves the problem and Vitrina the ticket.
+/// Step 3: the value recovers, so Zabbix resolves the problem and Vitrina the ticket.
 async fn recovery_resolves(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host, problem: &Problem) {
     zabbix.send(&host.host, &host.response.key, &[FAST]).await;
     wait_until_resolved_in_zabbix(zabbix, &host.response.trigger_id).await;
@@ -350,8 +350,8 @@ async fn recovery_resolves(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host, prob
     assert!(ticket["resolved_at"].is_string(), "{ticket}");
 }
 
-/// Step 4: a problem fires while Vitrina is stopped and Zabbix gives up on it; after a
-/// restart, its recovery makes one resolved ticket. Returns the event id.
+/// Step 4: a problem fires while Vitrina is stopped, and Zabbix gives up delivering it. After
+/// a restart, its recovery makes one resolved ticket. Returns the event id.
 async fn problem_while_stopped(
     zabbix: &Zabbix,
     vitrina: &mut Vitrina,
@@ -518,7 +518,7 @@ async fn all_alerts_final(zabbix: &Zabbix, event_id: &str) {
     .await
 }
 
-/// The event's acknowledgements made by Zabbix user `user_id`.
+/// Returns the event's acknowledgements made by Zabbix user `user_id`.
 fn acknowledgements_by(event: &Value, user_id: &str) -> Vec<Value> {
     event["acknowledges"]
         .as_array()
@@ -542,7 +542,7 @@ fn deliveries_of(deliveries: &[Delivery], event_id: &str, kind: &str) -> Vec<Del
         .collect()
 }
 
-/// Counts (problem, update, recovery) deliveries per event; a failed delivery fails the test.
+/// Counts (problem, update, recovery) deliveries per event. A failed delivery fails the test.
 fn per_event(deliveries: &[Delivery]) -> BTreeMap<String, (usize, usize, usize)> {
     let mut counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for delivery in deliveries {

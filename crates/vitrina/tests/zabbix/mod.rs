@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
-/// The media type file Vitrina ships; the test imports it unchanged.
+/// The media type file Vitrina ships, imported unchanged.
 pub const MEDIA_TYPE_YAML: &str =
     include_str!("../../../../integrations/zabbix/vitrina_mediatype.yaml");
 /// The media type's name in that file.
@@ -23,14 +23,14 @@ pub const MEDIA_TYPE: &str = "Vitrina";
 pub const MEDIA_USER: &str = "vitrina";
 /// A second Zabbix user who works on problems in the Zabbix frontend.
 pub const OPERATOR: &str = "e2e-operator";
-/// The password of both users; it passes Zabbix 6.0's default password policy.
+/// The password of both users, which passes Zabbix 6.0's default password policy.
 pub const PASSWORD: &str = "Chamomile-e2e-2026!";
-/// The host group of the test hosts; the action reacts to this group only.
+/// The host group of the test hosts, the only one the action reacts to.
 pub const HOST_GROUP: &str = "Vitrina e2e";
 /// The action that sends problems, updates and recoveries to the media user.
 pub const ACTION: &str = "Витрина e2e";
-/// How long one awaited state may take. Zabbix reacts within seconds; the margin is for a
-/// loaded CI machine.
+/// How long one awaited state may take. Zabbix reacts within seconds, and the margin is for
+/// a loaded CI machine.
 pub const PATIENCE: Duration = Duration::from_secs(180);
 
 /// Zabbix 6.0 trigger severities.
@@ -152,7 +152,7 @@ impl Zabbix {
         client(&self.env, username, password)
     }
 
-    /// Calls an API method as `Admin`; a Zabbix error fails the test.
+    /// Calls an API method as `Admin`. A Zabbix error fails the test.
     pub async fn call(&self, method: &str, params: Value) -> Value {
         self.admin
             .call(method, params.clone())

@@ -78,12 +78,12 @@ impl Vitrina {
         vitrina
     }
 
-    /// The webhook endpoint to configure in the media type.
+    /// Returns the webhook endpoint to configure in the media type.
     pub fn events_url(&self) -> String {
         format!("{}/api/v1/integrations/zabbix/events", self.url)
     }
 
-    /// The webhook secret to configure in the media type.
+    /// Returns the webhook secret to configure in the media type.
     pub fn secret(&self) -> &'static str {
         SECRET
     }
@@ -111,7 +111,7 @@ impl Vitrina {
         assert_success(&added);
     }
 
-    /// Starts `serve` and waits until it answers `/healthz`.
+    /// Starts `serve` and waits until `/healthz` returns 200.
     pub async fn start(&mut self) {
         assert!(self.child.is_none(), "vitrina is running already");
         let listen = format!("127.0.0.1:{}", self.port);
@@ -124,7 +124,7 @@ impl Vitrina {
             .stderr(self.log_file());
         self.child = Some(command.spawn().unwrap());
 
-        eventually("vitrina answers /healthz", async || {
+        eventually("vitrina serves /healthz", async || {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
                 panic!("vitrina serve exited with {status}:\n{}", self.log_tail());
             }
@@ -168,7 +168,7 @@ impl Vitrina {
     }
 
     /// Waits until Zabbix event `event_id` has a ticket, and returns it with its comments and
-    /// history; more than one ticket fails the test.
+    /// history. More than one ticket fails the test.
     pub async fn ticket_of_event(&self, event_id: &str) -> Value {
         let ticket = eventually(
             &format!("vitrina opens a ticket for Zabbix event {event_id}"),
@@ -267,7 +267,7 @@ impl Vitrina {
 }
 
 impl Drop for Vitrina {
-    /// Shows the end of the server log when a test fails; the child is killed on drop.
+    /// Prints the end of the server log when a test fails. The child is killed on drop.
     fn drop(&mut self) {
         if std::thread::panicking() {
             eprintln!(

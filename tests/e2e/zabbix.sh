@@ -179,6 +179,25 @@ server_started() {
 
 # --- Database -------------------------------------------------------------------------------
 
+# Makes sure $PGUSER may sign in over TCP. A fresh Debian server trusts no TCP login, so as
+# root this falls back to the password role that .ci/run creates, made as the postgres user.
+choose_database_role() {
+    if psql -w -q -tA -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
+        return 0
+    fi
+    [ "$(id -u)" = 0 ] && command -v runuser >/dev/null || return 1
+    runuser -u postgres -- env -u PGHOST -u PGUSER -u PGPASSWORD \
+        psql -q -p "$PGPORT" -v ON_ERROR_STOP=1 <<'SQL' >/dev/null || return 1
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vitrina_ci') THEN
+        CREATE ROLE vitrina_ci LOGIN CREATEDB PASSWORD 'vitrina_ci';
+    END IF;
+END $$;
+SQL
+    export PGUSER=vitrina_ci PGPASSWORD=vitrina_ci
+    psql -w -q -tA -d postgres -c 'SELECT 1' >/dev/null 2>&1
+}
+
 create_database() {
     psql -w -q -d postgres -v ON_ERROR_STOP=1 \
         -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" \
@@ -338,6 +357,8 @@ for tool in psql pg_isready ss curl cargo; do
     command -v "$tool" >/dev/null || unavailable "$tool is not installed"
 done
 pg_isready -q || unavailable "no PostgreSQL server answers at $PGHOST:$PGPORT"
+choose_database_role ||
+    unavailable "PostgreSQL at $PGHOST:$PGPORT rejects $PGUSER; set PGUSER and PGPASSWORD to a role that may create databases"
 cargo nextest --version >/dev/null 2>&1 || unavailable "cargo-nextest is not installed"
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/vitrina-e2e-zabbix.XXXXXX")

@@ -51,9 +51,13 @@ async fn zabbix_e2e_scenario() {
         "2. acknowledgement raised the priority: {:?}",
         started.elapsed()
     );
-    recovery_resolves(&zabbix, &vitrina, &host, &first).await;
+    let recovered_note = recovery_resolves(&zabbix, &vitrina, &host, &first).await;
     println!("3. recovery resolved the ticket: {:?}", started.elapsed());
-    let missed = problem_while_stopped(&zabbix, &mut vitrina, &setup, &host).await;
+    let (missed, missed_note) = problem_while_stopped(&zabbix, &mut vitrina, &setup, &host).await;
+    assert_ne!(
+        missed_note, recovered_note,
+        "the history says the ticket was created from a recovery"
+    );
     println!("4. problem missed while stopped: {:?}", started.elapsed());
     let burst = burst_of_problems(&zabbix, &vitrina, &host).await;
     println!("5. burst of {BURST} problems: {:?}", started.elapsed());
@@ -334,8 +338,14 @@ async fn acknowledgement_raises_priority(
     );
 }
 
-/// Step 3: the value recovers, so Zabbix resolves the problem and Vitrina the ticket.
-async fn recovery_resolves(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host, problem: &Problem) {
+/// Step 3: the value recovers, so Zabbix resolves the problem and Vitrina the ticket. Returns
+/// the history note of the resolution.
+async fn recovery_resolves(
+    zabbix: &Zabbix,
+    vitrina: &Vitrina,
+    host: &Host,
+    problem: &Problem,
+) -> String {
     zabbix.send(&host.host, &host.response.key, &[FAST]).await;
     wait_until_resolved_in_zabbix(zabbix, &host.response.trigger_id).await;
     let event = zabbix.event(&problem.event_id).await;
@@ -348,16 +358,18 @@ async fn recovery_resolves(zabbix: &Zabbix, vitrina: &Vitrina, host: &Host, prob
     let id = problem.ticket["id"].as_i64().unwrap();
     let ticket = wait_until_resolved(vitrina, id).await;
     assert!(ticket["resolved_at"].is_string(), "{ticket}");
+    resolution_note(&ticket)
 }
 
 /// Step 4: a problem fires while Vitrina is stopped, and Zabbix gives up delivering it. After
-/// a restart, its recovery makes one resolved ticket. Returns the event id.
+/// a restart, its recovery makes one resolved ticket. Returns the event id and the history
+/// note of the resolution.
 async fn problem_while_stopped(
     zabbix: &Zabbix,
     vitrina: &mut Vitrina,
     setup: &Setup,
     host: &Host,
-) -> String {
+) -> (String, String) {
     vitrina.stop().await;
     zabbix.send(&host.host, &host.response.key, &[SLOW]).await;
     let event_id = eventually("the trigger fires again", async || {
@@ -396,7 +408,21 @@ async fn problem_while_stopped(
     let ticket = vitrina.ticket_of_event(&event_id).await;
     let ticket = wait_until_resolved(vitrina, ticket["id"].as_i64().unwrap()).await;
     assert_eq!(ticket["zabbix_event_id"].to_string(), event_id);
-    event_id
+    let note = resolution_note(&ticket);
+    (event_id, note)
+}
+
+/// Returns the note of the history line that resolved the ticket, which says why Zabbix
+/// resolved it.
+fn resolution_note(ticket: &Value) -> String {
+    let history = ticket["history"].as_array().unwrap();
+    let line = history
+        .iter()
+        .find(|line| line["field"] == "status" && line["new_value"] == "resolved")
+        .unwrap_or_else(|| panic!("no resolution in {history:?}"));
+    let note = line["note"].as_str().unwrap_or_default().to_string();
+    assert!(!note.is_empty(), "resolution without a note: {line}");
+    note
 }
 
 /// Step 5: 100 problems at once and one recovery that closes them all make 100 tickets,

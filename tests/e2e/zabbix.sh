@@ -12,7 +12,8 @@
 # Environment:
 #   CI                   "true" makes every step mandatory
 #   PGHOST, PGPORT       the PostgreSQL server for the Zabbix database [127.0.0.1, 5432]
-#   PGUSER, PGPASSWORD   a role that may create databases [postgres, none]
+#   PGUSER, PGPASSWORD   a role that may create databases [postgres, none]; as root, the
+#                        vitrina_ci role of .ci/run when that one may not sign in over TCP
 #   ZABBIX_E2E_KEEP      "true" keeps the run directory and the database after a success
 
 set -euo pipefail
@@ -333,13 +334,14 @@ EOF
 # --- Start ----------------------------------------------------------------------------------
 
 start_zabbix() {
+    # The servers must not inherit the lock on descriptor 9.
     /usr/sbin/zabbix_server -f -c "$run_dir/zabbix_server.conf" \
-        >"$run_dir/zabbix_server.out" 2>&1 &
+        >"$run_dir/zabbix_server.out" 2>&1 9>&- &
     pids+=("$!")
-    "$(php_fpm_binary)" -F -y "$run_dir/php-fpm.conf" >"$run_dir/php-fpm.out" 2>&1 &
+    "$(php_fpm_binary)" -F -y "$run_dir/php-fpm.conf" >"$run_dir/php-fpm.out" 2>&1 9>&- &
     pids+=("$!")
     /usr/sbin/nginx -c "$run_dir/nginx.conf" -e "$run_dir/nginx-error.log" \
-        -g 'daemon off;' >"$run_dir/nginx.out" 2>&1 &
+        -g 'daemon off;' >"$run_dir/nginx.out" 2>&1 9>&- &
     pids+=("$!")
 
     wait_until 60 api_answers || return 1
@@ -353,13 +355,20 @@ if ! install_packages; then
 fi
 missing=$(missing_packages)
 [ -z "$missing" ] || unavailable "packages still missing: $missing"
-for tool in psql pg_isready ss curl cargo; do
+for tool in psql pg_isready ss curl flock cargo; do
     command -v "$tool" >/dev/null || unavailable "$tool is not installed"
 done
 pg_isready -q || unavailable "no PostgreSQL server answers at $PGHOST:$PGPORT"
 choose_database_role ||
     unavailable "PostgreSQL at $PGHOST:$PGPORT rejects $PGUSER; set PGUSER and PGPASSWORD to a role that may create databases"
 cargo nextest --version >/dev/null 2>&1 || unavailable "cargo-nextest is not installed"
+
+# Runs share the database name and /etc/zabbix/zabbix.conf.php, so one runs at a time.
+exec 9>"${TMPDIR:-/tmp}/vitrina-e2e-zabbix.lock"
+if ! flock -n 9; then
+    log "waiting for another run of this suite to finish"
+    flock 9
+fi
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/vitrina-e2e-zabbix.XXXXXX")
 chmod 755 "$run_dir"

@@ -232,8 +232,13 @@ StartPollersUnreachable=1
 StartPingers=0
 StartDiscoverers=0
 StartHTTPPollers=0
-StartTrappers=3
-StartAlerters=5
+StartHistoryPollers=1
+StartODBCPollers=0
+StartProxyPollers=0
+StartPreprocessors=1
+StartDBSyncers=2
+StartTrappers=2
+StartAlerters=3
 StartLLDProcessors=1
 StartEscalators=1
 CacheUpdateFrequency=10
@@ -344,7 +349,7 @@ start_zabbix() {
         -g 'daemon off;' >"$run_dir/nginx.out" 2>&1 9>&- &
     pids+=("$!")
 
-    wait_until 60 api_answers || return 1
+    wait_until 120 api_answers || return 1
     wait_until 120 server_started || return 1
 }
 
@@ -377,6 +382,7 @@ frontend_port=$(free_port 8091)
 
 log "loading the Zabbix schema into database $database"
 create_database || unavailable "the Zabbix database $database could not be created on $PGHOST:$PGPORT"
+log "database loaded after $(($(date +%s) - started)) s"
 write_server_config
 write_frontend_config || unavailable "cannot write $frontend_config, which the Zabbix frontend reads; run as root"
 write_php_fpm_config

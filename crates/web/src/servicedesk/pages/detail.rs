@@ -56,6 +56,7 @@ pub(super) struct Panel {
     comments: Vec<CommentView>,
     history: Vec<HistoryView>,
     links: Vec<LinkView>,
+    zabbix_sync: Vec<ZabbixSyncView>,
     controls: Controls,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
@@ -116,6 +117,19 @@ struct HistoryView {
     old_value: Option<String>,
     new_value: Option<String>,
     note: Option<String>,
+}
+
+/// One call back to Zabbix, translated for display.
+struct ZabbixSyncView {
+    action: String,
+    event_id: i64,
+    state: String,
+    state_label: String,
+    outcome: Option<String>,
+    attempts: i64,
+    next_attempt: Option<String>,
+    sent_at: Option<String>,
+    last_error: Option<String>,
 }
 
 struct LinkView {
@@ -236,6 +250,7 @@ async fn build(
         comments: comments(page, &detail),
         history: history(page, &queues, &detail),
         links: links(page, &detail),
+        zabbix_sync: zabbix_sync(page, &detail),
         controls: Controls {
             transitions: transitions(page, &detail),
             ..controls
@@ -433,6 +448,30 @@ fn history_value(page: &Page, queues: &[Queue], field: &str, value: &str) -> Str
         },
         _ => value.to_string(),
     }
+}
+
+fn zabbix_sync(page: &Page, detail: &TicketDetail) -> Vec<ZabbixSyncView> {
+    detail
+        .zabbix_sync
+        .iter()
+        .map(|call| ZabbixSyncView {
+            action: page.label("ticket-zabbix-sync-action", &call.action),
+            event_id: call.event_id,
+            state: call.state.clone(),
+            state_label: call.state_label.clone(),
+            outcome: call
+                .outcome
+                .as_deref()
+                .map(|outcome| page.label("ticket-zabbix-sync-outcome", outcome)),
+            attempts: call.attempts,
+            next_attempt: call
+                .next_attempt_at
+                .filter(|_| call.state == "failed")
+                .map(|at| page.datetime(&at)),
+            sent_at: call.sent_at.map(|at| page.datetime(&at)),
+            last_error: call.last_error.clone(),
+        })
+        .collect()
 }
 
 fn links(page: &Page, detail: &TicketDetail) -> Vec<LinkView> {

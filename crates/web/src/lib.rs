@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod context;
+pub mod crm;
 pub mod error;
 pub mod i18n;
 pub mod identity;

@@ -77,7 +77,6 @@ crm-phone-country-code = The country code in "{ $value }" cannot start with 0. E
 
 ## Client cards
 
-crm-client-duplicate = A client with INN { $inn } and KPP { $kpp } already exists: "{ $name }" (no. { $id }). Open its card instead of creating another one. A branch is a separate client only with its own KPP.
 crm-manager-invalid = "{ $value }" is not an active staff user, so it cannot be the account manager. Enter the login of a sales manager or another staff member.
 crm-email-invalid = E-mail "{ $value }" is invalid: it needs a name, "@" and a domain with a dot, without spaces, for example sales@example.ru.
 crm-contact-unreachable = The contact has neither a phone nor an e-mail. Enter at least one of them.

@@ -455,12 +455,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateClient>,
 ) -> AppResult<Json<ClientSaved>> {
-    let client = readable_client(&state, &identity, path_id(&id)?).await?;
-    authorize(
-        &identity,
-        Action::ManageClients,
-        Object::Client { id: client.id },
-    )?;
+    let client = access::manageable_client(&state, &identity, path_id(&id)?).await?;
     let (input, manager) = body.merged(&client);
     let draft = check(&input)?;
     let client = access::update(
@@ -497,12 +492,7 @@ pub async fn add_contact(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CreateContact>,
 ) -> AppResult<Response> {
-    let client = readable_client(&state, &identity, path_id(&id)?).await?;
-    authorize(
-        &identity,
-        Action::ManageClients,
-        Object::Client { id: client.id },
-    )?;
+    let client = access::manageable_client(&state, &identity, path_id(&id)?).await?;
     let input = ContactInput {
         name: body.name,
         position: body.position,
@@ -538,12 +528,7 @@ pub async fn remove_contact(
     Auth(identity): Auth,
     Path((id, contact_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    let client = readable_client(&state, &identity, path_id(&id)?).await?;
-    authorize(
-        &identity,
-        Action::ManageClients,
-        Object::Client { id: client.id },
-    )?;
+    let client = access::manageable_client(&state, &identity, path_id(&id)?).await?;
     let author = crate::servicedesk::access::author(&identity);
     let removed = contacts::remove(
         &state.db,

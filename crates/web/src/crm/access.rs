@@ -24,6 +24,22 @@ pub async fn readable_client(state: &AppState, identity: &Identity, id: i64) -> 
     Ok(client)
 }
 
+/// Loads a client the user may change: a 404 when they may not read it, a 403 when they
+/// may only read it.
+pub async fn manageable_client(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> AppResult<Client> {
+    let client = readable_client(state, identity, id).await?;
+    authorize(
+        identity,
+        Action::ManageClients,
+        Object::Client { id: client.id },
+    )?;
+    Ok(client)
+}
+
 /// Restricts a list query to what the user may see: client users see their company only.
 pub fn restrict(identity: &Identity, query: &mut ClientListQuery) {
     if identity.actor.role.is_client() {
@@ -50,7 +66,7 @@ fn duplicate(existing: &Client) -> AppError {
     Problem::new(
         axum::http::StatusCode::CONFLICT,
         "duplicate",
-        "crm-client-duplicate",
+        "client-duplicate",
     )
     .arg("inn", existing.inn.clone().unwrap_or_default())
     .arg("kpp", existing.kpp.clone().unwrap_or_else(|| "-".into()))

@@ -112,7 +112,7 @@ web_test!(
     }
 );
 
-/// An API client of an administrator whose language is `locale`.
+/// Returns an API client of an administrator whose language is `locale`.
 async fn admin_in(server: &TestServer, login: &str, locale: &str) -> Api {
     let user = server.user(login, Role::Admin, &[]).await;
     let change = store::identity::users::UserChange {

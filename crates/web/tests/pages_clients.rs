@@ -17,7 +17,7 @@ fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-/// The names a client list shows, in order.
+/// Returns the names a client list shows, in order.
 fn names(html: &str) -> Vec<String> {
     html.split("data-test=\"client-row\"")
         .skip(1)

@@ -8,11 +8,11 @@ use super::phone::Phone;
 use super::requisites::{ClientKind, Requisites, RequisitesInput, trimmed};
 use crate::Invalid;
 
-/// Longest client name, in characters.
+/// Maximum length of a client's name, in characters.
 pub const NAME_MAX_CHARS: usize = 300;
-/// Longest address, in characters.
+/// Maximum length of an address, in characters.
 pub const ADDRESS_MAX_CHARS: usize = 500;
-/// Longest e-mail address (RFC 5321 path limit).
+/// Maximum length of an e-mail address (the RFC 5321 path limit).
 pub const EMAIL_MAX_CHARS: usize = 254;
 
 /// The order in which errors are reported: the API names the first one, and `inn`, `kpp`,
@@ -33,7 +33,7 @@ pub const FIELD_ORDER: [&str; 13] = [
     "status",
 ];
 
-/// Where a client stands with the company.
+/// The stage of a client's relationship with the company.
 #[derive(
     Debug,
     Clone,
@@ -65,7 +65,7 @@ pub enum ClientStatus {
 }
 
 impl ClientStatus {
-    /// Every status's API name.
+    /// Returns every status's API name.
     pub fn names() -> Vec<&'static str> {
         Self::VARIANTS.iter().map(|s| s.into()).collect()
     }

@@ -99,7 +99,7 @@ impl TryFrom<Row> for Client {
 }
 
 impl Client {
-    /// The fields the audit log records, by name.
+    /// Returns the fields the audit log records, by name.
     fn snapshot(&self) -> Map<String, Json> {
         let mut map = Map::new();
         for (name, value) in [
@@ -127,7 +127,7 @@ impl Client {
         map
     }
 
-    /// Whether the requisites differ from `other`'s, which starts a new history period.
+    /// Returns whether the requisites differ from `other`'s, which starts a new history period.
     fn requisites_differ(&self, other: &Client) -> bool {
         (
             self.kind,
@@ -309,7 +309,7 @@ pub async fn update(
     get(db, id).await?.ok_or(DomainError::NotFound.into())
 }
 
-/// The changed fields of a client, before and after.
+/// Returns the changed fields of a client, before and after.
 fn changed_fields(before: &Client, after: &Client) -> (Map<String, Json>, Map<String, Json>) {
     let old_values = before.snapshot();
     let mut old = Map::new();

@@ -16,7 +16,7 @@ use store::crm::contacts::{self, Contact};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::ApiJson;
-use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, path_id};
+use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
 use crate::context::Auth;
 use crate::crm::access::{self, readable_client};
 use crate::error::{AppError, AppResult};
@@ -219,21 +219,6 @@ impl ClientListParams {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
         };
-        let bounded = |field: &str, value: Option<String>, min: i64, max: i64, default: i64| {
-            let Some(value) = value else {
-                return Ok(default);
-            };
-            value
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| {
-                    domain::Invalid::new(field, "error-out-of-range")
-                        .arg("value", &value)
-                        .arg("min", min)
-                        .arg("max", max)
-                })
-        };
         Ok(ClientListQuery {
             text: present(&self.q),
             status: present(&self.status)
@@ -243,8 +228,14 @@ impl ClientListParams {
                 .map(|k| ClientKind::parse("kind", &k))
                 .transpose()?,
             client_id: None,
-            limit: bounded("limit", present(&self.limit), 1, MAX_LIMIT, DEFAULT_LIMIT)?,
-            offset: bounded("offset", present(&self.offset), 0, i64::MAX, 0)?,
+            limit: match present(&self.limit) {
+                Some(limit) => parse_bounded("limit", &limit, 1, MAX_LIMIT)?,
+                None => DEFAULT_LIMIT,
+            },
+            offset: match present(&self.offset) {
+                Some(offset) => parse_bounded("offset", &offset, 0, i64::MAX)?,
+                None => 0,
+            },
         })
     }
 }
@@ -322,7 +313,7 @@ pub struct CreateClient {
 }
 
 impl CreateClient {
-    /// The card's fields, for the domain check.
+    /// Returns the card's fields for the domain check.
     pub fn input(&self) -> ClientInput {
         ClientInput {
             kind: self.kind.clone().unwrap_or_default(),
@@ -344,9 +335,9 @@ impl CreateClient {
     }
 }
 
-/// Creates a client. The first invalid field is named in the order `kind`, `inn`, `kpp`,
-/// `ogrn`, `phone`, then the others; an ИНН (with the same КПП) that another client has is
-/// a 409 `duplicate`. Another client with the same phone is listed, not rejected.
+/// Creates a client. The 422 names the first invalid field in the order `kind`, `inn`,
+/// `kpp`, `ogrn`, `phone`, then the others. An ИНН (with the same КПП) that another client
+/// has is a 409 `duplicate`, but another client with the same phone is only listed.
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = CreateClient,
     responses((status = 201, body = ClientSaved), (status = 403), (status = 409),
         (status = 422)))]
@@ -403,7 +394,7 @@ pub struct UpdateClient {
 }
 
 impl UpdateClient {
-    /// The card with these changes applied to `client`.
+    /// Applies these changes to `client` and returns the card and the manager's login.
     fn merged(&self, client: &Client) -> (ClientInput, Option<String>) {
         let keep = |change: &Option<String>, current: &Option<String>| {
             change.clone().or_else(|| current.clone())
@@ -443,7 +434,7 @@ impl UpdateClient {
     }
 }
 
-/// Changes a client card. A stale `version` is a 409 `conflict`; the checks and the
+/// Changes a client card. A stale `version` is a 409 `conflict`, and the checks and the
 /// duplicate rule are those of creation.
 #[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", request_body = UpdateClient,
     params(("id" = i64, Path, description = "Client id")),

@@ -1,4 +1,4 @@
-//! What the client pages and API routes share: the permission check on a card, the list
+//! Helpers the client pages and API routes share: the permission check on a card, the list
 //! restriction for client users, duplicate reporting and the logged save.
 
 use domain::crm::ClientDraft;
@@ -43,12 +43,12 @@ pub async fn manageable_client(
 /// Restricts a list query to what the user may see: client users see their company only.
 pub fn restrict(identity: &Identity, query: &mut ClientListQuery) {
     if identity.actor.role.is_client() {
-        // A client user without a company sees nothing; -1 matches no client.
+        // A client user without a company gets an empty list, because -1 matches no client.
         query.client_id = Some(identity.actor.client_id.unwrap_or(-1));
     }
 }
 
-/// Other clients sharing the main phone or a contact's phone of `client`.
+/// Finds other clients sharing the main phone or a contact's phone of `client`.
 pub async fn phone_duplicates(
     state: &AppState,
     client: &Client,
@@ -61,7 +61,7 @@ pub async fn phone_duplicates(
     Ok(clients::phone_matches(&state.db, &phones, client.id).await?)
 }
 
-/// The 409 for an ИНН and КПП that `existing` has already, naming that client.
+/// Builds the 409 for an ИНН and КПП that `existing` has already, naming that client.
 fn duplicate(existing: &Client) -> AppError {
     Problem::new(
         axum::http::StatusCode::CONFLICT,

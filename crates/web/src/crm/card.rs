@@ -1,6 +1,6 @@
 //! The client card (`/clients/{id}`): requisites and their history, addresses, contacts,
-//! other clients with the same phone, and the change log; contacts are added and removed
-//! here.
+//! other clients with the same phone, and the change log. Contacts are added and removed
+//! here too.
 
 use askama::Template;
 use axum::Form;
@@ -42,25 +42,9 @@ const CONTACT_FIELDS: &[&str] = &[
 /// Change log entries the card shows, newest first.
 const LOG_LIMIT: i64 = 100;
 
-/// Fields whose labels the change log translates; any other key is shown as stored.
-const LOGGED_FIELDS: &[&str] = &[
-    "name",
-    "kind",
-    "status",
-    "inn",
-    "kpp",
-    "ogrn",
-    "bik",
-    "settlement_account",
-    "correspondent_account",
-    "legal_address",
-    "postal_address",
-    "phone",
-    "phone_extension",
-    "email",
-    "manager",
-    "position",
-];
+/// Fields whose labels the change log translates besides the card form's; any other key is
+/// shown as stored.
+const LOGGED_EXTRA_FIELDS: &[&str] = &["phone_extension", "position"];
 
 #[derive(Template)]
 #[template(path = "clients/card.html")]
@@ -103,7 +87,9 @@ impl LogLine {
         }
         let mut changes = Vec::new();
         for key in keys {
-            let label = if LOGGED_FIELDS.contains(&key.as_str()) {
+            let known = super::form::FIELDS.contains(&key.as_str())
+                || LOGGED_EXTRA_FIELDS.contains(&key.as_str());
+            let label = if known {
                 page.label("client-field", key)
             } else {
                 key.clone()
@@ -162,7 +148,7 @@ pub async fn show(
     card(&state, &identity, page, client, extras, StatusCode::OK).await
 }
 
-/// What the card shows besides the stored data: the contact form's values and errors.
+/// The contact form's values and errors, shown on the card beside the stored data.
 struct CardExtras {
     contact: ContactForm,
     errors: FieldErrors,

@@ -1,6 +1,7 @@
 //! The client forms: creation (`/clients/new`) and editing (`/clients/{id}/edit`). Invalid
-//! input shows the form again with the values kept and every message beside its field;
-//! another client with the same phone is a warning, shown live with htmx and after a save.
+//! input shows the form again with the values kept and every message beside its field.
+//! Another client with the same phone is only a warning, shown live with htmx and on the
+//! form shown again.
 
 use askama::Template;
 use axum::Form;
@@ -63,8 +64,8 @@ pub struct ClientForm {
 }
 
 impl ClientForm {
-    /// A new card's defaults: a legal entity, active, managed by the signed-in user when
-    /// they are in sales.
+    /// Returns a new card's defaults: a legal entity, active, managed by the signed-in user
+    /// when they are in sales.
     fn blank(identity: &Identity) -> ClientForm {
         let manager = if identity.actor.role == domain::identity::Role::Sales {
             identity.user.login.clone()
@@ -79,7 +80,7 @@ impl ClientForm {
         }
     }
 
-    /// The stored card as the form shows it, the phone with its extension.
+    /// Returns the stored card as the form shows it, the phone with its extension.
     fn of(client: &Client) -> ClientForm {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         let phone = match (&client.phone, &client.phone_extension) {
@@ -105,7 +106,7 @@ impl ClientForm {
         }
     }
 
-    /// The value typed into `field`, for templates that loop over fields.
+    /// Returns the value typed into `field`, for templates that loop over fields.
     pub fn value(&self, field: &str) -> &str {
         match field {
             "inn" => &self.inn,
@@ -271,7 +272,7 @@ pub async fn phone_check(
     render(&PhoneWarning { page, duplicates })
 }
 
-/// What the form shows besides the values: errors, a conflict, phone duplicates.
+/// The errors and status of a rejected save, shown beside the form's values.
 #[derive(Default)]
 struct Outcome {
     errors: Option<FieldErrors>,

@@ -30,7 +30,7 @@ test('switch to English and back on the ticket list', async () => {
   await page.waitForURL(/[?&]status=new\b/);
   const filtered = page.url();
   assert.equal(await htmlLang(page), 'ru');
-  assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка']);
+  assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка', 'Клиенты']);
   assert.equal(await page.textContent('[data-test=lang-switch]'), 'EN');
 
   await afterNavigation(page, () => page.click('[data-test=lang-switch]'));
@@ -38,7 +38,7 @@ test('switch to English and back on the ticket list', async () => {
   // The switch returns to the same list with its filter.
   assert.equal(page.url(), filtered);
   assert.equal(await page.isChecked('#status-new'), true);
-  assert.deepEqual(await navTexts(page), ['Tickets', 'My tickets', 'New ticket']);
+  assert.deepEqual(await navTexts(page), ['Tickets', 'My tickets', 'New ticket', 'Clients']);
   assert.equal(await page.textContent('h1'), 'Tickets');
   assert.match(await page.textContent('[data-test=ticket-total]'), /^\d+ tickets?$/);
   assert.equal(await page.textContent('[data-test=logout]'), 'Log out');
@@ -61,7 +61,7 @@ test('switch to English and back on the ticket list', async () => {
   await afterNavigation(page, () => page.click('[data-test=lang-switch]'));
   assert.equal(await htmlLang(page), 'ru');
   assert.equal(await page.textContent('h1'), 'Заявки');
-  assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка']);
+  assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка', 'Клиенты']);
   await context.close();
 });
 

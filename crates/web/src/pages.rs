@@ -122,6 +122,14 @@ impl Page {
         }
     }
 
+    /// Formats a calendar date: `05.12.2026` in Russian, `2026-12-05` in English.
+    pub fn date(&self, date: &chrono::NaiveDate) -> String {
+        match self.lang {
+            Lang::Ru => date.format("%d.%m.%Y").to_string(),
+            Lang::En => date.format("%Y-%m-%d").to_string(),
+        }
+    }
+
     /// Formats an optional instant; `—` when absent.
     pub fn datetime_opt(&self, instant: &Option<DateTime<Utc>>) -> String {
         instant

@@ -21,6 +21,18 @@ async function navTexts(page) {
   return page.locator('.navbar-nav .nav-link').allTextContents();
 }
 
+/** Checks the navigation bar: its first links, and no label in the other language. */
+async function assertNav(page, first, otherScript) {
+  const texts = await navTexts(page);
+  assert.deepEqual(texts.slice(0, first.length), first);
+  for (const text of texts) {
+    assert.doesNotMatch(text, otherScript, `navigation link ${JSON.stringify(text)}`);
+  }
+}
+
+const CYRILLIC = /[\u0400-\u04FF]/;
+const LATIN = /[A-Za-z]/;
+
 test('switch to English and back on the ticket list', async () => {
   // support2 is used by no other test, so its stored language changes nothing elsewhere.
   const { context, page } = await newPage(browser);
@@ -30,7 +42,7 @@ test('switch to English and back on the ticket list', async () => {
   await page.waitForURL(/[?&]status=new\b/);
   const filtered = page.url();
   assert.equal(await htmlLang(page), 'ru');
-  assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка', 'Клиенты']);
+  await assertNav(page, ['Заявки', 'Мои заявки', 'Новая заявка'], LATIN);
   assert.equal(await page.textContent('[data-test=lang-switch]'), 'EN');
 
   await afterNavigation(page, () => page.click('[data-test=lang-switch]'));
@@ -38,7 +50,7 @@ test('switch to English and back on the ticket list', async () => {
   // The switch returns to the same list with its filter.
   assert.equal(page.url(), filtered);
   assert.equal(await page.isChecked('#status-new'), true);
-  assert.deepEqual(await navTexts(page), ['Tickets', 'My tickets', 'New ticket', 'Clients']);
+  await assertNav(page, ['Tickets', 'My tickets', 'New ticket'], CYRILLIC);
   assert.equal(await page.textContent('h1'), 'Tickets');
   assert.match(await page.textContent('[data-test=ticket-total]'), /^\d+ tickets?$/);
   assert.equal(await page.textContent('[data-test=logout]'), 'Log out');
@@ -61,7 +73,7 @@ test('switch to English and back on the ticket list', async () => {
   await afterNavigation(page, () => page.click('[data-test=lang-switch]'));
   assert.equal(await htmlLang(page), 'ru');
   assert.equal(await page.textContent('h1'), 'Заявки');
-  assert.deepEqual(await navTexts(page), ['Заявки', 'Мои заявки', 'Новая заявка', 'Клиенты']);
+  await assertNav(page, ['Заявки', 'Мои заявки', 'Новая заявка'], LATIN);
   await context.close();
 });
 

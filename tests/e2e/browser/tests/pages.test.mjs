@@ -35,6 +35,8 @@ test('support pages open for the team lead', async () => {
   await screenshot(page, 'new-ticket');
   await open(page, '/profile', 'Профиль');
   await screenshot(page, 'profile');
+  await open(page, '/clients', 'Клиенты');
+  await screenshot(page, 'clients');
 
   // The demo incident escalated to Disaster in Zabbix: P1, in work, with the operator's
   // comment from Zabbix.

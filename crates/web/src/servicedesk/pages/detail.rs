@@ -414,8 +414,10 @@ fn history(page: &Page, queues: &[Queue], detail: &TicketDetail) -> Vec<HistoryV
         .iter()
         .map(|line| {
             let value = |v: &Option<String>| {
-                v.as_deref()
-                    .map(|v| history_value(page, queues, &line.field, v))
+                v.as_deref().map(|v| match line.field.as_str() {
+                    "comment_public" | "comment_internal" => comment_excerpt(detail, v),
+                    _ => history_value(page, queues, &line.field, v),
+                })
             };
             HistoryView {
                 at: page.datetime(&line.at),
@@ -427,6 +429,22 @@ fn history(page: &Page, queues: &[Queue], detail: &TicketDetail) -> Vec<HistoryV
             }
         })
         .collect()
+}
+
+/// Longest comment excerpt shown in the history, in characters.
+const EXCERPT_CHARS: usize = 80;
+
+/// Shows a comment's history line as the start of its text; the line stores the comment id.
+/// A comment the reader may not see shows as an empty value.
+fn comment_excerpt(detail: &TicketDetail, id: &str) -> String {
+    let Some(comment) = detail.comments.iter().find(|c| c.id.to_string() == id) else {
+        return String::new();
+    };
+    let mut excerpt: String = comment.body.chars().take(EXCERPT_CHARS).collect();
+    if comment.body.chars().count() > EXCERPT_CHARS {
+        excerpt.push('…');
+    }
+    excerpt
 }
 
 /// Translates a history value where the field has named values: statuses are stored as

@@ -151,6 +151,13 @@ async fn check_sent_state(server: &TestServer) {
     let (_, page) = browser.get(&format!("/tickets/{id}")).await;
     assert!(page.contains("data-test=\"zabbix-sync-sent\""), "{page}");
     assert!(page.contains("событие подтверждено"));
+
+    let response = reqwest::get(format!("{}/api/openapi.json", server.url))
+        .await
+        .unwrap();
+    let document: Value = response.json().await.unwrap();
+    let schema = &document["components"]["schemas"]["ZabbixSyncJson"];
+    assert!(schema["properties"]["last_error"].is_object(), "{schema}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -116,7 +116,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer_credentials)
         .map(|v| v.trim().to_string());
     let (identity, session_csrf, stale_cookie) =
         match authenticate(&state, bearer.as_deref(), &jar, machine, now).await {
@@ -400,4 +400,11 @@ pub fn render_problem(
         return response;
     }
     crate::pages::error_page(state, lang, problem.status, &message)
+}
+
+/// Returns the credentials of an `Authorization: Bearer …` header value. The scheme name is
+/// case-insensitive (RFC 9110, section 11.1).
+pub fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(credentials)
 }

@@ -121,11 +121,33 @@ impl Metrics {
     }
 }
 
+/// Names the HTTP method for a label. Methods outside RFC 9110 become `other`: any client
+/// may send a made-up method, and a label per name would grow the metrics without bound.
+fn method_label(method: &axum::http::Method) -> String {
+    use axum::http::Method;
+    let known = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    if known.contains(method) {
+        method.as_str().to_string()
+    } else {
+        "other".to_string()
+    }
+}
+
 /// Counts every request by its route pattern (never the raw path, which would make a label
 /// per ticket id) and records its latency.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()

@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -57,7 +58,7 @@ pub struct Accepted {
 pub async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> AppResult<Response> {
     let Some(secret) = &state.config.zabbix_webhook_secret else {
         state.metrics.zabbix_delivery("not_configured");
@@ -72,7 +73,7 @@ pub async fn receive(
     let provided = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(crate::context::bearer_credentials)
         .unwrap_or("");
     if !constant_time_eq(provided.trim(), secret.expose_secret()) {
         state.metrics.zabbix_delivery("unauthorized");
@@ -85,6 +86,9 @@ pub async fn receive(
         .into());
     }
 
+    // A body over the limit is rejected here, after the secret check, as a JSON problem
+    // like every other API error.
+    let body = body.map_err(|rejection| Problem::from_status(rejection.status()))?;
     let accepted = accept(&state, &body).await?;
     Ok(Json(accepted).into_response())
 }

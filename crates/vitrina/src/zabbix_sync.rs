@@ -94,6 +94,9 @@ impl Sender {
                     "zabbix call sent"
                 );
             }
+            // NOTE: a call Zabbix rejects for good (a deleted event, missing rights) is
+            // retried hourly without end and holds back later calls of its ticket. Its error
+            // shows on the ticket and in the `vitrina_zabbix_outbox` metric.
             Err(error) => {
                 let message = error.to_string();
                 let next =

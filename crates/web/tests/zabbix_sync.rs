@@ -105,6 +105,16 @@ async fn check_sync_state(server: &TestServer) {
     );
     assert!(!page.contains("<b>boom"));
     assert!(page.contains("Следующая попытка"));
+    let metrics = reqwest::get(format!("{}/metrics", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("vitrina_zabbix_outbox{status=\"failed\"} 1"),
+        "{metrics}"
+    );
 
     browser
         .post_form(

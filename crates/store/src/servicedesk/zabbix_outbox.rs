@@ -363,6 +363,15 @@ pub async fn mark_failed(
     Ok(Some(next))
 }
 
+/// Counts rows by state, for the metrics endpoint.
+pub async fn count_by_state(db: &Db) -> Result<Vec<(String, i64)>> {
+    db.fetch_all(
+        "SELECT state, COUNT(*) FROM zabbix_outbox GROUP BY state ORDER BY state",
+        Vec::new(),
+    )
+    .await
+}
+
 /// Lists a ticket's rows, oldest first.
 pub async fn for_ticket(db: &Db, ticket_id: i64) -> Result<Vec<Entry>> {
     let rows: Vec<Row> = db

@@ -75,6 +75,12 @@ crm-phone-length = Phone number "{ $value }" has { $length } { $length ->
 crm-phone-extension = Phone number "{ $value }" needs the extension's digits after the extension word.
 crm-phone-country-code = The country code in "{ $value }" cannot start with 0. Enter the number with "+" and the country code.
 
+## Client cards
+
+crm-manager-invalid = "{ $value }" is not an active staff user, so it cannot be the account manager. Enter the login of a sales manager or another staff member.
+crm-email-invalid = E-mail "{ $value }" is invalid: it needs a name, "@" and a domain with a dot, without spaces, for example sales@example.ru.
+crm-contact-unreachable = The contact has neither a phone nor an e-mail. Enter at least one of them.
+
 ## Deals, tariffs, contracts, claims
 
 crm-deal-lost-comment = For the reason "other", add a comment on why the deal was lost.

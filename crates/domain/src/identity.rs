@@ -116,6 +116,10 @@ pub enum Action {
     /// Manage users, roles and other people's API tokens.
     ManageUsers,
     ReadAudit,
+    /// See a client card: requisites, contacts, account manager and its change log.
+    ReadClient,
+    /// Create and edit client cards and their contacts.
+    ManageClients,
 }
 
 /// The object an action applies to, with the attributes permissions depend on.
@@ -126,6 +130,8 @@ pub enum Object<'a> {
         queue: &'a str,
         client_id: Option<i64>,
     },
+    /// A client company's card.
+    Client { id: i64 },
     /// Anything system-wide: users, audit log, the ticket list as a whole.
     System,
 }
@@ -149,6 +155,9 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     if actor.role.is_client() {
         return decide_client(actor, action, object);
     }
+    if let Some(decision) = decide_client_card(actor.role, action) {
+        return decision;
+    }
     let allowed = match actor.role {
         Role::Admin => true,
         Role::Support | Role::SupportLead => {
@@ -159,7 +168,10 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
             Action::UpdateTicket | Action::CommentPublic | Action::CommentInternal => {
                 matches!(object, Object::Ticket { queue, .. } if queue == DEVELOPMENT_QUEUE)
             }
-            Action::ManageUsers | Action::ReadAudit => false,
+            Action::ManageUsers
+            | Action::ReadAudit
+            | Action::ReadClient
+            | Action::ManageClients => false,
         },
         Role::Analyst => matches!(action, Action::ReadTicket | Action::ReadInternal),
         Role::Sales => action == Action::ReadTicket,
@@ -172,16 +184,34 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     }
 }
 
+/// Decides the client-card actions for staff: every staff role reads cards, administrators
+/// and sales change them. `None` for any other action.
+fn decide_client_card(role: Role, action: Action) -> Option<Decision> {
+    let allowed = match action {
+        Action::ReadClient => true,
+        Action::ManageClients => matches!(role, Role::Admin | Role::Sales),
+        _ => return None,
+    };
+    Some(if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    })
+}
+
 fn decide_client(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     let own = match object {
         Object::Ticket { client_id, .. } => client_id.is_some() && client_id == actor.client_id,
+        Object::Client { id } => Some(id) == actor.client_id,
         Object::System => true,
     };
     if !own {
         return Decision::Hidden;
     }
     match action {
-        Action::ReadTicket | Action::CreateTicket | Action::CommentPublic => Decision::Allow,
+        Action::ReadTicket | Action::CreateTicket | Action::CommentPublic | Action::ReadClient => {
+            Decision::Allow
+        }
         Action::ReadInternal => Decision::Hidden,
         Action::ManageUsers if actor.role == Role::ClientAdmin => Decision::Allow,
         _ => Decision::Forbidden,
@@ -294,6 +324,50 @@ mod tests {
         };
         assert_eq!(decide(&client, Action::ReadTicket, own), Decision::Allow);
         assert_eq!(decide(&client, Action::ReadInternal, own), Decision::Hidden);
+    }
+
+    #[test]
+    fn admin_and_sales_manage_clients() {
+        let card = Object::Client { id: 3 };
+        for role in [Role::Admin, Role::Sales] {
+            let decision = decide(&actor(role, None), Action::ManageClients, card);
+            assert_eq!(decision, Decision::Allow, "{role}");
+        }
+    }
+
+    #[test]
+    fn other_staff_only_read_clients() {
+        let card = Object::Client { id: 3 };
+        for role in [
+            Role::Support,
+            Role::SupportLead,
+            Role::Developer,
+            Role::Analyst,
+        ] {
+            let reader = actor(role, None);
+            assert_eq!(decide(&reader, Action::ReadClient, card), Decision::Allow);
+            assert_eq!(
+                decide(&reader, Action::ManageClients, card),
+                Decision::Forbidden,
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn client_user_sees_only_own_card() {
+        let client = actor(Role::ClientAdmin, Some(7));
+        let own = Object::Client { id: 7 };
+        let foreign = Object::Client { id: 8 };
+        assert_eq!(decide(&client, Action::ReadClient, own), Decision::Allow);
+        assert_eq!(
+            decide(&client, Action::ReadClient, foreign),
+            Decision::Hidden
+        );
+        assert_eq!(
+            decide(&client, Action::ManageClients, own),
+            Decision::Forbidden
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod context;
+pub mod crm;
 pub mod error;
 pub mod i18n;
 pub mod identity;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/language", post(identity::login::language))
         .merge(identity::profile::routes())
         .merge(servicedesk::pages::routes())
+        .merge(crm::routes())
         .merge(admin::routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::document))

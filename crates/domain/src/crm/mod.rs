@@ -3,6 +3,7 @@
 
 pub mod amendment;
 pub mod claim;
+pub mod client;
 pub mod contract;
 pub mod deal;
 pub mod phone;
@@ -11,6 +12,7 @@ pub mod tariff;
 
 pub use amendment::{Amendment, SlaChange, Terms, TermsChange, TermsOnDate, terms_on};
 pub use claim::{AnswerTerm, ClaimDirection, ClaimStatus, DeadlineState, answer_deadline};
+pub use client::{ClientDraft, ClientInput, ClientStatus};
 pub use contract::{Conclusion, ContractNumber, ContractStatus, OfferAcceptance};
 pub use deal::{DealStage, LostReason};
 pub use phone::{Phone, PhoneCountry};

@@ -48,6 +48,7 @@ impl EntryView {
         let object_url = match entry.object_type.as_str() {
             "ticket" => Some(format!("/tickets/{}", entry.object_id)),
             "user" => Some(format!("/admin/users/{}", entry.object_id)),
+            "client" => Some(format!("/clients/{}", entry.object_id)),
             _ => None,
         };
         EntryView {

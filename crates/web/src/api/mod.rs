@@ -1,12 +1,13 @@
 //! The JSON API under `/api/v1/`: the same store calls as the pages, with errors as
 //! `{"error": {"code", "message", "field"}}`.
 
+pub mod clients;
 pub mod json;
 pub mod openapi;
 pub mod tickets;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::state::AppState;
 
@@ -18,6 +19,13 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/comments", post(tickets::comment))
         .route("/tickets/{id}/transitions", post(tickets::transition))
         .route("/tickets/{id}/links", post(tickets::link))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/{id}", get(clients::get).patch(clients::update))
+        .route("/clients/{id}/contacts", post(clients::add_contact))
+        .route(
+            "/clients/{id}/contacts/{contact_id}",
+            delete(clients::remove_contact),
+        )
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::tickets;
+use super::{clients, tickets};
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -14,6 +14,8 @@ use crate::servicedesk::zabbix;
     paths(
         tickets::list, tickets::get, tickets::create, tickets::update, tickets::comment,
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
+        clients::list, clients::get, clients::create, clients::update, clients::add_contact,
+        clients::remove_contact,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

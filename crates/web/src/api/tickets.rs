@@ -293,7 +293,8 @@ impl ListParams {
     }
 }
 
-fn parse_bounded(field: &str, value: &str, min: i64, max: i64) -> Result<i64, Invalid> {
+/// Parses an integer parameter and checks that it lies in `min..=max`.
+pub(crate) fn parse_bounded(field: &str, value: &str, min: i64, max: i64) -> Result<i64, Invalid> {
     value
         .parse::<i64>()
         .ok()

@@ -50,6 +50,11 @@ pub enum ClientKind {
 }
 
 impl ClientKind {
+    /// Every kind's API name.
+    pub fn names() -> Vec<&'static str> {
+        Self::VARIANTS.iter().map(|v| v.into()).collect()
+    }
+
     /// Parses an API name, or returns an error naming `field` and the allowed values.
     pub fn parse(field: &str, value: &str) -> Result<Self, Invalid> {
         let names: Vec<&str> = Self::VARIANTS.iter().map(|v| v.into()).collect();

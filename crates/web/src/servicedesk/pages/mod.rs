@@ -34,13 +34,13 @@ pub fn routes() -> Router<AppState> {
 
 /// Whether an htmx request asks for the element `id` alone. History restores ask for the
 /// whole page even though htmx marks them as its own requests.
-fn wants_fragment(headers: &HeaderMap, id: &str) -> bool {
+pub(crate) fn wants_fragment(headers: &HeaderMap, id: &str) -> bool {
     let target = headers.get("hx-target").and_then(|v| v.to_str().ok());
     target == Some(id) && !headers.contains_key("hx-history-restore-request")
 }
 
 /// Marks a response that differs between htmx and plain requests, so caches keep both.
-fn vary_on_htmx(mut response: Response) -> Response {
+pub(crate) fn vary_on_htmx(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::VARY,
         HeaderValue::from_static("HX-Request, HX-Target"),

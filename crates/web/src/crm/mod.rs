@@ -1,0 +1,27 @@
+//! Commercial pages: the client list with search, the client card with its contacts and
+//! change log, and the create and edit forms.
+
+pub mod access;
+mod card;
+mod form;
+mod list;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Routes of the client pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/clients", get(list::list))
+        .route("/clients/new", get(form::new).post(form::create))
+        .route("/clients/phone-check", get(form::phone_check))
+        .route("/clients/{id}", get(card::show))
+        .route("/clients/{id}/edit", get(form::edit).post(form::update))
+        .route("/clients/{id}/contacts", post(card::add_contact))
+        .route(
+            "/clients/{id}/contacts/{contact_id}/remove",
+            post(card::remove_contact),
+        )
+}

@@ -303,3 +303,21 @@ storage_test!(ticket_rows_go_in_order, async |db: Db| {
         (first.id, Action::Resolve)
     );
 });
+
+storage_test!(concurrent_claims_take_different_rows, async |db: Db| {
+    let (db, _notify) = with_outbox(&db);
+    let engineer = staff(&db, "petrov", Role::Support, &["infrastructure"]).await;
+    for event_id in [5012, 5013] {
+        let ticket = deliver(&db, event_id, 1, domain::time::now()).await;
+        assign(&db, &ticket, Some(&engineer), &engineer).await;
+    }
+    let now = domain::time::now() + Duration::seconds(1);
+
+    let (a, b) = tokio::join!(
+        outbox::claim(&db, "a", now, LEASE),
+        outbox::claim(&db, "b", now, LEASE)
+    );
+    let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+    assert_ne!(a.id, b.id);
+    assert!(outbox::claim(&db, "c", now, LEASE).await.unwrap().is_none());
+});

@@ -36,14 +36,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let zabbix_wake = Arc::new(Notify::new());
     let zabbix_client = zabbix_client(&config)?;
     let state = match &zabbix_client {
-        Some(client) => AppState {
-            db: db.clone().with_zabbix_outbox(zabbix_wake.clone()),
-            config: Arc::new(web::WebConfig {
-                zabbix_api: Some(client.clone()),
-                ..config.web()
-            }),
-            ..plain_state
-        },
+        Some(client) => with_zabbix_api(plain_state, &config, client, &zabbix_wake),
         None => plain_state,
     };
 
@@ -85,7 +78,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
             i18n: state.i18n.clone(),
             holder: instance_id.clone(),
         };
-        tokio::spawn(sender.run(zabbix_wake, jobs_stopped.clone()))
+        tokio::spawn(sender.run(zabbix_wake.clone(), jobs_stopped.clone()))
     });
     let settings = jobs::Settings {
         instance_id,
@@ -125,6 +118,24 @@ fn zabbix_client(config: &Config) -> anyhow::Result<Option<Arc<integrations::zab
     })
     .with_context(|| format!("invalid zabbix_api_url {:?}", api.url))?;
     Ok(Some(Arc::new(client)))
+}
+
+/// Returns `plain` with the Zabbix API on: ticket changes queue calls back to Zabbix and wake
+/// the sender through `wake`, and the webhook reads problem start times from `client`.
+fn with_zabbix_api(
+    plain: AppState,
+    config: &Config,
+    client: &Arc<integrations::zabbix::Client>,
+    wake: &Arc<Notify>,
+) -> AppState {
+    AppState {
+        db: plain.db.clone().with_zabbix_outbox(wake.clone()),
+        config: Arc::new(web::WebConfig {
+            zabbix_api: Some(client.clone()),
+            ..config.web()
+        }),
+        ..plain
+    }
 }
 
 /// Fails unless the queue for Zabbix incidents exists, which would otherwise surface only

@@ -57,13 +57,26 @@ impl Sender {
     /// Sends due rows until `shutdown` turns true, waking on `wake` or every few seconds.
     pub async fn run(self, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(endpoint = %self.client.endpoint(), instance_id = %self.holder, "zabbix sender started");
+        // While the database fails, only the first error and the recovery are logged, not
+        // one line per poll.
+        let mut database_failing = false;
         loop {
             while !*shutdown.borrow() {
                 match self.send_next(domain::time::now()).await {
-                    Ok(true) => {}
-                    Ok(false) => break,
+                    Ok(sent) => {
+                        if database_failing {
+                            tracing::info!("zabbix outbox readable again");
+                            database_failing = false;
+                        }
+                        if !sent {
+                            break;
+                        }
+                    }
                     Err(error) => {
-                        tracing::error!(%error, "zabbix outbox read failed");
+                        if !database_failing {
+                            tracing::error!(%error, "zabbix outbox read failed; retrying every poll");
+                            database_failing = true;
+                        }
                         break;
                     }
                 }
@@ -94,6 +107,9 @@ impl Sender {
                     "zabbix call sent"
                 );
             }
+            // NOTE: a call Zabbix rejects for good (a deleted event, missing rights) is
+            // retried hourly without end and holds back later calls of its ticket. Its error
+            // shows on the ticket and in the `vitrina_zabbix_outbox` metric.
             Err(error) => {
                 let message = error.to_string();
                 let next =

@@ -105,6 +105,16 @@ async fn check_sync_state(server: &TestServer) {
     );
     assert!(!page.contains("<b>boom"));
     assert!(page.contains("Следующая попытка"));
+    let metrics = reqwest::get(format!("{}/metrics", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("vitrina_zabbix_outbox{status=\"failed\"} 1"),
+        "{metrics}"
+    );
 
     browser
         .post_form(
@@ -151,6 +161,13 @@ async fn check_sent_state(server: &TestServer) {
     let (_, page) = browser.get(&format!("/tickets/{id}")).await;
     assert!(page.contains("data-test=\"zabbix-sync-sent\""), "{page}");
     assert!(page.contains("событие подтверждено"));
+
+    let response = reqwest::get(format!("{}/api/openapi.json", server.url))
+        .await
+        .unwrap();
+    let document: Value = response.json().await.unwrap();
+    let schema = &document["components"]["schemas"]["ZabbixSyncJson"];
+    assert!(schema["properties"]["last_error"].is_object(), "{schema}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

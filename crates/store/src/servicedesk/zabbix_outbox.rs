@@ -136,6 +136,9 @@ impl TryFrom<Row> for Entry {
     }
 }
 
+/// Candidates [`claim`] tries before it gives up until the next poll.
+const CLAIM_TRIES: usize = 3;
+
 const COLUMNS: &str = "id, ticket_id, event_id, trigger_id, action, actor_login, actor_name, \
     state, attempts, created_at, next_attempt_at, last_attempt_at, last_error, sent_at, outcome";
 
@@ -261,36 +264,41 @@ pub async fn claim(
     lease: Duration,
 ) -> Result<Option<Entry>> {
     let mut tx = db.begin().await?;
-    let candidate: Option<(i64,)> = tx
-        .fetch_optional(
-            "SELECT o.id FROM zabbix_outbox o \
-             WHERE o.state IN ('pending', 'failed') AND o.next_attempt_at <= $1 \
-             AND (o.claimed_until IS NULL OR o.claimed_until < $1) \
-             AND NOT EXISTS (SELECT 1 FROM zabbix_outbox p WHERE p.ticket_id = o.ticket_id \
-                 AND p.id < o.id AND p.state <> 'sent') \
-             ORDER BY o.id LIMIT 1",
-            args![now],
-        )
-        .await?;
-    let Some((id,)) = candidate else {
-        return Ok(None);
-    };
-    // The condition is checked again, so of two instances that saw the same row only one
-    // claims it.
-    let claimed = tx
-        .execute(
-            "UPDATE zabbix_outbox SET claimed_by = $1, claimed_until = $2 \
-             WHERE id = $3 AND state <> 'sent' AND (claimed_until IS NULL OR claimed_until < $4)",
-            args![holder, now + lease, id, now],
-        )
-        .await?;
-    let entry = if claimed == 1 {
-        get_in(&mut tx, id).await?
-    } else {
-        None
-    };
+    // Another instance may claim the row between the two statements. Then the next candidate
+    // is tried, a few times at most, so that instance's claims cannot keep this loop busy.
+    for _ in 0..CLAIM_TRIES {
+        let candidate: Option<(i64,)> = tx
+            .fetch_optional(
+                "SELECT o.id FROM zabbix_outbox o \
+                 WHERE o.state IN ('pending', 'failed') AND o.next_attempt_at <= $1 \
+                 AND (o.claimed_until IS NULL OR o.claimed_until < $1) \
+                 AND NOT EXISTS (SELECT 1 FROM zabbix_outbox p WHERE p.ticket_id = o.ticket_id \
+                     AND p.id < o.id AND p.state <> 'sent') \
+                 ORDER BY o.id LIMIT 1",
+                args![now],
+            )
+            .await?;
+        let Some((id,)) = candidate else {
+            break;
+        };
+        // The condition is checked again, so of two instances that saw the same row only
+        // one claims it.
+        let claimed = tx
+            .execute(
+                "UPDATE zabbix_outbox SET claimed_by = $1, claimed_until = $2 \
+                 WHERE id = $3 AND state <> 'sent' \
+                 AND (claimed_until IS NULL OR claimed_until < $4)",
+                args![holder, now + lease, id, now],
+            )
+            .await?;
+        if claimed == 1 {
+            let entry = get_in(&mut tx, id).await?;
+            tx.commit().await?;
+            return Ok(entry);
+        }
+    }
     tx.commit().await?;
-    Ok(entry)
+    Ok(None)
 }
 
 async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<Entry>> {
@@ -353,6 +361,15 @@ pub async fn mark_failed(
     .await?;
     tx.commit().await?;
     Ok(Some(next))
+}
+
+/// Counts rows by state, for the metrics endpoint.
+pub async fn count_by_state(db: &Db) -> Result<Vec<(String, i64)>> {
+    db.fetch_all(
+        "SELECT state, COUNT(*) FROM zabbix_outbox GROUP BY state ORDER BY state",
+        Vec::new(),
+    )
+    .await
 }
 
 /// Lists a ticket's rows, oldest first.

@@ -130,3 +130,124 @@ fn secret(
     }
     Ok(Some(secret))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(url: &str) -> RawZabbixApi {
+        RawZabbixApi {
+            url: Some(url.into()),
+            ..RawZabbixApi::default()
+        }
+    }
+
+    #[test]
+    fn no_keys_turn_the_api_off() {
+        assert!(RawZabbixApi::default().check().unwrap().is_none());
+    }
+
+    #[test]
+    fn credentials_need_url() {
+        let settings = RawZabbixApi {
+            token: Some(SecretString::from("token-4242")),
+            ..RawZabbixApi::default()
+        };
+        let error = settings.check().unwrap_err();
+        assert!(error.to_string().contains("zabbix_api_url"), "{error}");
+    }
+
+    #[test]
+    fn url_needs_credentials() {
+        let error = raw("https://zabbix.example.ru/").check().unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("zabbix_api_token"), "{message}");
+        assert!(message.contains("zabbix_api_username"), "{message}");
+    }
+
+    #[test]
+    fn token_with_password_is_rejected() {
+        let settings = RawZabbixApi {
+            username: Some("vitrina".into()),
+            password: Some(SecretString::from("api-password-4242")),
+            token: Some(SecretString::from("token-4242")),
+            ..raw("http://127.0.0.1:8081/")
+        };
+        let message = settings.check().unwrap_err().to_string();
+        assert!(message.contains("not both"), "{message}");
+        assert!(!message.contains("token-4242"), "{message}");
+        assert!(!message.contains("api-password-4242"), "{message}");
+    }
+
+    #[test]
+    fn username_needs_password() {
+        let settings = RawZabbixApi {
+            username: Some("vitrina".into()),
+            ..raw("http://127.0.0.1:8081/")
+        };
+        let error = settings.check().unwrap_err();
+        assert!(error.to_string().contains("zabbix_api_password"), "{error}");
+    }
+
+    #[test]
+    fn password_needs_username() {
+        let settings = RawZabbixApi {
+            password: Some(SecretString::from("api-password-4242")),
+            ..raw("http://127.0.0.1:8081/")
+        };
+        let error = settings.check().unwrap_err();
+        assert!(error.to_string().contains("zabbix_api_username"), "{error}");
+    }
+
+    #[test]
+    fn password_twice_is_rejected() {
+        let settings = RawZabbixApi {
+            username: Some("vitrina".into()),
+            password: Some(SecretString::from("a")),
+            password_file: Some("/nonexistent".into()),
+            ..raw("http://127.0.0.1:8081/")
+        };
+        let error = settings.check().unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ConfigError::TwoSources {
+                    key: "zabbix_api_password"
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unreadable_token_file_is_named() {
+        let settings = RawZabbixApi {
+            token_file: Some("/nonexistent/zabbix-token".into()),
+            ..raw("http://127.0.0.1:8081/")
+        };
+        let message = settings.check().unwrap_err().to_string();
+        assert!(message.contains("zabbix_api_token_file"), "{message}");
+        assert!(message.contains("/nonexistent/zabbix-token"), "{message}");
+    }
+
+    #[test]
+    fn empty_token_is_rejected() {
+        let settings = RawZabbixApi {
+            token: Some(SecretString::from("  ")),
+            ..raw("http://127.0.0.1:8081/")
+        };
+        let error = settings.check().unwrap_err();
+        assert!(error.to_string().contains("zabbix_api_token"), "{error}");
+    }
+
+    #[test]
+    fn other_schemes_are_rejected() {
+        let settings = RawZabbixApi {
+            token: Some(SecretString::from("token-4242")),
+            ..raw("ftp://zabbix.example.ru/")
+        };
+        let message = settings.check().unwrap_err().to_string();
+        assert!(message.contains("zabbix_api_url"), "{message}");
+        assert!(message.contains("ftp://zabbix.example.ru/"), "{message}");
+    }
+}

@@ -373,6 +373,7 @@ exec 9>"${TMPDIR:-/tmp}/vitrina-e2e-zabbix.lock"
 if ! flock -n 9; then
     log "waiting for another run of this suite to finish"
     flock 9
+    log "waited $(($(date +%s) - started)) s for the other run"
 fi
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/vitrina-e2e-zabbix.XXXXXX")

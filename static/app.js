@@ -8,3 +8,12 @@ document.addEventListener("DOMContentLoaded", function () {
     { code: "[45]..", swap: true, error: true }
   ];
 });
+
+// The language switch returns to the address shown, which htmx may have changed since the
+// page loaded: the ticket list pushes its filters and page into the URL.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.getAttribute("action") !== "/settings/language") { return; }
+  var next = form.querySelector("input[name=next]");
+  if (next) { next.value = window.location.pathname + window.location.search; }
+});

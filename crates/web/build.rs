@@ -5,7 +5,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Read at run time: `env!` would fix the path of the checkout that compiled this script,
+    // and cargo reuses the compiled script for another checkout sharing the target directory.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("../..");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     let locales = root.join("locales");
@@ -61,10 +65,18 @@ fn embed_dir(base: &Path, dir: &Path, code: &mut String) {
     }
 }
 
+/// Lists a directory sorted by path. A directory that cannot be read fails the build, since a
+/// binary without its translations or assets would only show message ids.
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let reader = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
+    let mut entries: Vec<PathBuf> = reader
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
+                .path()
+        })
+        .collect();
     entries.sort();
     entries
 }

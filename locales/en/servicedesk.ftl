@@ -28,3 +28,10 @@ history-zabbix-recovery-after-close = Zabbix reported a recovery for a ticket al
 history-zabbix-severity = The event severity was changed in Zabbix.
 history-zabbix-flapping = The problem came back soon after recovering: the ticket was reopened.
 history-auto-closed = The ticket closed automatically after its waiting time in "resolved".
+error-zabbix-parameter-range = The parameter { $name } must be a whole number from { $min } to { $max }, got "{ $value }". Check the media type's parameters in Zabbix.
+error-queue-has-assigned-tickets = The user still has { $count } open tickets in the queue { $queue }. Reassign them to another member of the queue, then remove the user from it.
+
+# Messages Vitrina writes into Zabbix events through event.acknowledge.
+zabbix-message-acknowledged = Taken in Vitrina by { $name } ({ $login }), ticket { $number }: { $url }
+zabbix-message-closed = Resolved in Vitrina by { $name } ({ $login }), ticket { $number }: { $url }. Problem closed from Vitrina.
+zabbix-message-resolved = Resolved in Vitrina by { $name } ({ $login }), ticket { $number }: { $url }. The trigger does not allow closing the problem by hand, so it closes when Zabbix records the recovery.

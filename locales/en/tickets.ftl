@@ -106,6 +106,19 @@ ticket-zabbix-host-name = Host
 ticket-zabbix-host = Host name in Zabbix
 ticket-zabbix-started = Problem started
 
+ticket-zabbix-sync = Reporting back to Zabbix
+ticket-zabbix-sync-action-acknowledge = Event acknowledgement
+ticket-zabbix-sync-action-resolve = Problem close
+ticket-zabbix-sync-state-pending = waiting to be sent
+ticket-zabbix-sync-state-failed = failed, will retry
+ticket-zabbix-sync-state-sent = sent
+ticket-zabbix-sync-outcome-acknowledged = event acknowledged
+ticket-zabbix-sync-outcome-closed = problem closed
+ticket-zabbix-sync-outcome-message = message added: the trigger does not allow manual close
+ticket-zabbix-sync-attempts = Attempts
+ticket-zabbix-sync-next = Next attempt
+ticket-zabbix-sync-error = Last error
+
 ticket-comments = Comments
 ticket-no-comments = No comments yet.
 comment-public = Public — the client sees it

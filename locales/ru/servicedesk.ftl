@@ -28,3 +28,10 @@ history-zabbix-recovery-after-close = Zabbix сообщил о восстано�
 history-zabbix-severity = Важность события изменена в Zabbix.
 history-zabbix-flapping = Проблема повторилась вскоре после восстановления: заявка открыта снова.
 history-auto-closed = Заявка закрыта автоматически после срока ожидания в статусе «решена».
+error-zabbix-parameter-range = Параметр { $name } должен быть целым числом от { $min } до { $max }, получено «{ $value }». Проверьте параметры типа оповещений в Zabbix.
+error-queue-has-assigned-tickets = У пользователя ещё есть открытые заявки в очереди { $queue }: { $count }. Передайте их другому участнику очереди, затем исключите пользователя из неё.
+
+# Messages Vitrina writes into Zabbix events through event.acknowledge.
+zabbix-message-acknowledged = Взято в работу в Витрине: { $name } ({ $login }), заявка { $number }: { $url }
+zabbix-message-closed = Решено в Витрине: { $name } ({ $login }), заявка { $number }: { $url }. Проблема закрыта из Витрины.
+zabbix-message-resolved = Решено в Витрине: { $name } ({ $login }), заявка { $number }: { $url }. Триггер не разрешает закрывать проблему вручную: она закроется, когда Zabbix зафиксирует восстановление.

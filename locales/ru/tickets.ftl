@@ -106,6 +106,19 @@ ticket-zabbix-host-name = Узел
 ticket-zabbix-host = Имя узла в Zabbix
 ticket-zabbix-started = Начало проблемы
 
+ticket-zabbix-sync = Обратная связь с Zabbix
+ticket-zabbix-sync-action-acknowledge = Подтверждение события
+ticket-zabbix-sync-action-resolve = Закрытие проблемы
+ticket-zabbix-sync-state-pending = ожидает отправки
+ticket-zabbix-sync-state-failed = ошибка, будет повторено
+ticket-zabbix-sync-state-sent = отправлено
+ticket-zabbix-sync-outcome-acknowledged = событие подтверждено
+ticket-zabbix-sync-outcome-closed = проблема закрыта
+ticket-zabbix-sync-outcome-message = добавлено сообщение: триггер запрещает ручное закрытие
+ticket-zabbix-sync-attempts = Попыток
+ticket-zabbix-sync-next = Следующая попытка
+ticket-zabbix-sync-error = Последняя ошибка
+
 ticket-comments = Комментарии
 ticket-no-comments = Комментариев пока нет.
 comment-public = Публичный — виден клиенту

@@ -55,12 +55,16 @@ impl Location {
 #[derive(Clone)]
 pub struct Db {
     pools: Arc<Pools>,
+    /// Set when the Zabbix API is configured: ticket changes then queue calls back to Zabbix
+    /// and wake the sender through this.
+    zabbix_outbox: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
             .field("engine", &self.engine())
+            .field("zabbix_outbox", &self.zabbix_outbox.is_some())
             .finish()
     }
 }
@@ -105,7 +109,21 @@ impl Db {
         };
         Ok(Db {
             pools: Arc::new(pools),
+            zabbix_outbox: None,
         })
+    }
+
+    /// Returns a handle whose ticket changes queue calls back to Zabbix and wake `sender`.
+    /// Without it, nothing is queued.
+    pub fn with_zabbix_outbox(mut self, sender: Arc<tokio::sync::Notify>) -> Db {
+        self.zabbix_outbox = Some(sender);
+        self
+    }
+
+    /// Returns the sender to wake after committing an outbox row, when the Zabbix API is
+    /// configured.
+    pub fn zabbix_outbox(&self) -> Option<&Arc<tokio::sync::Notify>> {
+        self.zabbix_outbox.as_ref()
     }
 
     /// The engine behind this handle.

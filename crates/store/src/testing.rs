@@ -162,3 +162,68 @@ macro_rules! storage_test {
         }
     };
 }
+
+/// Stores and processes a Zabbix webhook delivery the way the endpoint does, and returns the
+/// event's ticket. The body's hash is made from the event id and value.
+pub async fn deliver_zabbix(
+    db: &Db,
+    delivery: &domain::servicedesk::zabbix::Delivery,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::servicedesk::Ticket {
+    use crate::servicedesk::zabbix::{self, Initial, Settings};
+
+    let sha = format!("sha-{}-{}", delivery.event_id, delivery.event_value);
+    let kind = Some(delivery.kind());
+    let id = zabbix::store(
+        db,
+        "{}",
+        &sha,
+        Some(delivery.event_id),
+        kind,
+        Initial::Received,
+        now,
+    )
+    .await
+    .expect("store a Zabbix delivery");
+    let outcome = zabbix::process(db, id, delivery, &sha, &Settings::default(), None, now)
+        .await
+        .expect("process a Zabbix delivery");
+    crate::servicedesk::tickets::get(db, outcome.ticket_id)
+        .await
+        .expect("read the ticket")
+        .expect("the delivery's ticket exists")
+}
+
+/// Moves an assigned ticket to `in_progress` and then `resolved` as `author`, and returns it.
+pub async fn resolve_as(
+    db: &Db,
+    ticket: &crate::servicedesk::Ticket,
+    author: &crate::identity::audit::Author,
+) -> crate::servicedesk::Ticket {
+    use crate::servicedesk::tickets;
+    use domain::servicedesk::Status;
+
+    let now = domain::time::now();
+    let started = tickets::transition(
+        db,
+        ticket.id,
+        ticket.version,
+        Status::InProgress,
+        None,
+        author,
+        now,
+    )
+    .await
+    .expect("start the ticket");
+    tickets::transition(
+        db,
+        ticket.id,
+        started.version,
+        Status::Resolved,
+        None,
+        author,
+        now,
+    )
+    .await
+    .expect("resolve the ticket")
+}

@@ -9,6 +9,7 @@ use domain::Error as DomainError;
 use domain::identity::Role;
 use domain::servicedesk::{Kind, LinkKind, PendingReason, Priority, Source, Status};
 use store::identity::Author;
+use store::identity::users;
 use store::servicedesk::history;
 use store::servicedesk::tickets::{
     self, AssigneeFilter, ListQuery, NewTicket, SortColumn, TicketChange,
@@ -119,6 +120,36 @@ storage_test!(assignee_must_be_queue_member, async |db: Db| {
     let stored = tickets::get(&db, ticket.id).await.unwrap().unwrap();
     assert_eq!(stored.assignee, None);
     assert_eq!(stored.version, 1);
+});
+
+storage_test!(queue_with_assigned_tickets_is_kept, async |db: Db| {
+    let engineer = staff(&db, "ivanov", Role::Support, &["L1", "L2"]).await;
+    let ticket = create(&db, Kind::Incident, "title").await;
+    let change = TicketChange {
+        assignee: Some(Some("ivanov".into())),
+        ..TicketChange::default()
+    };
+    let now = domain::time::now();
+    tickets::update(&db, ticket.id, 1, &change, &author(&engineer), now)
+        .await
+        .unwrap();
+
+    let only_l2 = vec!["L2".to_string()];
+    let error = users::set_queues(&db, engineer.id, &only_l2, &Author::system(), now)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Domain(DomainError::Invalid(ref i)) if i.field == "queues"));
+    let kept = users::queues_of(&db, engineer.id).await.unwrap();
+    assert_eq!(kept, vec!["L1".to_string(), "L2".to_string()]);
+
+    let both_and_more = vec![
+        "L1".to_string(),
+        "L2".to_string(),
+        "development".to_string(),
+    ];
+    users::set_queues(&db, engineer.id, &both_and_more, &Author::system(), now)
+        .await
+        .unwrap();
 });
 
 storage_test!(assignment_then_full_workflow, async |db: Db| {

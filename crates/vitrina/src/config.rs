@@ -16,6 +16,11 @@ use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
 
+mod zabbix_api;
+
+use zabbix_api::RawZabbixApi;
+pub use zabbix_api::ZabbixApi;
+
 /// Name of the configuration file looked for in the data directory.
 pub const FILE_NAME: &str = "vitrina.toml";
 /// SQLite database file in the data directory.
@@ -33,7 +38,7 @@ const MAX_FLAP_WINDOW_SECONDS: i64 = 7 * 24 * 3600;
 const MAX_AUTO_CLOSE_DAYS: i64 = 3650;
 
 /// Settings keys that environment variables may set, each read from `VITRINA_<KEY>`.
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 17] = [
     "data_dir",
     "database_url",
     "listen",
@@ -45,6 +50,12 @@ const ENV_KEYS: [&str; 11] = [
     "zabbix_server_time_zone",
     "display_time_zone",
     "auto_close_days",
+    "zabbix_api_url",
+    "zabbix_api_username",
+    "zabbix_api_password",
+    "zabbix_api_password_file",
+    "zabbix_api_token",
+    "zabbix_api_token_file",
 ];
 
 /// Vitrina's settings after checking. Secrets stay out of `Debug` output.
@@ -72,6 +83,8 @@ pub struct Config {
     pub display_zone: Tz,
     /// Days after resolution when a ticket closes by itself.
     pub auto_close_days: i64,
+    /// The Zabbix API that ticket changes are reported to; `None` reports nothing.
+    pub zabbix_api: Option<ZabbixApi>,
 }
 
 /// A setting that is missing, malformed or contradicts another one.
@@ -99,6 +112,14 @@ pub enum ConfigError {
     },
     #[error("the Zabbix webhook secret in {origin} is empty; set a long random value")]
     EmptySecret { origin: String },
+    #[error("both {key} and {key}_file are set; keep only one of them")]
+    TwoSources { key: &'static str },
+    #[error("cannot read {key}_file {path}: {source}")]
+    KeyFile {
+        key: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A number setting: TOML gives integers, environment variables give text.
@@ -124,6 +145,12 @@ struct Raw {
     zabbix_server_time_zone: Option<String>,
     display_time_zone: Option<String>,
     auto_close_days: Option<Number>,
+    zabbix_api_url: Option<String>,
+    zabbix_api_username: Option<String>,
+    zabbix_api_password: Option<SecretString>,
+    zabbix_api_password_file: Option<PathBuf>,
+    zabbix_api_token: Option<SecretString>,
+    zabbix_api_token_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -203,6 +230,15 @@ impl Config {
         )?;
         let zabbix_queue =
             check_queue(raw.zabbix_queue.as_deref().unwrap_or(DEFAULT_ZABBIX_QUEUE))?;
+        let zabbix_api = RawZabbixApi {
+            url: raw.zabbix_api_url,
+            username: raw.zabbix_api_username,
+            password: raw.zabbix_api_password,
+            password_file: raw.zabbix_api_password_file,
+            token: raw.zabbix_api_token,
+            token_file: raw.zabbix_api_token_file,
+        }
+        .check()?;
 
         Ok(Config {
             file,
@@ -226,6 +262,7 @@ impl Config {
                 DEFAULT_AUTO_CLOSE_DAYS,
                 1..=MAX_AUTO_CLOSE_DAYS,
             )?,
+            zabbix_api,
         })
     }
 
@@ -256,6 +293,8 @@ impl Config {
             zabbix_server_zone: self.zabbix_server_zone,
             display_zone: self.display_zone,
             auto_close_days: self.auto_close_days,
+            // `serve` adds the client when the API is configured.
+            zabbix_api: None,
         }
     }
 }
@@ -564,6 +603,55 @@ mod tests {
         args.config = Some(dir.path().join("absent.toml"));
         let error = Config::load_from(&args, None, &env(&[])).unwrap_err();
         assert!(error.to_string().contains("absent.toml"), "{error}");
+    }
+
+    #[test]
+    fn zabbix_api_reads_password_from_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = env(&[
+            ("VITRINA_ZABBIX_API_URL", "http://127.0.0.1:8081/"),
+            ("VITRINA_ZABBIX_API_USERNAME", "vitrina"),
+            ("VITRINA_ZABBIX_API_PASSWORD", "api-password-4242"),
+        ]);
+        let config = Config::load_from(&global(dir.path()), None, &settings).unwrap();
+        let api = config.zabbix_api.as_ref().unwrap();
+        assert_eq!(api.url, "http://127.0.0.1:8081/");
+        let integrations::zabbix::Auth::Password { username, password } = &api.auth else {
+            panic!("expected a password: {api:?}");
+        };
+        assert_eq!(username, "vitrina");
+        assert_eq!(password.expose_secret(), "api-password-4242");
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("api-password-4242"), "{debug}");
+    }
+
+    #[test]
+    fn zabbix_api_reads_token_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "token-4242\n").unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            format!(
+                "zabbix_api_url = \"https://zabbix.example.ru/\"\nzabbix_api_token_file = {:?}\n",
+                path.display().to_string()
+            ),
+        )
+        .unwrap();
+        let config = Config::load_from(&global(dir.path()), None, &env(&[])).unwrap();
+        let api = config.zabbix_api.as_ref().unwrap();
+        let integrations::zabbix::Auth::Token(token) = &api.auth else {
+            panic!("expected a token: {api:?}");
+        };
+        assert_eq!(token.expose_secret(), "token-4242");
+        assert!(!format!("{config:?}").contains("token-4242"));
+    }
+
+    #[test]
+    fn zabbix_api_is_off_without_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load_from(&global(dir.path()), None, &env(&[])).unwrap();
+        assert!(config.zabbix_api.is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod replay;
 mod serve;
 mod tokens;
 mod users;
+mod zabbix_sync;
 
 use std::process::ExitCode;
 

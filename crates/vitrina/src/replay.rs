@@ -11,6 +11,8 @@ use store::servicedesk::zabbix::{self as deliveries, StoredDelivery};
 
 use crate::cli::ReplayArgs;
 use crate::config::Config;
+use crate::messages::explain;
+use web::i18n::I18n;
 
 /// Deliveries read per page when collecting failed ones.
 const PAGE: i64 = 500;
@@ -85,6 +87,10 @@ async fn failed(db: &Db) -> anyhow::Result<Vec<StoredDelivery>> {
     Ok(all)
 }
 
+fn i18n() -> anyhow::Result<std::sync::Arc<I18n>> {
+    I18n::load().map_err(|error| anyhow::anyhow!("translations: {error}"))
+}
+
 /// Processes one delivery again. Returns `None` when its status leaves nothing to do.
 async fn replay(
     db: &Db,
@@ -99,7 +105,10 @@ async fn replay(
     let delivery = match rules::parse(&body) {
         Ok(Parsed::Event(delivery)) => delivery,
         Ok(Parsed::TestForm) => return Ok(None),
-        Err(invalid) => anyhow::bail!("the stored body is not a valid delivery: {invalid}"),
+        Err(invalid) => {
+            let reason = explain(&*i18n()?, invalid.into());
+            anyhow::bail!("the stored body is not a valid delivery: {reason}")
+        }
     };
     if !delivery.is_trigger_event() {
         return Ok(None);
@@ -115,7 +124,11 @@ async fn replay(
         event_time,
         domain::time::now(),
     )
-    .await?;
+    .await
+    .map_err(|error| match i18n() {
+        Ok(i18n) => explain(&i18n, error),
+        Err(load) => load,
+    })?;
     tracing::info!(
         delivery_id = stored.id,
         zabbix_event_id = delivery.event_id,

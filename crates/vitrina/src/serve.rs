@@ -1,18 +1,21 @@
-//! `vitrina serve`: the web server, the background scheduler and a graceful stop.
+//! `vitrina serve`: the web server, the background scheduler, the Zabbix sender and a
+//! graceful stop.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use secrecy::{ExposeSecret, SecretString};
 use store::Db;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use web::AppState;
 use web::identity::password;
 
 use crate::config::Config;
-use crate::{database, demo, jobs};
+use crate::{database, demo, jobs, zabbix_sync};
 
-/// Runs the server until Ctrl-C or SIGTERM, then stops the scheduler and closes the database.
+/// Runs the server until Ctrl-C or SIGTERM, then stops the scheduler and the Zabbix sender
+/// and closes the database.
 pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = database::open(&config).await?;
     check_zabbix_queue(&db, &config.zabbix_queue).await?;
@@ -21,12 +24,21 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     if generated_secret {
         config.zabbix_webhook_secret = Some(SecretString::from(password::random_token(24)));
     }
-    let state = AppState::new(db.clone(), config.web())
+    // Demo data is loaded without the Zabbix API: its events exist in no Zabbix server.
+    let plain_state = AppState::new(db.clone(), config.web())
         .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
     if with_demo {
-        let outcome = demo::load(&state).await.context("cannot load demo data")?;
+        let outcome = demo::load(&plain_state)
+            .await
+            .context("cannot load demo data")?;
         demo::print_summary(&db, &outcome).await?;
     }
+    let zabbix_wake = Arc::new(Notify::new());
+    let zabbix_client = zabbix_client(&config)?;
+    let state = match &zabbix_client {
+        Some(client) => with_zabbix_api(plain_state, &config, client, &zabbix_wake),
+        None => plain_state,
+    };
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -52,12 +64,24 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
         database = %config.database_label(),
         data_dir = %config.data_dir.display(),
         public_url = %config.public_url,
+        zabbix_api = %config.zabbix_api.as_ref().map_or("off", |api| api.url.as_str()),
         "vitrina started"
     );
 
     let (stop_jobs, jobs_stopped) = watch::channel(false);
+    let instance_id = format!("serve-{}", password::random_token(6));
+    let zabbix_sender = zabbix_client.map(|client| {
+        let sender = zabbix_sync::Sender {
+            db: state.db.clone(),
+            client,
+            public_url: config.public_url.clone(),
+            i18n: state.i18n.clone(),
+            holder: instance_id.clone(),
+        };
+        tokio::spawn(sender.run(zabbix_wake.clone(), jobs_stopped.clone()))
+    });
     let settings = jobs::Settings {
-        instance_id: format!("serve-{}", password::random_token(6)),
+        instance_id,
         auto_close_days: config.auto_close_days,
     };
     let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));
@@ -71,9 +95,47 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     if let Err(error) = scheduler.await {
         tracing::error!(%error, "scheduler ended abnormally");
     }
+    if let Some(sender) = zabbix_sender
+        && let Err(error) = sender.await
+    {
+        tracing::error!(%error, "zabbix sender ended abnormally");
+    }
     db.close().await;
     tracing::info!(address = %address, "vitrina stopped");
     served.context("the HTTP server failed")
+}
+
+/// Builds the Zabbix API client when the API is configured; nothing is sent otherwise. The
+/// webhook and the sender share it, and so one session.
+fn zabbix_client(config: &Config) -> anyhow::Result<Option<Arc<integrations::zabbix::Client>>> {
+    let Some(api) = &config.zabbix_api else {
+        return Ok(None);
+    };
+    let client = integrations::zabbix::Client::new(integrations::zabbix::Config {
+        url: api.url.clone(),
+        auth: api.auth.clone(),
+        timeout: zabbix_sync::CALL_TIMEOUT,
+    })
+    .with_context(|| format!("invalid zabbix_api_url {:?}", api.url))?;
+    Ok(Some(Arc::new(client)))
+}
+
+/// Returns `plain` with the Zabbix API on: ticket changes queue calls back to Zabbix and wake
+/// the sender through `wake`, and the webhook reads problem start times from `client`.
+fn with_zabbix_api(
+    plain: AppState,
+    config: &Config,
+    client: &Arc<integrations::zabbix::Client>,
+    wake: &Arc<Notify>,
+) -> AppState {
+    AppState {
+        db: plain.db.clone().with_zabbix_outbox(wake.clone()),
+        config: Arc::new(web::WebConfig {
+            zabbix_api: Some(client.clone()),
+            ..config.web()
+        }),
+        ..plain
+    }
 }
 
 /// Fails unless the queue for Zabbix incidents exists, which would otherwise surface only

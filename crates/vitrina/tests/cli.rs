@@ -4,12 +4,8 @@
 
 mod common;
 
-use std::process::Stdio;
-use std::time::Duration;
-
-use common::{Setup, assert_success, stderr, stdout};
+use common::{Served, Setup, assert_success, start_serve, stderr, stdout, stop_serve};
 use store::identity::{tokens, users};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use web::identity::password;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -191,23 +187,11 @@ cli_test!(user_disable_blocks_tokens, async |setup: &Setup| {
 });
 
 cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
-    let mut command = setup.command(&["serve", "--listen", "127.0.0.1:0", "--demo"]);
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut printed = String::new();
-    let url = tokio::time::timeout(Duration::from_secs(120), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            printed.push_str(&line);
-            printed.push('\n');
-            if let Some(url) = line.strip_prefix("Vitrina is listening on ") {
-                return url.trim_end_matches('/').to_string();
-            }
-        }
-        panic!("serve ended before listening: {printed}");
-    })
-    .await
-    .expect("serve did not print its address within 120 s");
+    let Served {
+        child,
+        url,
+        printed,
+    } = start_serve(setup.command(&["serve", "--listen", "127.0.0.1:0", "--demo"])).await;
     assert!(printed.contains("admin"), "{printed}");
     assert!(printed.contains(DEMO_PASSWORD), "{printed}");
     assert!(printed.contains("curl"), "{printed}");
@@ -248,22 +232,7 @@ cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
         assert!(metrics.contains(&series), "no {series} in {metrics}");
     }
 
-    let pid = child.id().unwrap().to_string();
-    let killed = tokio::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
-        .await
-        .expect("serve did not stop within 30 s of SIGTERM")
-        .unwrap();
-    assert!(status.success(), "serve exited with {status}");
-    let mut log = String::new();
-    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut log)
-        .await
-        .unwrap();
+    let log = stop_serve(child).await;
     assert!(log.contains("vitrina started"), "{log}");
     assert!(log.contains("vitrina stopped"), "{log}");
 

@@ -57,8 +57,11 @@ pub struct Context {
     pub identity: Option<Identity>,
     /// The CSRF token forms must carry.
     pub csrf: String,
-    /// The request path, to come back to after login.
+    /// The request path.
     pub path: String,
+    /// The request path with its query string, to come back to after login or a language
+    /// switch without losing the list's filters.
+    pub path_and_query: String,
     pub api: bool,
     pub htmx: bool,
 }
@@ -108,6 +111,10 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let now = domain::time::now();
     let jar = CookieJar::from_headers(request.headers());
     let path = request.uri().path().to_string();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |value| value.as_str().to_string());
     let api = path.starts_with("/api/");
     let htmx = request.headers().contains_key("hx-request");
     let machine = MACHINE_PATHS.contains(&path.as_str());
@@ -116,14 +123,14 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer_credentials)
         .map(|v| v.trim().to_string());
     let (identity, session_csrf, stale_cookie) =
         match authenticate(&state, bearer.as_deref(), &jar, machine, now).await {
             Ok(found) => found,
             Err(problem) => {
                 let lang = request_lang(&state, None, &jar, request.headers());
-                return render_problem(&state, lang, api, htmx, &path, problem);
+                return render_problem(&state, lang, api, htmx, &path_and_query, problem);
             }
         };
     let lang = request_lang(&state, identity.as_ref(), &jar, request.headers());
@@ -148,7 +155,9 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let request = if needs_csrf {
         match check_csrf(request, &csrf).await {
             Ok(request) => request,
-            Err(problem) => return render_problem(&state, lang, api, htmx, &path, problem),
+            Err(problem) => {
+                return render_problem(&state, lang, api, htmx, &path_and_query, problem);
+            }
         }
     } else {
         request
@@ -158,7 +167,8 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         lang,
         identity,
         csrf,
-        path: path.clone(),
+        path,
+        path_and_query: path_and_query.clone(),
         api,
         htmx,
     };
@@ -167,7 +177,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let mut response = next.run(request).await;
 
     if let Some(problem) = response.extensions_mut().remove::<Problem>() {
-        response = render_problem(&state, lang, api, htmx, &path, problem);
+        response = render_problem(&state, lang, api, htmx, &path_and_query, problem);
     } else if response.status().is_client_error() || response.status().is_server_error() {
         let bare = response.headers().get(header::CONTENT_TYPE).is_none();
         if bare {
@@ -176,7 +186,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
                 lang,
                 api,
                 htmx,
-                &path,
+                &path_and_query,
                 Problem::from_status(response.status()),
             );
         }
@@ -357,13 +367,14 @@ pub fn append_cookie(response: &mut Response, cookie: Cookie<'static>) {
 }
 
 /// Words a problem: JSON under `/api/`, an alert fragment for htmx, a page otherwise.
-/// A page request without a login is sent to the login page instead.
+/// A page request without a login is sent to the login page instead, which returns to
+/// `return_to` (a local path and query) after signing in.
 pub fn render_problem(
     state: &AppState,
     lang: Lang,
     api: bool,
     htmx: bool,
-    path: &str,
+    return_to: &str,
     problem: Problem,
 ) -> Response {
     let args: Vec<(&str, Arg)> = problem
@@ -379,7 +390,7 @@ pub fn render_problem(
         return (problem.status, axum::Json(body)).into_response();
     }
     if problem.status == StatusCode::UNAUTHORIZED {
-        let target = format!("/login?next={}", crate::pages::encode_query(path));
+        let target = format!("/login?next={}", crate::pages::encode_query(return_to));
         if htmx {
             let mut response = StatusCode::NO_CONTENT.into_response();
             if let Ok(value) = HeaderValue::from_str(&target) {
@@ -400,4 +411,11 @@ pub fn render_problem(
         return response;
     }
     crate::pages::error_page(state, lang, problem.status, &message)
+}
+
+/// Returns the credentials of an `Authorization: Bearer …` header value. The scheme name is
+/// case-insensitive (RFC 9110, section 11.1).
+pub fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(credentials)
 }

@@ -46,6 +46,7 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     tickets: Family<StatusLabels, Gauge>,
     zabbix_deliveries: Family<OutcomeLabels, Counter>,
+    zabbix_outbox: Family<StatusLabels, Gauge>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -86,12 +87,19 @@ impl Metrics {
             "Zabbix webhook deliveries by outcome",
             zabbix_deliveries.clone(),
         );
+        let zabbix_outbox = Family::<StatusLabels, Gauge>::default();
+        registry.register(
+            "zabbix_outbox",
+            "Calls back to the Zabbix API by status: pending, failed (to be retried) or sent",
+            zabbix_outbox.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             tickets,
             zabbix_deliveries,
+            zabbix_outbox,
         }
     }
 
@@ -121,11 +129,33 @@ impl Metrics {
     }
 }
 
+/// Names the HTTP method for a label. Methods outside RFC 9110 become `other`: any client
+/// may send a made-up method, and a label per name would grow the metrics without bound.
+fn method_label(method: &axum::http::Method) -> String {
+    use axum::http::Method;
+    let known = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    if known.contains(method) {
+        method.as_str().to_string()
+    } else {
+        "other".to_string()
+    }
+}
+
 /// Counts every request by its route pattern (never the raw path, which would make a label
 /// per ticket id) and records its latency.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -157,20 +187,24 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Replaces the gauges of `family` with `counts`, one per status, so a status that no longer
+/// occurs disappears.
+fn set_by_status(family: &Family<StatusLabels, Gauge>, counts: Vec<(String, i64)>) {
+    family.clear();
+    for (status, count) in counts {
+        family.get_or_create(&StatusLabels { status }).set(count);
+    }
+}
+
 /// Prometheus metrics in the OpenMetrics text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match store::servicedesk::tickets::count_by_status(&state.db).await {
-        Ok(counts) => {
-            state.metrics.tickets.clear();
-            for (status, count) in counts {
-                state
-                    .metrics
-                    .tickets
-                    .get_or_create(&StatusLabels { status })
-                    .set(count);
-            }
-        }
+        Ok(counts) => set_by_status(&state.metrics.tickets, counts),
         Err(error) => tracing::error!(%error, "ticket counts for metrics failed"),
+    }
+    match store::servicedesk::zabbix_outbox::count_by_state(&state.db).await {
+        Ok(counts) => set_by_status(&state.metrics.zabbix_outbox, counts),
+        Err(error) => tracing::error!(%error, "zabbix outbox counts for metrics failed"),
     }
     let mut body = String::new();
     if let Err(error) =

@@ -32,6 +32,8 @@ pub struct Page {
     pub csrf: String,
     pub user: Option<UserView>,
     pub path: String,
+    /// The path with its query string, for the language switch to return to.
+    pub path_and_query: String,
     pub title: String,
     pub zone: Tz,
     /// A confirmation to show once, as a Fluent message id from an allow-list.
@@ -52,6 +54,7 @@ impl Page {
                 role: identity.actor.role,
             }),
             path: context.path.clone(),
+            path_and_query: context.path_and_query.clone(),
             title: state.i18n.format(context.lang, title_key, &[]),
             zone: state.config.display_zone,
             notice: None,
@@ -179,6 +182,7 @@ pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, message: &st
         csrf: String::new(),
         user: None,
         path: String::new(),
+        path_and_query: String::new(),
         title: state.i18n.format(lang, "error-page-title", &[]),
         zone: state.config.display_zone,
         notice: None,

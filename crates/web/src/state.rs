@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub display_zone: Tz,
     /// Days after resolution when a ticket closes by itself.
     pub auto_close_days: i64,
+    /// The Zabbix API, when configured: the webhook reads a new problem's start time from it.
+    pub zabbix_api: Option<Arc<integrations::zabbix::Client>>,
 }
 
 impl WebConfig {
@@ -43,6 +45,7 @@ impl Default for WebConfig {
             zabbix_server_zone: chrono_tz::Europe::Moscow,
             display_zone: chrono_tz::Europe::Moscow,
             auto_close_days: 7,
+            zabbix_api: None,
         }
     }
 }

@@ -288,6 +288,30 @@ web_test!(language_switch_round_trip, async |server: &TestServer| {
     assert!(back.contains("Исполнитель"));
 });
 
+web_test!(language_switch_keeps_query, async |server: &TestServer| {
+    server.user("ivanov", Role::Support, &["L1"]).await;
+    let browser = server.browser("ivanov").await;
+    let (status, body) = browser.get("/tickets?status=new&priority=P1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains(r#"name="next" value="/tickets?status=new&#38;priority=P1""#),
+        "the language form's next field lost the query"
+    );
+});
+
+web_test!(login_redirect_keeps_query, async |server: &TestServer| {
+    let response = bare_client()
+        .get(format!("{}/tickets?status=new&page=2", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response),
+        "/login?next=%2Ftickets%3Fstatus%3Dnew%26page%3D2"
+    );
+});
+
 web_test!(error_page_links_to_tickets, async |server: &TestServer| {
     server.user("ivanov", Role::Support, &["L1"]).await;
     let browser = server.browser("ivanov").await;

@@ -352,6 +352,9 @@ web_test!(comments_public_and_internal, async |server: &TestServer| {
     let (_, body) = staff.get(&page).await;
     assert!(body.contains("Только для своих"));
     assert!(body.contains("data-test=\"comment-internal\""));
+    // The history names each comment by the start of its text, once more than the comment.
+    assert_eq!(body.matches("Только для своих").count(), 2, "{body}");
+    assert_eq!(body.matches("Видно клиенту").count(), 2, "{body}");
 
     let client = server.browser("romashka").await;
     let (status, body) = client.get(&page).await;

@@ -331,8 +331,9 @@ web_test!(oversized_delivery_is_413, async |server: &TestServer| {
     let body =
         json!({"event_id": "903", "event_value": "1", "alert_message": "x".repeat(1_100_000)})
             .to_string();
-    let (status, _) = deliver(server, &body).await;
+    let (status, answer) = deliver(server, &body).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer["error"]["code"], "too_large", "{answer}");
     let stored = store::servicedesk::zabbix::list(&server.state.db, None, 10, 0)
         .await
         .unwrap();
@@ -406,3 +407,48 @@ async fn flapping_problem_reopens_ticket_within_window() {
     assert_eq!(total, 1);
     server.finish().await;
 }
+
+web_test!(
+    out_of_range_parameter_is_400,
+    async |server: &TestServer| {
+        let body = json!({"event_id": "904", "event_value": "1", "event_nseverity": "9"});
+        let (status, answer) = deliver(server, &body.to_string()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(answer["error"]["field"], "event_nseverity", "{answer}");
+        assert!(
+            answer["error"]["message"].as_str().unwrap().contains("«9»"),
+            "{answer}"
+        );
+        let (total, _) = tickets_by_event(server).await;
+        assert_eq!(total, 0);
+    }
+);
+
+web_test!(
+    long_message_still_makes_ticket,
+    async |server: &TestServer| {
+        let body = json!({"event_id": "905", "event_value": "1",
+            "alert_subject": "Длинное сообщение", "alert_message": "я".repeat(400_000)});
+        let (status, answer) = deliver(server, &body.to_string()).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (total, by_event) = tickets_by_event(server).await;
+        assert_eq!(total, 1);
+        assert!(by_event.contains_key(&905));
+    }
+);
+
+web_test!(
+    lowercase_bearer_scheme_is_accepted,
+    async |server: &TestServer| {
+        let body = json!({"event_id": "906", "event_value": "1"}).to_string();
+        let response = reqwest::Client::new()
+            .post(format!("{}{ENDPOINT}", server.url))
+            .header("authorization", format!("bearer {ZABBIX_SECRET}"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+);

@@ -3,5 +3,6 @@
 pub mod ticket;
 pub mod workflow;
 pub mod zabbix;
+pub mod zabbix_outbox;
 
 pub use ticket::{Kind, LinkKind, PendingReason, Priority, Source, Status};

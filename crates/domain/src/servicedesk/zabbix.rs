@@ -113,6 +113,13 @@ impl Delivery {
         title.chars().take(super::ticket::TITLE_MAX_CHARS).collect()
     }
 
+    /// The ticket description: the alert message, cut to fit a ticket body. A Zabbix message
+    /// can be longer than any ticket text (a large `{ITEM.VALUE}`); rejecting it would make
+    /// Zabbix retry in vain and lose the incident, and the raw delivery keeps the whole text.
+    pub fn description(&self) -> String {
+        fit_body(self.message.as_deref().unwrap_or_default())
+    }
+
     /// The event's start as the Zabbix server wrote it, read in the server's time zone.
     /// `None` when the date or time is absent or malformed.
     pub fn event_instant(&self, server_zone: Tz) -> Option<DateTime<Utc>> {
@@ -161,7 +168,7 @@ pub fn parse(body: &Value) -> Result<Parsed, Invalid> {
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|id| *id >= 0)
+        .filter(|id| *id >= 1)
         .ok_or_else(|| {
             Invalid::new("event_id", "error-zabbix-event-id").arg("value", &raw_event_id)
         })?;
@@ -180,9 +187,11 @@ pub fn parse(body: &Value) -> Result<Parsed, Invalid> {
     let delivery = Delivery {
         event_id,
         event_value,
-        update: number::<u8>(params, "event_update_status") == Some(1),
-        source: number(params, "event_source").unwrap_or(0),
-        nseverity: number::<u8>(params, "event_nseverity").filter(|s| *s <= 5),
+        update: checked_number(params, "event_update_status", 0, 1)? == Some(1),
+        source: checked_number(params, "event_source", 0, 4)?
+            .map(u32::from)
+            .unwrap_or(0),
+        nseverity: checked_number(params, "event_nseverity", 0, 5)?,
         severity: optional(params, "event_severity"),
         update_action: optional(params, "event_update_action"),
         update_message: optional(params, "event_update_message"),
@@ -214,6 +223,27 @@ fn text(params: &Map<String, Value>, name: &str) -> Option<String> {
 
 fn optional(params: &Map<String, Value>, name: &str) -> Option<String> {
     text(params, name).and_then(|value| resolved(&value).map(str::to_string))
+}
+
+/// Reads an optional small number that Zabbix always sends within `min..=max`: absent or
+/// unresolved is `None`, anything else outside the range is an error naming the parameter.
+fn checked_number(
+    params: &Map<String, Value>,
+    name: &str,
+    min: u8,
+    max: u8,
+) -> Result<Option<u8>, Invalid> {
+    let Some(value) = optional(params, name) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<u8>() {
+        Ok(number) if (min..=max).contains(&number) => Ok(Some(number)),
+        _ => Err(Invalid::new(name, "error-zabbix-parameter-range")
+            .arg("name", name)
+            .arg("value", &value)
+            .arg("min", min)
+            .arg("max", max)),
+    }
 }
 
 fn number<T: std::str::FromStr>(params: &Map<String, Value>, name: &str) -> Option<T> {
@@ -323,16 +353,65 @@ fn update_comment(delivery: &Delivery) -> Option<String> {
     if message.is_empty() {
         return None;
     }
-    Some(match delivery.update_action.as_deref() {
+    let comment = match delivery.update_action.as_deref() {
         Some(action) => format!("Zabbix ({action}): {message}"),
         None => format!("Zabbix: {message}"),
-    })
+    };
+    Some(fit_body(&comment))
+}
+
+/// Marks text cut by [`fit_body`]; the raw delivery keeps the whole text.
+const CUT_MARK: &str = "\n[…]";
+
+/// Cuts `text` to the longest ticket body, ending it with [`CUT_MARK`] when it was cut.
+fn fit_body(text: &str) -> String {
+    let max = super::ticket::BODY_MAX_CHARS;
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max - CUT_MARK.chars().count()).collect();
+    kept + CUT_MARK
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn long_message_is_cut_to_body_size() {
+        let long = "я".repeat(super::super::ticket::BODY_MAX_CHARS + 10);
+        let delivery = event(json!({"event_id": "7", "event_value": "1", "alert_message": long}));
+        let description = delivery.description();
+        assert_eq!(
+            description.chars().count(),
+            super::super::ticket::BODY_MAX_CHARS
+        );
+        assert!(description.ends_with(CUT_MARK));
+
+        let short = event(json!({"event_id": "7", "event_value": "1", "alert_message": "ok"}));
+        assert_eq!(short.description(), "ok");
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_rejected() {
+        for (name, value) in [
+            ("event_update_status", "7"),
+            ("event_source", "abc"),
+            ("event_nseverity", "9"),
+            ("event_nseverity", "-1"),
+        ] {
+            let mut body = json!({"event_id": "7", "event_value": "1"});
+            body[name] = json!(value);
+            let error = parse(&body).unwrap_err();
+            assert_eq!(error.field, name, "{name}={value}");
+        }
+        let zero = parse(&json!({"event_id": "0", "event_value": "1"})).unwrap_err();
+        assert_eq!(zero.field, "event_id");
+        let unresolved = parse(&json!({"event_id": "7", "event_value": "1",
+            "event_nseverity": "{EVENT.NSEVERITY}"}));
+        assert!(unresolved.is_ok());
+    }
 
     fn event(body: Value) -> Delivery {
         match parse(&body) {

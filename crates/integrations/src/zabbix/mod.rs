@@ -1,4 +1,4 @@
-//! A client of the Zabbix 6.0 JSON-RPC API.
+//! A client of the Zabbix 6.0 JSON-RPC API: events, problems, hosts and triggers.
 //!
 //! Zabbix 6.0 takes the session id or API token in the request body's `auth` field, not in a
 //! header, and `user.login` takes `username` and `password`. Every login keeps a session on
@@ -7,6 +7,8 @@
 
 mod client;
 mod events;
+mod objects;
 
 pub use client::{Auth, Client, Config, Error};
 pub use events::{AckAction, Problem};
+pub use objects::{Event, Host, Trigger};

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::users::User;
-use crate::{Db, Result, Sql, args};
+use crate::{Db, Engine, Result, Sql, args};
 
 /// A stored session with its user.
 #[derive(Debug, Clone)]
@@ -110,11 +110,53 @@ pub async fn purge_expired(
     Ok(deleted)
 }
 
-/// Records a failed login for `login` (which need not exist).
-pub async fn record_failure(db: &Db, login: &str, now: DateTime<Utc>) -> Result<()> {
+/// Reserves one password check for `login` (which need not exist): unless `max` failures
+/// already fall at or after `since`, stores a failure row and returns its id, so that
+/// concurrent checks count against the limit before any of them finishes. The caller
+/// deletes the row with [`release_attempt`] when the password was right; a crash during the
+/// check leaves it counted as a failure. Returns `None` when the limit is reached.
+pub async fn reserve_attempt(
+    db: &Db,
+    login: &str,
+    now: DateTime<Utc>,
+    since: DateTime<Utc>,
+    max: i64,
+) -> Result<Option<i64>> {
+    let login = login.trim().to_lowercase();
+    let mut tx = db.begin().await?;
+    if tx.engine() == Engine::Postgres {
+        // SQLite transactions here start with BEGIN IMMEDIATE and so run one at a time;
+        // PostgreSQL needs a lock per login to make the count and the insert one step.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('login_failures:' || $1))",
+            args![login.clone()],
+        )
+        .await?;
+    }
+    let failures: i64 = tx
+        .fetch_scalar(
+            Sql::from("SELECT COUNT(*) FROM login_failures WHERE login = $1 AND failed_at >= $2"),
+            args![login.clone(), since],
+        )
+        .await?;
+    if failures >= max {
+        return Ok(None);
+    }
+    let id: i64 = tx
+        .fetch_scalar(
+            Sql::from("INSERT INTO login_failures (login, failed_at) VALUES ($1, $2) RETURNING id"),
+            args![login, now],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// Deletes the failure row of a password check that succeeded.
+pub async fn release_attempt(db: &Db, attempt_id: i64) -> Result<()> {
     db.execute(
-        "INSERT INTO login_failures (login, failed_at) VALUES ($1, $2)",
-        args![login.trim().to_lowercase(), now],
+        "DELETE FROM login_failures WHERE id = $1",
+        args![attempt_id],
     )
     .await?;
     Ok(())

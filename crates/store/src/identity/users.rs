@@ -6,7 +6,7 @@ use domain::{Error as DomainError, Invalid};
 use serde_json::json;
 
 use super::audit::{self, Author};
-use crate::{Db, Error, Result, args};
+use crate::{Db, Error, Result, Sql, args};
 
 /// A user as stored. The password hash stays out of `Debug` output.
 #[derive(Clone, sqlx::FromRow)]
@@ -287,6 +287,26 @@ pub async fn set_queues(
         if added == 0 {
             return Err(Invalid::new("queues", "error-unknown-queue")
                 .arg("value", code)
+                .into());
+        }
+    }
+    for removed in old.iter().filter(|code| !codes.contains(code)) {
+        let assigned: i64 = tx
+            .fetch_scalar(
+                Sql::from(
+                    "SELECT COUNT(*) FROM tickets t JOIN queues q ON q.id = t.queue_id \
+                     WHERE t.assignee_id = $1 AND q.code = $2 \
+                     AND t.status NOT IN ('closed', 'cancelled')",
+                ),
+                args![user_id, removed.as_str()],
+            )
+            .await?;
+        // The assignee of a ticket must belong to its queue, so leaving the queue first
+        // would make every later change of those tickets fail.
+        if assigned > 0 {
+            return Err(Invalid::new("queues", "error-queue-has-assigned-tickets")
+                .arg("queue", removed)
+                .arg("count", assigned)
                 .into());
         }
     }

@@ -1,9 +1,10 @@
-//! Service desk storage: queues, tickets with their comments, history and links, and Zabbix
-//! deliveries.
+//! Service desk storage: queues, tickets with their comments, history and links, Zabbix
+//! deliveries and the calls queued back to Zabbix.
 
 pub mod history;
 pub mod queues;
 pub mod tickets;
 pub mod zabbix;
+pub mod zabbix_outbox;
 
 pub use tickets::{Comment, ListQuery, NewTicket, SortColumn, Ticket, TicketChange};

@@ -8,7 +8,7 @@ use domain::{Error as DomainError, Invalid};
 use serde_json::json;
 
 use super::history::{self, NewLine};
-use super::queues;
+use super::{queues, zabbix_outbox};
 use crate::identity::audit::{self, Author};
 use crate::{Db, Error, Result, Sql, Tx, Value, args};
 
@@ -317,7 +317,8 @@ pub struct TicketChange {
 /// Applies field changes if `version` is still the ticket's version, and returns the ticket.
 ///
 /// The assignee must be an active member of the ticket's (new) queue. Assigning a `new`
-/// ticket makes it `assigned`; unassigning an `assigned` one makes it `new` again.
+/// ticket makes it `assigned`; unassigning an `assigned` one makes it `new` again. A person's
+/// first assignment of a Zabbix ticket queues its acknowledgement when the outbox is on.
 pub async fn update(
     db: &Db,
     id: i64,
@@ -445,8 +446,24 @@ pub async fn update(
         )
         .await?;
     }
+    let mut queued = false;
+    if let Some(user_id) = assignee_id
+        && current.assignee_id.is_none()
+        && author.person
+        && db.zabbix_outbox().is_some()
+    {
+        queued = zabbix_outbox::queue_acknowledge_in(&mut tx, &current, user_id, now).await?;
+    }
     tx.commit().await?;
+    wake_zabbix_sender(db, queued);
     get(db, id).await?.ok_or(DomainError::NotFound.into())
+}
+
+/// Wakes the Zabbix sender after a commit that queued calls.
+fn wake_zabbix_sender(db: &Db, queued: bool) {
+    if let Some(sender) = db.zabbix_outbox().filter(|_| queued) {
+        sender.notify_one();
+    }
 }
 
 /// Finds an active staff user by login: `(id, login)`.
@@ -491,7 +508,8 @@ async fn conflict(tx: &mut Tx, id: i64, expected: i64) -> Error {
     }
 }
 
-/// Moves a ticket to `to` if the workflow allows it and `version` is current.
+/// Moves a ticket to `to` if the workflow allows it and `version` is current. A person's
+/// resolution of a Zabbix ticket queues its close in Zabbix when the outbox is on.
 pub async fn transition(
     db: &Db,
     id: i64,
@@ -511,7 +529,12 @@ pub async fn transition(
         has_assignee: current.assignee_id.is_some(),
     })?;
     set_status_in(&mut tx, &current, to, reason, author, now, None).await?;
+    let mut queued = false;
+    if to == Status::Resolved && db.zabbix_outbox().is_some() {
+        queued = zabbix_outbox::queue_resolve_in(&mut tx, &current, author, now).await?;
+    }
     tx.commit().await?;
+    wake_zabbix_sender(db, queued);
     get(db, id).await?.ok_or(DomainError::NotFound.into())
 }
 

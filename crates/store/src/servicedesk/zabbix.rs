@@ -248,7 +248,7 @@ async fn create_ticket(
         priority: delivery.priority(),
         queue: settings.queue.clone(),
         title: delivery.title(),
-        description: delivery.message.clone().unwrap_or_default(),
+        description: delivery.description(),
         client_id: None,
         zabbix: Some(ZabbixOrigin {
             event_id: delivery.event_id,

@@ -4,10 +4,11 @@
 
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
+use std::time::Duration;
 
 use store::{Db, Location, OpenOptions, Sql};
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
 
 /// A data directory, and on PostgreSQL a schema, that one test owns.
 pub struct Setup {
@@ -136,6 +137,66 @@ async fn admin(url: &str) -> Db {
         ..OpenOptions::default()
     };
     Db::open(&location, &options).await.unwrap()
+}
+
+/// A running `vitrina serve`.
+pub struct Served {
+    pub child: Child,
+    /// The address it printed, without a trailing slash.
+    pub url: String,
+    /// Its stdout up to the address line.
+    pub printed: String,
+}
+
+/// Starts `command` (a `serve`) and waits up to 120 s for the address it prints.
+pub async fn start_serve(mut command: Command) -> Served {
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = String::new();
+    let url = tokio::time::timeout(Duration::from_secs(120), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            printed.push_str(&line);
+            printed.push('\n');
+            if let Some(url) = line.strip_prefix("Vitrina is listening on ") {
+                return url.trim_end_matches('/').to_string();
+            }
+        }
+        panic!("serve ended before listening: {printed}");
+    })
+    .await
+    .expect("serve did not print its address within 120 s");
+    Served {
+        child,
+        url,
+        printed,
+    }
+}
+
+/// Stops `serve` with SIGTERM, asserts that it exits successfully within 30 s, and returns
+/// its log.
+pub async fn stop_serve(mut child: Child) -> String {
+    let pid = child.id().unwrap().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("serve did not stop within 30 s of SIGTERM")
+        .unwrap();
+    assert!(status.success(), "serve exited with {status}");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .await
+        .unwrap();
+    log
 }
 
 /// Returns the command's stdout as text.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use store::servicedesk::tickets::{
     self, AssigneeFilter, ListQuery, NewTicket, SortColumn, Ticket, TicketChange,
 };
-use store::servicedesk::{history, queues};
+use store::servicedesk::{history, queues, zabbix_outbox};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::{ApiJson, double_option};
@@ -159,6 +159,45 @@ pub struct LinkJson {
     pub status: String,
 }
 
+/// One call back to Zabbix that a change of this ticket queued.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ZabbixSyncJson {
+    /// `acknowledge` (first assignment) or `resolve` (a person resolved the ticket).
+    pub action: String,
+    pub event_id: i64,
+    /// `pending` (not tried yet), `failed` (will be retried at `next_attempt_at`) or `sent`.
+    pub state: String,
+    /// The state in the requester's language.
+    pub state_label: String,
+    /// Attempts made so far.
+    pub attempts: i64,
+    /// The error of the last failed attempt.
+    pub last_error: Option<String>,
+    /// When the next attempt is due; `None` once sent.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The effect of the sent call: `acknowledged`, `closed`, or `message` when the trigger
+    /// does not allow manual close.
+    pub outcome: Option<String>,
+}
+
+impl ZabbixSyncJson {
+    fn new(entry: zabbix_outbox::Entry, state_label: String) -> ZabbixSyncJson {
+        let sent = entry.state == zabbix_outbox::State::Sent;
+        ZabbixSyncJson {
+            action: entry.action.as_str().to_string(),
+            event_id: entry.event_id,
+            state: entry.state.as_str().to_string(),
+            state_label,
+            attempts: entry.attempts,
+            last_error: entry.last_error,
+            next_attempt_at: (!sent).then_some(entry.next_attempt_at),
+            sent_at: entry.sent_at,
+            outcome: entry.outcome,
+        }
+    }
+}
+
 /// A ticket with its comments, history and links.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketDetail {
@@ -171,6 +210,9 @@ pub struct TicketDetail {
     pub links: Vec<LinkJson>,
     /// Statuses the requester may move the ticket to now.
     pub allowed_transitions: Vec<String>,
+    /// Calls back to Zabbix, oldest first; empty for requesters who may not read internal
+    /// comments.
+    pub zabbix_sync: Vec<ZabbixSyncJson>,
 }
 
 /// Filters, sorting and paging of `GET /tickets`.
@@ -306,7 +348,8 @@ pub async fn get(
     ))
 }
 
-/// Assembles a ticket with what the requester may see of its comments, history and links.
+/// Assembles a ticket with what the requester may see of its comments, history, links and
+/// calls back to Zabbix.
 pub async fn detail(
     state: &AppState,
     identity: &crate::context::Identity,
@@ -356,12 +399,25 @@ pub async fn detail(
         } else {
             Vec::new()
         };
+    let zabbix_sync = if internal {
+        zabbix_outbox::for_ticket(&state.db, ticket.id)
+            .await?
+            .into_iter()
+            .map(|entry| {
+                let key = format!("ticket-zabbix-sync-state-{}", entry.state.as_str());
+                ZabbixSyncJson::new(entry, state.i18n.format(lang, &key, &[]))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(TicketDetail {
         ticket: TicketJson::new(ticket, &state.config.public_url),
         comments,
         history,
         links,
         allowed_transitions,
+        zabbix_sync,
     })
 }
 

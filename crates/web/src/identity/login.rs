@@ -11,7 +11,7 @@ use store::identity::{sessions, users};
 
 use super::password;
 use crate::context::{self, Context, Via};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pages::{Page, render};
 use crate::state::AppState;
@@ -72,9 +72,9 @@ pub async fn submit(
     let login = form.login.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
 
-    let failures = sessions::failures_since(&state.db, &login, now - Duration::hours(1)).await?;
-    if failures >= MAX_FAILURES_PER_HOUR {
-        tracing::warn!(login = %login, failures, "login refused: too many failures");
+    let attempt = reserve_attempt(&state, &login, now).await?;
+    let Some(attempt) = attempt else {
+        tracing::warn!(login = %login, "login rejected: too many failures");
         let message = state.i18n.format(context.lang, "login-locked", &[]);
         return login_failed(
             &state,
@@ -84,21 +84,18 @@ pub async fn submit(
             message,
             StatusCode::TOO_MANY_REQUESTS,
         );
-    }
+    };
 
     let user = users::find_by_login(&state.db, &login).await?;
     let hash = user
         .as_ref()
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
-    let attempt = form.password.clone();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&attempt, &hash))
-        .await
-        .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+    let matches = password::verify_off_thread(form.password.clone(), hash).await?;
     let user = match user {
         Some(user) if matches && !user.disabled && user.password_hash.is_some() => user,
         _ => {
-            sessions::record_failure(&state.db, &login, now).await?;
+            // The reserved attempt stays stored as the failure.
             tracing::info!(login = %login, "login failed");
             let message = state.i18n.format(context.lang, "login-failed", &[]);
             return login_failed(
@@ -111,6 +108,7 @@ pub async fn submit(
             );
         }
     };
+    sessions::release_attempt(&state.db, attempt).await?;
 
     if let Some(identity) = &context.identity
         && let Via::Session { token_hash } = &identity.via
@@ -120,6 +118,18 @@ pub async fn submit(
     let response = start_session(&state, user.id, &next, now).await?;
     tracing::info!(user_id = user.id, "login succeeded");
     Ok(response)
+}
+
+/// Reserves one password check for `login` against the limit of failures per hour; `None`
+/// when the account is locked. The login form and the password change form share it.
+pub async fn reserve_attempt(
+    state: &AppState,
+    login: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Option<i64>> {
+    let since = now - Duration::hours(1);
+    let attempt = sessions::reserve_attempt(&state.db, login, now, since, MAX_FAILURES_PER_HOUR);
+    Ok(attempt.await?)
 }
 
 /// Stores a new session (new token, new CSRF token) for `user_id` and returns a redirect to

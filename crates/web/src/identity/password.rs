@@ -29,8 +29,23 @@ pub fn verify(password: &str, phc: &str) -> bool {
     PasswordVerifier::<str>::verify_password(&hasher, password.as_bytes(), phc).is_ok()
 }
 
+/// Limits how many Argon2 computations run at once. Each one takes about 19 MiB, so without
+/// a limit a burst of login requests makes the process allocate memory in proportion to the
+/// burst; with it, extra requests wait for a permit.
+fn argon2_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
+
 /// Hashes a password on a blocking thread, so Argon2 does not stall other requests.
 pub async fn hash_off_thread(password: String) -> Result<String, crate::AppError> {
+    let _permit = argon2_permits()
+        .acquire()
+        .await
+        .map_err(|e| crate::AppError::Internal(format!("password permit failed: {e}")))?;
     tokio::task::spawn_blocking(move || hash(&password))
         .await
         .map_err(|e| crate::AppError::Internal(format!("password task failed: {e}")))?
@@ -39,6 +54,10 @@ pub async fn hash_off_thread(password: String) -> Result<String, crate::AppError
 
 /// Checks a password against a PHC string on a blocking thread.
 pub async fn verify_off_thread(password: String, phc: String) -> Result<bool, crate::AppError> {
+    let _permit = argon2_permits()
+        .acquire()
+        .await
+        .map_err(|e| crate::AppError::Internal(format!("password permit failed: {e}")))?;
     tokio::task::spawn_blocking(move || verify(&password, &phc))
         .await
         .map_err(|e| crate::AppError::Internal(format!("password task failed: {e}")))

@@ -7,13 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Duration;
 use domain::Invalid;
 use serde::Deserialize;
 use store::identity::{sessions, users};
 
 use super::api_tokens::{self, Issued, TokenView};
-use super::login::{MAX_FAILURES_PER_HOUR, start_session};
+use super::login::start_session;
 use super::password;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
@@ -116,21 +115,21 @@ pub async fn change_password(
 ) -> AppResult<Response> {
     let now = domain::time::now();
     let login = identity.user.login.clone();
-    let failures = sessions::failures_since(&state.db, &login, now - Duration::hours(1)).await?;
-    if failures >= MAX_FAILURES_PER_HOUR {
+    let attempt = super::login::reserve_attempt(&state, &login, now).await?;
+    let Some(attempt) = attempt else {
         tracing::warn!(
             user_id = identity.user.id,
             "password change rejected: too many failures"
         );
         return locked(&state, &context, &identity).await;
-    }
+    };
 
     let stored = identity.user.password_hash.clone().unwrap_or_default();
     let matches = password::verify_off_thread(form.current_password.clone(), stored).await?;
+    if matches {
+        sessions::release_attempt(&state.db, attempt).await?;
+    }
     if let Err(invalid) = check_new_password(matches, &form) {
-        if invalid.field == "current_password" {
-            sessions::record_failure(&state.db, &login, now).await?;
-        }
         let mut errors = FieldErrors::new(&PASSWORD_FIELDS);
         errors.add(&state.i18n, context.lang, invalid);
         return profile(&state, &context, &identity, None, None, errors).await;

@@ -7,9 +7,11 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::servicedesk::zabbix::{self as rules, Parsed};
+use chrono::{DateTime, Utc};
+use domain::servicedesk::zabbix::{self as rules, DeliveryKind, Parsed};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -20,6 +22,10 @@ use crate::context::constant_time_eq;
 use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::Lang;
 use crate::state::AppState;
+
+/// Maximum wait for a new problem's start time from the Zabbix API, because Zabbix waits for
+/// the webhook's response meanwhile.
+const EVENT_CLOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Tag names the media type writes back into the Zabbix event; `{EVENT.TAGS.…}` macros of
 /// later deliveries and the event menu read them.
@@ -52,7 +58,7 @@ pub struct Accepted {
 pub async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> AppResult<Response> {
     let Some(secret) = &state.config.zabbix_webhook_secret else {
         state.metrics.zabbix_delivery("not_configured");
@@ -67,7 +73,7 @@ pub async fn receive(
     let provided = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(crate::context::bearer_credentials)
         .unwrap_or("");
     if !constant_time_eq(provided.trim(), secret.expose_secret()) {
         state.metrics.zabbix_delivery("unauthorized");
@@ -80,6 +86,9 @@ pub async fn receive(
         .into());
     }
 
+    // A body over the limit is rejected here, after the secret check, as a JSON problem
+    // like every other API error.
+    let body = body.map_err(|rejection| Problem::from_status(rejection.status()))?;
     let accepted = accept(&state, &body).await?;
     Ok(Json(accepted).into_response())
 }
@@ -147,7 +156,11 @@ pub async fn accept(state: &AppState, body: &[u8]) -> AppResult<Accepted> {
         now,
     )
     .await?;
-    let event_time = delivery.event_instant(state.config.zabbix_server_zone);
+    let api_time = match kind {
+        DeliveryKind::Problem => event_clock(state, delivery.event_id).await,
+        _ => None,
+    };
+    let event_time = api_time.or_else(|| delivery.event_instant(state.config.zabbix_server_zone));
     let outcome = deliveries::process(
         &state.db,
         delivery_id,
@@ -186,6 +199,30 @@ pub async fn accept(state: &AppState, body: &[u8]) -> AppResult<Accepted> {
         Some((outcome.ticket_id, outcome.number)),
         key,
     ))
+}
+
+/// Reads a problem event's start from the Zabbix API (`event.get`'s `clock`), which carries
+/// its zone, unlike `event_date` and `event_time`. Returns `None` without an API, or when the
+/// API fails or takes longer than [`EVENT_CLOCK_TIMEOUT`], so a delivery waits at most that
+/// long for it.
+async fn event_clock(state: &AppState, event_id: i64) -> Option<DateTime<Utc>> {
+    let api = state.config.zabbix_api.as_ref()?;
+    let events = match tokio::time::timeout(EVENT_CLOCK_TIMEOUT, api.events(&[event_id])).await {
+        Ok(Ok(events)) => events,
+        Ok(Err(error)) => {
+            tracing::warn!(zabbix_event_id = event_id, %error, "zabbix event time lookup failed; using event_date and event_time");
+            return None;
+        }
+        Err(_) => {
+            tracing::warn!(
+                zabbix_event_id = event_id,
+                "zabbix event time lookup timed out; using event_date and event_time"
+            );
+            return None;
+        }
+    };
+    let seconds = events.first()?.clock_seconds()?;
+    DateTime::from_timestamp(seconds, 0)
 }
 
 fn answer(

@@ -56,6 +56,7 @@ pub(super) struct Panel {
     comments: Vec<CommentView>,
     history: Vec<HistoryView>,
     links: Vec<LinkView>,
+    zabbix_sync: Vec<ZabbixSyncView>,
     controls: Controls,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
@@ -116,6 +117,19 @@ struct HistoryView {
     old_value: Option<String>,
     new_value: Option<String>,
     note: Option<String>,
+}
+
+/// One call back to Zabbix, translated for display.
+struct ZabbixSyncView {
+    action: String,
+    event_id: i64,
+    state: String,
+    state_label: String,
+    outcome: Option<String>,
+    attempts: i64,
+    next_attempt: Option<String>,
+    sent_at: Option<String>,
+    last_error: Option<String>,
 }
 
 struct LinkView {
@@ -236,6 +250,7 @@ async fn build(
         comments: comments(page, &detail),
         history: history(page, &queues, &detail),
         links: links(page, &detail),
+        zabbix_sync: zabbix_sync(page, &detail),
         controls: Controls {
             transitions: transitions(page, &detail),
             ..controls
@@ -399,8 +414,10 @@ fn history(page: &Page, queues: &[Queue], detail: &TicketDetail) -> Vec<HistoryV
         .iter()
         .map(|line| {
             let value = |v: &Option<String>| {
-                v.as_deref()
-                    .map(|v| history_value(page, queues, &line.field, v))
+                v.as_deref().map(|v| match line.field.as_str() {
+                    "comment_public" | "comment_internal" => comment_excerpt(detail, v),
+                    _ => history_value(page, queues, &line.field, v),
+                })
             };
             HistoryView {
                 at: page.datetime(&line.at),
@@ -412,6 +429,22 @@ fn history(page: &Page, queues: &[Queue], detail: &TicketDetail) -> Vec<HistoryV
             }
         })
         .collect()
+}
+
+/// Longest comment excerpt shown in the history, in characters.
+const EXCERPT_CHARS: usize = 80;
+
+/// Shows a comment's history line as the start of its text; the line stores the comment id.
+/// A comment the reader may not see shows as an empty value.
+fn comment_excerpt(detail: &TicketDetail, id: &str) -> String {
+    let Some(comment) = detail.comments.iter().find(|c| c.id.to_string() == id) else {
+        return String::new();
+    };
+    let mut excerpt: String = comment.body.chars().take(EXCERPT_CHARS).collect();
+    if comment.body.chars().count() > EXCERPT_CHARS {
+        excerpt.push('…');
+    }
+    excerpt
 }
 
 /// Translates a history value where the field has named values: statuses are stored as
@@ -433,6 +466,30 @@ fn history_value(page: &Page, queues: &[Queue], field: &str, value: &str) -> Str
         },
         _ => value.to_string(),
     }
+}
+
+fn zabbix_sync(page: &Page, detail: &TicketDetail) -> Vec<ZabbixSyncView> {
+    detail
+        .zabbix_sync
+        .iter()
+        .map(|call| ZabbixSyncView {
+            action: page.label("ticket-zabbix-sync-action", &call.action),
+            event_id: call.event_id,
+            state: call.state.clone(),
+            state_label: call.state_label.clone(),
+            outcome: call
+                .outcome
+                .as_deref()
+                .map(|outcome| page.label("ticket-zabbix-sync-outcome", outcome)),
+            attempts: call.attempts,
+            next_attempt: call
+                .next_attempt_at
+                .filter(|_| call.state == "failed")
+                .map(|at| page.datetime(&at)),
+            sent_at: call.sent_at.map(|at| page.datetime(&at)),
+            last_error: call.last_error.clone(),
+        })
+        .collect()
 }
 
 fn links(page: &Page, detail: &TicketDetail) -> Vec<LinkView> {

@@ -23,6 +23,7 @@ client-edit = Edit
 client-save = Save
 client-version-invalid = The form arrived without the card's version (got "{ $value }"). Reload the page and try again.
 client-duplicate = A client with INN { $inn } and KPP { $kpp } already exists: "{ $name }" (no. { $id }). Open its card instead of creating another one. A branch is a separate client only with its own KPP.
+client-date-invalid = Date "{ $value }" is invalid. Enter it as YYYY-MM-DD, for example 2026-12-05.
 client-manager-none = Not assigned
 client-requisites-hint = Fill in what the client's kind has: a legal entity has a KPP and an OGRN, an entrepreneur an OGRNIP in the OGRN field, a self-employed or a private person only an INN. Bank details are optional, but an account needs a BIK.
 client-phone-duplicates = Other clients have this phone number. Check that this is not the same client:

@@ -397,4 +397,11 @@ storage_test!(bare_identity_row_reads_as_person, async |db: Db| {
     let client = clients::get(&db, id).await.unwrap().unwrap();
     assert_eq!(client.kind, ClientKind::Person);
     assert_eq!(client.version, 1);
+    let query = ClientListQuery {
+        text: Some("СТАРЫЙ".into()),
+        ..ClientListQuery::default()
+    };
+    let (found, total) = clients::list(&db, &query).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(found[0].id, id);
 });

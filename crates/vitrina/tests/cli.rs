@@ -478,3 +478,31 @@ async fn login(client: &reqwest::Client, url: &str, login: &str, secret: &str) -
         .status()
         .as_u16()
 }
+
+cli_test!(demo_loads_clients_of_every_kind, async |setup: &Setup| {
+    assert_success(&setup.run(&["demo"]).await);
+    let db = setup.db().await;
+    let kinds: i64 = db
+        .fetch_scalar("SELECT COUNT(DISTINCT kind) FROM clients", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(kinds, 4);
+    let managed: i64 = db
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM clients c JOIN users u ON u.id = c.manager_id \
+             WHERE u.login = 'sales'",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(managed, 6);
+    let branches: i64 = db
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM clients WHERE inn = '7707083893'",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(branches, 2);
+    db.close().await;
+});

@@ -384,3 +384,22 @@ web_test!(client_routes_are_documented, async |server: &TestServer| {
     assert!(paths["/api/v1/clients/{id}"]["get"].is_object());
     assert!(paths["/api/v1/clients/{id}"]["patch"].is_object());
 });
+
+web_test!(
+    requisites_on_date_follow_history,
+    async |server: &TestServer| {
+        let api = sales(server).await;
+        let (_, created) = api.post("/api/v1/clients", romashka()).await;
+        let path = format!("/api/v1/clients/{}/requisites", created["id"]);
+        let (status, today) = api.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{today}");
+        assert_eq!(today["kpp"], "773601001");
+        assert_eq!(today["valid_to"], Value::Null);
+
+        let (status, _) = api.get(&format!("{path}?date=2001-01-01")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, body) = api.get(&format!("{path}?date=01.01.2026")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "date");
+    }
+);

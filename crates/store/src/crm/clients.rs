@@ -658,13 +658,20 @@ pub async fn list(db: &Db, query: &ClientListQuery) -> Result<(Vec<Client>, i64)
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let alternatives: Vec<String> = search_patterns(text)
-            .into_iter()
-            .map(|pattern| {
-                let placeholder = bind(&mut values, pattern.into());
-                format!("c.search_text LIKE {placeholder} ESCAPE '\\'")
-            })
-            .collect();
+        let mut alternatives = Vec::new();
+        let mut folded_name = None;
+        for pattern in search_patterns(text) {
+            let placeholder = bind(&mut values, pattern.into());
+            alternatives.push(format!("c.search_text LIKE {placeholder} ESCAPE '\\'"));
+            folded_name.get_or_insert(placeholder);
+        }
+        // Rows written without the search copy (by the identity area, before this table had
+        // one) are still found by name.
+        if let Some(placeholder) = folded_name {
+            alternatives.push(format!(
+                "(c.search_text = '' AND c.name_folded LIKE {placeholder} ESCAPE '\\')"
+            ));
+        }
         conditions.push(format!("({})", alternatives.join(" OR ")));
     }
     let where_clause = if conditions.is_empty() {

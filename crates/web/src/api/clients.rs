@@ -284,6 +284,42 @@ pub async fn get(
     }))
 }
 
+/// Query of `GET /clients/{id}/requisites`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequisitesParams {
+    /// The document's date, `YYYY-MM-DD`; today (UTC) when absent.
+    pub date: Option<String>,
+}
+
+/// Reads the requisites in force on a date, so a document prints those of its own date.
+/// A date before the first recorded requisites is a 404.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/requisites", tag = "clients",
+    params(("id" = i64, Path, description = "Client id"), RequisitesParams),
+    responses((status = 200, body = RequisitesJson), (status = 404), (status = 422)))]
+pub async fn requisites(
+    State(state): State<AppState>,
+    Auth(identity): Auth,
+    Path(id): Path<String>,
+    Query(params): Query<RequisitesParams>,
+) -> AppResult<Json<RequisitesJson>> {
+    let client = readable_client(&state, &identity, path_id(&id)?).await?;
+    let date = match params
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| domain::Invalid::new("date", "client-date-invalid").arg("value", text))?,
+        None => domain::time::now().date_naive(),
+    };
+    let period = clients::requisites_on(&state.db, client.id, date)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(period.into()))
+}
+
 /// Body of `POST /clients`. Absent, `null` and blank values mean the same.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

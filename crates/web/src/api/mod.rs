@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/links", post(tickets::link))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/{id}", get(clients::get).patch(clients::update))
+        .route("/clients/{id}/requisites", get(clients::requisites))
         .route("/clients/{id}/contacts", post(clients::add_contact))
         .route(
             "/clients/{id}/contacts/{contact_id}",

@@ -15,7 +15,7 @@ use crate::servicedesk::zabbix;
         tickets::list, tickets::get, tickets::create, tickets::update, tickets::comment,
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
-        clients::remove_contact,
+        clients::remove_contact, clients::requisites,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -50,7 +50,7 @@ pub enum ClientKind {
 }
 
 impl ClientKind {
-    /// Every kind's API name.
+    /// Returns every kind's API name.
     pub fn names() -> Vec<&'static str> {
         Self::VARIANTS.iter().map(|v| v.into()).collect()
     }

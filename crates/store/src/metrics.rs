@@ -1,7 +1,7 @@
 //! Metric series: a minimal host table that names hosts by their technical name, and the
 //! samples of each host's metrics in their canonical unit.
 //!
-//! `metric_hosts` only holds what imports need; the inventory will extend it.
+//! `metric_hosts` contains only what imports need, and the inventory will extend it.
 
 use chrono::{DateTime, Utc};
 use domain::Invalid;
@@ -12,7 +12,7 @@ use crate::{Args, Db, Result, Sql, Tx, Value, args};
 /// Rows per INSERT statement: five arguments each stays far below SQLite's and
 /// PostgreSQL's limits on statement arguments.
 const BATCH_ROWS: usize = 500;
-/// The longest technical host name or metric name accepted.
+/// Maximum length in characters of a technical host name or a metric name.
 const MAX_NAME_CHARS: usize = 255;
 
 /// Checks a host or metric name: not empty after trimming, at most 255 characters.

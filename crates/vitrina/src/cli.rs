@@ -85,10 +85,10 @@ pub enum Command {
     /// Import data from files
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Forecast a stored metric as Zabbix's forecast() does; prints JSON
+    /// Forecast a stored metric as Zabbix's forecast() does and print JSON
     Forecast(ForecastArgs),
-    /// Time until a stored metric's fitted curve reaches a threshold, as Zabbix's timeleft()
-    /// computes it; prints JSON
+    /// Compute the time until a stored metric's fitted curve reaches a threshold, as Zabbix's
+    /// timeleft() does, and print JSON
     Timeleft(TimeleftArgs),
 }
 
@@ -241,7 +241,7 @@ pub struct BackupArgs {
 pub enum ImportCommand {
     /// Import a `timestamp,value` CSV file (timestamps `YYYY-MM-DD HH:MM:SS` in UTC) as one
     /// metric of one host; an unknown host is created. Rejected rows are listed with their
-    /// line numbers; the exit code is 0 whenever the file was read
+    /// line numbers. The exit code is 0 whenever the file was read
     Metrics(ImportMetricsArgs),
 }
 

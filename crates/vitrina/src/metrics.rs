@@ -22,7 +22,7 @@ use crate::messages::explain;
 
 /// Timestamp format accepted by `--at` besides RFC 3339.
 const AT_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
-/// Gaps listed one by one in the import report; the rest are only counted.
+/// Maximum number of gaps the import report lists one by one. The rest are only counted.
 const GAPS_LISTED: usize = 5;
 
 fn translations() -> anyhow::Result<std::sync::Arc<I18n>> {

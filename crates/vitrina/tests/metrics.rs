@@ -423,3 +423,25 @@ cli_test!(
         assert!(stderr(&output).contains("--metric"), "{}", stderr(&output));
     }
 );
+
+cli_test!(
+    forecast_percent_clamped_to_hundred,
+    async |setup: &Setup| {
+        let host = import(setup, TREND, "cpu", "percent", None).await;
+        let args = [
+            "forecast",
+            "--host",
+            &host,
+            "--metric",
+            "cpu",
+            "--horizon",
+            "30d",
+            "--window",
+            "all",
+        ];
+        let printed = json(&setup.run(&args).await);
+        assert_eq!(printed["clamped"], true, "{printed}");
+        assert_eq!(printed["value"], 100.0);
+        assert!(printed["unclamped_value"].as_f64().unwrap() > 100.0);
+    }
+);

@@ -26,6 +26,7 @@ infra-series-row-invalid = Row "{ $row }" is not "timestamp,value". Expected, fo
 infra-series-timestamp-invalid = Timestamp "{ $value }" is not valid. Expected YYYY-MM-DD HH:MM:SS in UTC, such as 2014-04-02 14:29:00.
 infra-series-value-invalid = Value "{ $value }" is not a number. Use a dot as the decimal separator.
 infra-series-counter-unit = Only bytes can be imported as a counter, got unit { $unit }. Choose series kind gauge or unit bytes.
+infra-metric-unit-mismatch = Metric { $metric } is already stored in { $stored }, but the import gives { $unit }. Import it in the same unit or under another metric name.
 
 ## Forecasts
 

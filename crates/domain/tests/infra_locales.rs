@@ -20,12 +20,17 @@ fn locale_ids(language: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Quoted `"infra-…"` literals in the infra sources.
+/// Quoted `"infra-…"` literals in the infra rules and in the metric storage.
 fn source_ids() -> BTreeSet<String> {
     let folder = format!("{ROOT}/crates/domain/src/infra");
+    let mut files: Vec<_> = fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.push(format!("{ROOT}/crates/store/src/metrics.rs").into());
     let mut ids = BTreeSet::new();
-    for entry in fs::read_dir(&folder).unwrap() {
-        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
         for piece in text.split('"').skip(1).step_by(2) {
             let is_id = piece.starts_with("infra-")
                 && piece

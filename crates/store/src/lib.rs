@@ -7,6 +7,7 @@ pub mod crm;
 pub mod db;
 pub mod identity;
 pub mod jobs;
+pub mod metrics;
 pub mod migrate;
 pub mod servicedesk;
 pub mod testing;

@@ -82,6 +82,14 @@ pub enum Command {
     /// Write a consistent copy of the running database to DEST (SQLite: VACUUM INTO;
     /// PostgreSQL: pg_dump in its custom format)
     Backup(BackupArgs),
+    /// Import data from files
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Forecast a stored metric as Zabbix's forecast() does and print JSON
+    Forecast(ForecastArgs),
+    /// Compute the time until a stored metric's fitted curve reaches a threshold, as Zabbix's
+    /// timeleft() does, and print JSON
+    Timeleft(TimeleftArgs),
 }
 
 /// Options of `serve`.
@@ -226,6 +234,97 @@ pub struct ReplayArgs {
 pub struct BackupArgs {
     /// File to write; it must not exist yet
     pub dest: PathBuf,
+}
+
+/// `import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a `timestamp,value` CSV file (timestamps `YYYY-MM-DD HH:MM:SS` in UTC) as one
+    /// metric of one host; an unknown host is created. Rejected rows are listed with their
+    /// line numbers. The exit code is 0 whenever the file was read
+    Metrics(ImportMetricsArgs),
+}
+
+/// Options of `import metrics`.
+#[derive(Debug, Args)]
+pub struct ImportMetricsArgs {
+    /// The CSV file
+    pub file: PathBuf,
+
+    /// Technical name of the host, such as db-01
+    #[arg(long)]
+    pub host: String,
+
+    /// Metric name, such as cpu_utilization
+    #[arg(long)]
+    pub metric: String,
+
+    /// Unit of the file's values: percent, fraction, bytes, kibibytes, mebibytes, gibibytes,
+    /// bytes_per_second, bits_per_second, bytes_per_period, bits_per_period, cores, count,
+    /// celsius or fahrenheit; values are stored in the canonical unit
+    #[arg(long)]
+    pub unit: String,
+
+    /// Sampling period (300, 5m): required for bytes_per_period and bits_per_period, whose
+    /// values are divided by it to become rates
+    #[arg(long, value_name = "DURATION")]
+    pub period: Option<String>,
+
+    /// gauge (each value is a level) or counter (a running byte total, stored as a rate)
+    #[arg(long, default_value = "gauge")]
+    pub kind: String,
+}
+
+/// Options that select a stored series and the samples a fit reads.
+#[derive(Debug, Args)]
+pub struct SeriesArgs {
+    /// Technical name of the host
+    #[arg(long)]
+    pub host: String,
+
+    /// Metric name, as imported
+    #[arg(long)]
+    pub metric: String,
+
+    /// Curve: linear, polynomial1 to polynomial6, exponential, logarithmic or power
+    #[arg(long, default_value = "linear")]
+    pub fit: String,
+
+    /// Samples to fit: all, N (the last N values) or a duration before the evaluation time
+    /// (7d, 24h)
+    #[arg(long, default_value = "30d")]
+    pub window: String,
+
+    /// Evaluation time, `YYYY-MM-DD HH:MM:SS` in UTC or RFC 3339 [default: the last
+    /// sample's time]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Options of `forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    #[command(flatten)]
+    pub series: SeriesArgs,
+
+    /// How far after the evaluation time (1h, 7d; a leading minus looks back)
+    #[arg(long, allow_hyphen_values = true)]
+    pub horizon: String,
+
+    /// value (at the horizon), max, min, delta (max − min) or avg over the horizon
+    #[arg(long, default_value = "value")]
+    pub mode: String,
+}
+
+/// Options of `timeleft`.
+#[derive(Debug, Args)]
+pub struct TimeleftArgs {
+    #[command(flatten)]
+    pub series: SeriesArgs,
+
+    /// The upper limit in the metric's canonical unit, such as 90 for 90 %
+    #[arg(long, allow_hyphen_values = true)]
+    pub threshold: String,
 }
 
 #[cfg(test)]

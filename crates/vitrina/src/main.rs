@@ -11,6 +11,7 @@ mod demo;
 mod jobs;
 mod logging;
 mod messages;
+mod metrics;
 mod replay;
 mod serve;
 mod tokens;
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, LogFormat, ZabbixCommand};
+use cli::{Cli, Command, ImportCommand, LogFormat, ZabbixCommand};
 use config::Config;
 
 fn main() -> ExitCode {
@@ -109,6 +110,9 @@ async fn run_with_database(
         Command::Token(command) => tokens::run(db, command).await,
         Command::Zabbix(ZabbixCommand::Replay(args)) => replay::run(db, config, args).await,
         Command::Backup(args) => backup::run(db, config, &args.dest).await,
+        Command::Import(ImportCommand::Metrics(args)) => metrics::import(db, &args).await,
+        Command::Forecast(args) => metrics::forecast(db, &args).await,
+        Command::Timeleft(args) => metrics::timeleft(db, &args).await,
     }
 }
 

@@ -403,3 +403,30 @@ web_test!(
         assert_eq!(body["error"]["field"], "date");
     }
 );
+
+web_test!(
+    client_user_sees_no_phone_duplicates,
+    async |server: &TestServer| {
+        let api = sales(server).await;
+        let (status, first) = api.post("/api/v1/clients", romashka()).await;
+        assert_eq!(status, StatusCode::CREATED, "{first}");
+        let mut branch = romashka();
+        branch["kpp"] = json!("784201001");
+        branch["name"] = json!("ООО «Ромашка», филиал");
+        let (status, second) = api.post("/api/v1/clients", branch).await;
+        assert_eq!(status, StatusCode::CREATED, "{second}");
+
+        let path = format!("/api/v1/clients/{}", first["id"]);
+        let (status, for_sales) = api.get(&path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(for_sales["phone_duplicates"][0]["client_id"], second["id"]);
+
+        let member = server
+            .client_user("romashka", first["id"].as_i64().unwrap())
+            .await;
+        let (status, for_client) = server.api(&member).await.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{for_client}");
+        assert_eq!(for_client["phone_duplicates"], json!([]));
+        assert!(!for_client.to_string().contains("филиал"), "{for_client}");
+    }
+);

@@ -306,3 +306,49 @@ web_test!(openapi_lists_ticket_routes, async |server: &TestServer| {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
 });
+
+web_test!(
+    links_to_foreign_tickets_are_hidden,
+    async |server: &TestServer| {
+        let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+        let romashka = server.client_company("ООО «Ромашка»").await;
+        let veter = server.client_company("АО «Северный ветер»").await;
+        let own = server
+            .ticket(&engineer, "Заявка Ромашки", "L1", Some(romashka))
+            .await;
+        let sibling = server
+            .ticket(&engineer, "Ещё заявка Ромашки", "L1", Some(romashka))
+            .await;
+        let foreign = server
+            .ticket(&engineer, "Тайна ветра", "L1", Some(veter))
+            .await;
+        let staff = server.api(&engineer).await;
+        for target in [foreign.id, sibling.id] {
+            let (status, answer) = staff
+                .post(
+                    &format!("/api/v1/tickets/{}/links", own.id),
+                    json!({"kind": "relates_to", "target": target}),
+                )
+                .await;
+            assert!(status.is_success(), "{answer}");
+        }
+
+        let path = format!("/api/v1/tickets/{}", own.id);
+        let (_, for_staff) = staff.get(&path).await;
+        assert_eq!(for_staff["links"].as_array().unwrap().len(), 2);
+
+        let member = server.client_user("romashka", romashka).await;
+        let (status, for_client) = server.api(&member).await.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{for_client}");
+        let links = for_client["links"].as_array().unwrap();
+        assert_eq!(links.len(), 1, "{for_client}");
+        assert_eq!(links[0]["ticket_id"], sibling.id);
+        let text = for_client.to_string();
+        assert!(!text.contains("Тайна ветра"), "{text}");
+        assert!(
+            !text.contains(&format!("relates_to {}", foreign.id)),
+            "{text}"
+        );
+        assert!(!text.contains(&foreign.number), "{text}");
+    }
+);

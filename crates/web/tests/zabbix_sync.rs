@@ -170,39 +170,35 @@ async fn check_sent_state(server: &TestServer) {
     assert!(schema["properties"]["last_error"].is_object(), "{schema}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_state_shows_failure_sqlite() {
-    let server = start(TestDb::sqlite().await).await;
-    check_sync_state(&server).await;
-    server.finish().await;
-}
+/// Runs `$check` on a server with the outbox on, once per engine, as `$name::sqlite` and
+/// `$name::postgres`.
+macro_rules! outbox_test {
+    ($name:ident, $check:ident) => {
+        mod $name {
+            use super::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_state_shows_failure_postgres() {
-    let Some(test_db) = TestDb::postgres().await else {
-        return;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let server = start(TestDb::sqlite().await).await;
+                $check(&server).await;
+                server.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(test_db) = TestDb::postgres().await else {
+                    return;
+                };
+                let server = start(test_db).await;
+                $check(&server).await;
+                server.finish().await;
+            }
+        }
     };
-    let server = start(test_db).await;
-    check_sync_state(&server).await;
-    server.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_state_shows_sent_sqlite() {
-    let server = start(TestDb::sqlite().await).await;
-    check_sent_state(&server).await;
-    server.finish().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_state_shows_sent_postgres() {
-    let Some(test_db) = TestDb::postgres().await else {
-        return;
-    };
-    let server = start(test_db).await;
-    check_sent_state(&server).await;
-    server.finish().await;
-}
+outbox_test!(sync_state_shows_failure, check_sync_state);
+outbox_test!(sync_state_shows_sent, check_sent_state);
 
 /// Starts the router with a client of `zabbix` configured.
 async fn start_with_api(test_db: TestDb, zabbix: &StandIn) -> TestServer {
@@ -242,14 +238,18 @@ async fn check_problem_time(test_db: TestDb) {
     zabbix.stop();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn problem_time_from_api_sqlite() {
-    check_problem_time(TestDb::sqlite().await).await;
-}
+mod problem_time_from_api {
+    use super::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn problem_time_from_api_postgres() {
-    if let Some(test_db) = TestDb::postgres().await {
-        check_problem_time(test_db).await;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        check_problem_time(TestDb::sqlite().await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(test_db) = TestDb::postgres().await {
+            check_problem_time(test_db).await;
+        }
     }
 }

@@ -270,7 +270,7 @@ pub async fn get(
 ) -> AppResult<Json<ClientDetail>> {
     let client = readable_client(&state, &identity, path_id(&id)?).await?;
     let contacts = contacts::list(&state.db, client.id).await?;
-    let phone_duplicates = access::phone_duplicates(&state, &client, &contacts).await?;
+    let phone_duplicates = access::phone_duplicates(&state, &identity, &client, &contacts).await?;
     let requisites_history = clients::requisites_history(&state.db, client.id)
         .await?
         .into_iter()
@@ -385,7 +385,7 @@ pub async fn create(
     authorize(&identity, Action::ManageClients, Object::System)?;
     let draft = check(&body.input())?;
     let client = access::create(&state, &identity, &draft, body.manager.as_deref()).await?;
-    let saved = saved(&state, client).await?;
+    let saved = saved(&state, &identity, client).await?;
     Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
 
@@ -397,9 +397,13 @@ pub fn check(input: &ClientInput) -> AppResult<ClientDraft> {
     })
 }
 
-async fn saved(state: &AppState, client: Client) -> AppResult<ClientSaved> {
+async fn saved(
+    state: &AppState,
+    identity: &crate::context::Identity,
+    client: Client,
+) -> AppResult<ClientSaved> {
     let contacts = contacts::list(&state.db, client.id).await?;
-    let duplicates = access::phone_duplicates(state, &client, &contacts).await?;
+    let duplicates = access::phone_duplicates(state, identity, &client, &contacts).await?;
     Ok(ClientSaved {
         client: ClientJson::new(client, &state.config.public_url),
         phone_duplicates: duplicates.into_iter().map(Into::into).collect(),
@@ -494,7 +498,7 @@ pub async fn update(
         manager.as_deref(),
     )
     .await?;
-    Ok(Json(saved(&state, client).await?))
+    Ok(Json(saved(&state, &identity, client).await?))
 }
 
 /// Body of `POST /clients/{id}/contacts`.

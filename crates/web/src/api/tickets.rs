@@ -348,6 +348,19 @@ pub async fn get(
     ))
 }
 
+/// Whether `line` records a link to one of `hidden_targets` (ticket ids as text). Link lines
+/// store `KIND ID`, as in `relates_to 42`.
+fn hides_link(line: &HistoryJson, hidden_targets: &[String]) -> bool {
+    if line.field != "link" {
+        return false;
+    }
+    [&line.old_value, &line.new_value]
+        .into_iter()
+        .flatten()
+        .filter_map(|value| value.rsplit(' ').next())
+        .any(|id| hidden_targets.iter().any(|hidden| hidden == id))
+}
+
 /// Assembles a ticket with what the requester may see of its comments, history, links and
 /// calls back to Zabbix.
 pub async fn detail(
@@ -362,7 +375,7 @@ pub async fn detail(
         .into_iter()
         .map(CommentJson::from)
         .collect();
-    let history = history::list(&state.db, ticket.id)
+    let history: Vec<HistoryJson> = history::list(&state.db, ticket.id)
         .await?
         .into_iter()
         .filter(|line| internal || line.field != "comment_internal")
@@ -378,8 +391,25 @@ pub async fn detail(
             new_value: line.new_value,
         })
         .collect();
-    let links = tickets::links(&state.db, ticket.id)
-        .await?
+    // A link may point to a ticket the requester cannot read (another client's), so links
+    // and link history lines are shown only when their target is readable.
+    let mut hidden_targets = Vec::new();
+    let mut readable_links = Vec::new();
+    for link in tickets::links(&state.db, ticket.id).await? {
+        let other = tickets::get(&state.db, link.other_id).await?;
+        let readable =
+            other.is_some_and(|o| access::allows(identity, Action::ReadTicket, access::object(&o)));
+        if readable {
+            readable_links.push(link);
+        } else {
+            hidden_targets.push(link.other_id.to_string());
+        }
+    }
+    let history = history
+        .into_iter()
+        .filter(|line: &HistoryJson| !hides_link(line, &hidden_targets))
+        .collect();
+    let links = readable_links
         .into_iter()
         .map(|link| LinkJson {
             kind: link.kind,

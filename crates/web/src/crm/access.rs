@@ -48,12 +48,17 @@ pub fn restrict(identity: &Identity, query: &mut ClientListQuery) {
     }
 }
 
-/// Finds other clients sharing the main phone or a contact's phone of `client`.
+/// Finds other clients sharing the main phone or a contact's phone of `client`. Client users
+/// get none: the matches name other companies, which they may not see.
 pub async fn phone_duplicates(
     state: &AppState,
+    identity: &Identity,
     client: &Client,
     contacts: &[Contact],
 ) -> AppResult<Vec<PhoneMatch>> {
+    if identity.actor.role.is_client() {
+        return Ok(Vec::new());
+    }
     let mut phones: Vec<String> = client.phone.iter().cloned().collect();
     phones.extend(contacts.iter().filter_map(|c| c.phone.clone()));
     phones.sort();

@@ -164,7 +164,7 @@ async fn card(
 ) -> AppResult<Response> {
     page.title = format!("{} · {}", client.name, page.title);
     let contacts = contacts::list(&state.db, client.id).await?;
-    let duplicates = access::phone_duplicates(state, &client, &contacts).await?;
+    let duplicates = access::phone_duplicates(state, identity, &client, &contacts).await?;
     let history = clients::requisites_history(&state.db, client.id).await?;
     let filter = Filter {
         object_type: Some("client".into()),

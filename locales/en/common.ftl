@@ -50,3 +50,4 @@ error-password-short = The password is too short: { $length } characters. Use at
 error-password-long = The password is too long: at most { $max } characters are allowed.
 error-client-role-mismatch = Client roles (client_admin, client_user) need a client company, and staff roles must not have one.
 error-unknown-user = The user "{ $value }" does not exist, is disabled, or is not staff.
+error-forbidden-character = The text contains the control or direction character { $code }, which cannot be stored. Remove it and try again.

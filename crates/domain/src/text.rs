@@ -1,4 +1,4 @@
-//! Text normalisation for search.
+//! Text normalisation for search, and the check for characters no stored text may contain.
 
 /// Folds text for case-insensitive search: lower case in every script and `ё` read as `е`.
 ///
@@ -23,9 +23,50 @@ pub fn escape_like(text: &str) -> String {
     escaped
 }
 
+/// Whether `c` may not appear in stored text: control characters other than tab, line feed
+/// and carriage return (PostgreSQL cannot store NUL at all), and the Unicode bidirectional
+/// embedding, override and isolate characters, which can make text display in an order other
+/// than the one it is stored in.
+pub fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Rejects text with a character that [`is_forbidden`], naming the field and the character's
+/// code point.
+pub fn check_characters(field: &str, text: &str) -> Result<(), crate::Invalid> {
+    match text.chars().find(|c| is_forbidden(*c)) {
+        Some(c) => Err(crate::Invalid::new(field, "error-forbidden-character")
+            .arg("code", format!("U+{:04X}", u32::from(c)))),
+        None => Ok(()),
+    }
+}
+
+/// Removes every character that [`is_forbidden`], for text from other systems that must be
+/// kept rather than rejected.
+pub fn strip_forbidden(text: &str) -> String {
+    text.chars().filter(|c| !is_forbidden(*c)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_characters_are_named() {
+        for (text, code) in [
+            ("nul\u{0}", "U+0000"),
+            ("esc\u{1b}[31m", "U+001B"),
+            ("gnp.exe\u{202E}", "U+202E"),
+            ("c1\u{85}", "U+0085"),
+        ] {
+            let error = check_characters("title", text).unwrap_err();
+            assert_eq!(error.field, "title");
+            assert_eq!(error.args[0].1, code, "{text:?}");
+        }
+        assert!(check_characters("title", "Строка\tс\r\nпереводом").is_ok());
+        assert_eq!(strip_forbidden("a\u{0}b\u{202E}c\nd"), "abc\nd");
+    }
 
     #[test]
     fn fold_reads_yo_as_ye() {

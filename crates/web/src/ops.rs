@@ -187,23 +187,40 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Replaces the gauges of `family` with `counts`, one per status, so a status that no longer
-/// occurs disappears.
-fn set_by_status(family: &Family<StatusLabels, Gauge>, counts: Vec<(String, i64)>) {
+/// Replaces the gauges of `family` with `counts`, one per status. Every status of `known`
+/// gets a series, 0 when it has no rows, so dashboards and alerts see 0 rather than no data.
+fn set_by_status(family: &Family<StatusLabels, Gauge>, known: &[&str], counts: Vec<(String, i64)>) {
     family.clear();
+    for status in known {
+        family
+            .get_or_create(&StatusLabels {
+                status: status.to_string(),
+            })
+            .set(0);
+    }
     for (status, count) in counts {
         family.get_or_create(&StatusLabels { status }).set(count);
     }
 }
 
+/// The states of a call in the Zabbix outbox, as the `zabbix_outbox.state` column allows.
+const OUTBOX_STATES: [&str; 3] = ["pending", "failed", "sent"];
+
 /// Prometheus metrics in the OpenMetrics text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match store::servicedesk::tickets::count_by_status(&state.db).await {
-        Ok(counts) => set_by_status(&state.metrics.tickets, counts),
+        Ok(counts) => {
+            use strum::VariantArray;
+            let known: Vec<&str> = domain::servicedesk::Status::VARIANTS
+                .iter()
+                .map(|status| status.as_ref())
+                .collect();
+            set_by_status(&state.metrics.tickets, &known, counts)
+        }
         Err(error) => tracing::error!(%error, "ticket counts for metrics failed"),
     }
     match store::servicedesk::zabbix_outbox::count_by_state(&state.db).await {
-        Ok(counts) => set_by_status(&state.metrics.zabbix_outbox, counts),
+        Ok(counts) => set_by_status(&state.metrics.zabbix_outbox, &OUTBOX_STATES, counts),
         Err(error) => tracing::error!(%error, "zabbix outbox counts for metrics failed"),
     }
     let mut body = String::new();

@@ -430,3 +430,19 @@ web_test!(
         assert!(!for_client.to_string().contains("филиал"), "{for_client}");
     }
 );
+
+web_test!(
+    control_character_in_name_is_422,
+    async |server: &TestServer| {
+        let api = sales(server).await;
+        let mut body = romashka();
+        body["name"] = json!("\u{0}nul");
+        let (status, error) = rejected(&api, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error["field"], "name", "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("U+0000"),
+            "{error}"
+        );
+    }
+);

@@ -352,3 +352,31 @@ web_test!(
         assert!(!text.contains(&foreign.number), "{text}");
     }
 );
+
+web_test!(
+    control_characters_are_rejected,
+    async |server: &TestServer| {
+        let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+        let api = server.api(&engineer).await;
+        for (field, body) in [
+            (
+                "title",
+                json!({"kind": "question", "title": "nul\u{0}title", "description": "d"}),
+            ),
+            (
+                "title",
+                json!({"kind": "question", "title": "invoice \u{202E}fdp.exe", "description": "d"}),
+            ),
+            (
+                "description",
+                json!({"kind": "question", "title": "ok", "description": "d\u{0}"}),
+            ),
+        ] {
+            let (status, answer) = api.post("/api/v1/tickets", body).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+            assert_eq!(answer["error"]["field"], field, "{answer}");
+        }
+        let (_, list) = api.get("/api/v1/tickets").await;
+        assert_eq!(list["total"], 0);
+    }
+);

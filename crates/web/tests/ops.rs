@@ -32,4 +32,12 @@ web_test!(metrics_fold_unknown_methods, async |server: &TestServer| {
     assert!(!metrics.contains("MADEUP"), "{metrics}");
     assert!(metrics.contains("method=\"other\""), "{metrics}");
     assert!(metrics.contains("method=\"GET\""), "{metrics}");
+    // Every state has a series from the start, 0 while nothing is in it.
+    for series in [
+        "vitrina_zabbix_outbox{status=\"failed\"} 0",
+        "vitrina_zabbix_outbox{status=\"pending\"} 0",
+        "vitrina_tickets{status=\"closed\"} 0",
+    ] {
+        assert!(metrics.contains(series), "no {series} in {metrics}");
+    }
 });

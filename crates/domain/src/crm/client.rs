@@ -257,6 +257,10 @@ fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<Invalid>) -
         errors.push(Invalid::new(field, "error-too-long").arg("max", max));
         return None;
     }
+    if let Err(invalid) = crate::text::check_characters(field, value) {
+        errors.push(invalid);
+        return None;
+    }
     Some(value.to_string())
 }
 

@@ -280,12 +280,12 @@ pub fn check_title(title: &str) -> Result<String, Invalid> {
     Ok(title.to_string())
 }
 
-/// Checks that `text` has at most `max` characters.
+/// Checks that `text` has at most `max` characters and none that stored text may not contain.
 pub fn check_length(field: &str, text: &str, max: usize) -> Result<(), Invalid> {
     if text.chars().count() > max {
         return Err(Invalid::new(field, "error-too-long").arg("max", max));
     }
-    Ok(())
+    crate::text::check_characters(field, text)
 }
 
 #[cfg(test)]

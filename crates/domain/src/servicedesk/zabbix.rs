@@ -110,7 +110,10 @@ impl Delivery {
             }
             (None, None, None) => format!("Zabbix {}", self.event_id),
         };
-        title.chars().take(super::ticket::TITLE_MAX_CHARS).collect()
+        crate::text::strip_forbidden(&title)
+            .chars()
+            .take(super::ticket::TITLE_MAX_CHARS)
+            .collect()
     }
 
     /// The ticket description: the alert message, cut to fit a ticket body. A Zabbix message
@@ -365,6 +368,8 @@ const CUT_MARK: &str = "\n[…]";
 
 /// Cuts `text` to the longest ticket body, ending it with [`CUT_MARK`] when it was cut.
 fn fit_body(text: &str) -> String {
+    // Zabbix text is kept, not rejected, so characters a ticket may not contain are dropped.
+    let text = &crate::text::strip_forbidden(text);
     let max = super::ticket::BODY_MAX_CHARS;
     if text.chars().count() <= max {
         return text.to_string();

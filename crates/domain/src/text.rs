@@ -23,10 +23,10 @@ pub fn escape_like(text: &str) -> String {
     escaped
 }
 
-/// Whether `c` may not appear in stored text: control characters other than tab, line feed
-/// and carriage return (PostgreSQL cannot store NUL at all), and the Unicode bidirectional
-/// embedding, override and isolate characters, which can make text display in an order other
-/// than the one it is stored in.
+/// Whether `c` may not appear in stored text. That covers control characters other than tab,
+/// line feed and carriage return, because PostgreSQL cannot store NUL at all. It also covers
+/// the Unicode bidirectional embedding, override and isolate characters, which can make text
+/// display in another order than it is stored in.
 pub fn is_forbidden(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')

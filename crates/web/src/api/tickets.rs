@@ -348,8 +348,8 @@ pub async fn get(
     ))
 }
 
-/// Whether `line` records a link to one of `hidden_targets` (ticket ids as text). Link lines
-/// store `KIND ID`, as in `relates_to 42`.
+/// Checks whether `line` records a link to one of `hidden_targets` (ticket ids as text).
+/// Link lines store `KIND ID`, as in `relates_to 42`.
 fn hides_link(line: &HistoryJson, hidden_targets: &[String]) -> bool {
     if line.field != "link" {
         return false;

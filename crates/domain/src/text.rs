@@ -23,7 +23,7 @@ pub fn escape_like(text: &str) -> String {
     escaped
 }
 
-/// Whether `c` may not appear in stored text. That covers control characters other than tab,
+/// Checks whether `c` may not appear in stored text. That covers control characters other than tab,
 /// line feed and carriage return, because PostgreSQL cannot store NUL at all. It also covers
 /// the Unicode bidirectional embedding, override and isolate characters, which can make text
 /// display in another order than it is stored in.

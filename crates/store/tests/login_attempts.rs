@@ -14,8 +14,8 @@ storage_test!(attempts_stop_at_the_limit, async |db: Db| {
         let attempt = sessions::reserve_attempt(&db, "Support", now, since, LIMIT).await;
         assert!(attempt.unwrap().is_some());
     }
-    let refused = sessions::reserve_attempt(&db, "support", now, since, LIMIT).await;
-    assert_eq!(refused.unwrap(), None);
+    let rejected = sessions::reserve_attempt(&db, "support", now, since, LIMIT).await;
+    assert_eq!(rejected.unwrap(), None);
     assert_eq!(
         sessions::failures_since(&db, "support", since)
             .await

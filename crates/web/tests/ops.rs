@@ -32,6 +32,17 @@ web_test!(metrics_fold_unknown_methods, async |server: &TestServer| {
     assert!(!metrics.contains("MADEUP"), "{metrics}");
     assert!(metrics.contains("method=\"other\""), "{metrics}");
     assert!(metrics.contains("method=\"GET\""), "{metrics}");
+});
+
+web_test!(metrics_start_states_at_zero, async |server: &TestServer| {
+    let metrics = Client::new()
+        .get(format!("{}/metrics", server.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     // Every state has a series from the start, 0 while nothing is in it.
     for series in [
         "vitrina_zabbix_outbox{status=\"failed\"} 0",

@@ -116,9 +116,10 @@ impl Delivery {
             .collect()
     }
 
-    /// The ticket description: the alert message, cut to fit a ticket body. A Zabbix message
-    /// can be longer than any ticket text (a large `{ITEM.VALUE}`); rejecting it would make
-    /// Zabbix retry in vain and lose the incident, and the raw delivery keeps the whole text.
+    /// Returns the ticket description: the alert message, cut to fit a ticket body. A Zabbix
+    /// message can be longer than any ticket text (a large `{ITEM.VALUE}`). Rejecting it would
+    /// make Zabbix retry in vain and lose the incident, so it is cut. The raw delivery keeps
+    /// the whole text.
     pub fn description(&self) -> String {
         fit_body(self.message.as_deref().unwrap_or_default())
     }

@@ -49,7 +49,7 @@ pub fn restrict(identity: &Identity, query: &mut ClientListQuery) {
 }
 
 /// Finds other clients sharing the main phone or a contact's phone of `client`. Client users
-/// get none: the matches name other companies, which they may not see.
+/// get none, because the matches name other companies, which they may not see.
 pub async fn phone_duplicates(
     state: &AppState,
     identity: &Identity,

@@ -30,8 +30,8 @@ pub fn verify(password: &str, phc: &str) -> bool {
 }
 
 /// Limits how many Argon2 computations run at once. Each one takes about 19 MiB, so without
-/// a limit a burst of login requests makes the process allocate memory in proportion to the
-/// burst; with it, extra requests wait for a permit.
+/// a limit the memory of the process grows with every parallel login request. With the
+/// limit, extra requests wait for a permit.
 fn argon2_permits() -> &'static tokio::sync::Semaphore {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     PERMITS.get_or_init(|| {

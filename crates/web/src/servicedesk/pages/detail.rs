@@ -431,7 +431,7 @@ fn history(page: &Page, queues: &[Queue], detail: &TicketDetail) -> Vec<HistoryV
         .collect()
 }
 
-/// Longest comment excerpt shown in the history, in characters.
+/// Maximum length of a comment excerpt in the history, in characters.
 const EXCERPT_CHARS: usize = 80;
 
 /// Shows a comment's history line as the start of its text; the line stores the comment id.

@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod calendar;
 pub mod crm;
 pub mod db;
 pub mod identity;

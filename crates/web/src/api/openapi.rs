@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, tickets};
+use super::{clients, contracts, tariffs, tickets};
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -16,6 +16,9 @@ use crate::servicedesk::zabbix;
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
+        tariffs::list, tariffs::get, tariffs::create, tariffs::update,
+        contracts::list, contracts::get, contracts::create, contracts::transition,
+        contracts::list_amendments, contracts::create_amendment, contracts::terms,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

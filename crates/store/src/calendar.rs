@@ -196,8 +196,48 @@ pub async fn load(db: &Db, code: &str, years: RangeInclusive<i32>) -> Result<Opt
     let Some(stored) = get(db, code).await? else {
         return Ok(None);
     };
-    let mut exceptions: Vec<CalendarException> = exceptions(db, stored.id, years.clone())
-        .await?
+    let stored_exceptions = exceptions(db, stored.id, years.clone()).await?;
+    let entered = self::years(db, stored.id).await?;
+    build(&stored, stored_exceptions, &entered, years).map(Some)
+}
+
+/// Like [`load`], inside a transaction.
+pub async fn load_in(
+    tx: &mut Tx,
+    code: &str,
+    years: RangeInclusive<i32>,
+) -> Result<Option<Calendar>> {
+    let Some(stored) = get_in(tx, code).await? else {
+        return Ok(None);
+    };
+    let (from, to) = year_bounds(&years);
+    let rows: Vec<ExceptionRow> = tx
+        .fetch_all(
+            "SELECT date, kind, hours, note FROM calendar_exceptions \
+             WHERE calendar_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
+            args![stored.id, from, to],
+        )
+        .await?;
+    let stored_exceptions = rows
+        .into_iter()
+        .map(StoredException::try_from)
+        .collect::<Result<Vec<_>>>()?;
+    let entered: Vec<StoredYear> = tx
+        .fetch_all(
+            "SELECT year, confirmed FROM calendar_years WHERE calendar_id = $1 ORDER BY year",
+            args![stored.id],
+        )
+        .await?;
+    build(&stored, stored_exceptions, &entered, years).map(Some)
+}
+
+fn build(
+    stored: &StoredCalendar,
+    stored_exceptions: Vec<StoredException>,
+    entered: &[StoredYear],
+    years: RangeInclusive<i32>,
+) -> Result<Calendar> {
+    let mut exceptions: Vec<CalendarException> = stored_exceptions
         .into_iter()
         .map(|e| CalendarException {
             date: e.date,
@@ -206,21 +246,19 @@ pub async fn load(db: &Db, code: &str, years: RangeInclusive<i32>) -> Result<Opt
         })
         .collect();
     if stored.follows_production {
-        let entered = self::years(db, stored.id).await?;
         for year in years {
             if !entered.iter().any(|y| y.year == i64::from(year)) {
                 exceptions.extend(ProductionYear::statutory(year).exceptions());
             }
         }
     }
-    let calendar = Calendar::new(
+    Calendar::new(
         stored.zone,
         stored.week,
         exceptions,
         stored.applies_shortened,
     )
-    .map_err(|invalid| Error::Corrupt(format!("calendar {code}: {invalid}")))?;
-    Ok(Some(calendar))
+    .map_err(|invalid| Error::Corrupt(format!("calendar {}: {invalid}", stored.code)))
 }
 
 /// Returns the years around `at` that an SLA clock started then may run into: that year

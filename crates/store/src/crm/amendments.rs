@@ -73,7 +73,8 @@ pub async fn list(db: &Db, contract_id: i64) -> Result<Vec<StoredAmendment>> {
     rows.into_iter().map(StoredAmendment::try_from).collect()
 }
 
-async fn list_in(tx: &mut Tx, contract_id: i64) -> Result<Vec<StoredAmendment>> {
+/// Lists a contract's amendments inside a transaction, in the order they were added.
+pub async fn list_in(tx: &mut Tx, contract_id: i64) -> Result<Vec<StoredAmendment>> {
     let rows: Vec<Row> = tx
         .fetch_all(
             crate::Sql::assembled(format!("{SELECT} WHERE contract_id = $1 ORDER BY id")),

@@ -6,6 +6,7 @@ pub mod contracts;
 pub mod json;
 pub mod openapi;
 pub mod tariffs;
+pub mod ticket_sla;
 pub mod tickets;
 
 use axum::Router;

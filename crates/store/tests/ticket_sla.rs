@@ -85,8 +85,9 @@ async fn office_eight_to_six(db: &Db) {
     .unwrap();
 }
 
-/// Creates a client with an active contract from 2026-01-01 whose plan answers P3 in 4
-/// business hours on the office calendar; returns the client and contract ids.
+/// Creates a client with an active contract from 2026-01-01 whose plan sets a P3
+/// first-response target of 4 business hours on the office calendar. Returns the client
+/// and contract ids.
 async fn client_with_contract(db: &Db, third_party_stops_clock: bool) -> (i64, i64) {
     let mut sla = SlaPolicy::internal_default();
     sla.p3.first_response = SlaTarget::hours(4);
@@ -179,7 +180,7 @@ async fn start_work(db: &Db, ticket: &Ticket, engineer: &User, at: &str) -> Tick
 storage_test!(internal_policy_without_client, async |db: Db| {
     let ticket = ticket_at(&db, None, Priority::P3, "2026-03-02T10:00:00").await;
     let state = view(&db, &ticket, "2026-03-02T10:30:00").await;
-    // P3: 8 business hours to answer, 3 business days of 09:00–18:00 to resolve.
+    // P3: 8 business hours to the first response, 3 business days of 09:00–18:00 to resolve.
     assert_eq!(state.first_response.due, Some(msk("2026-03-02T18:00:00")));
     assert_eq!(state.resolution.due, Some(msk("2026-03-05T10:00:00")));
     assert!(!state.paused());
@@ -413,7 +414,7 @@ storage_test!(first_public_staff_comment_responds, async |db: Db| {
 
 storage_test!(list_filters_at_risk_and_breached, async |db: Db| {
     let engineer = staff(&db, "ivanov", Role::Support, &["L1"]).await;
-    // P1 runs on 24x7 with 1 h to answer: one ticket 2 h old, one 50 min old, one 10 min old.
+    // P1 runs on 24x7 with a 1 h first-response target: one ticket 2 h old, one 50 min old, one 10 min old.
     let now = domain::time::now();
     let at = |minutes_ago: i64| {
         (now - chrono::Duration::minutes(minutes_ago))

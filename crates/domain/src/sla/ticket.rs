@@ -38,7 +38,7 @@ pub struct TicketSla {
     pub resolution: TargetState,
     /// Start of the pending interval that stops both clocks now, if one does.
     pub paused_since: Option<DateTime<Utc>>,
-    /// Why the clocks do not run now; `None` while they run.
+    /// The reason the clocks do not run now; `None` while they run.
     pub stopped: Option<StopReason>,
 }
 
@@ -218,7 +218,7 @@ mod tests {
         assert!(state.paused());
         assert!(!state.first_response.breached);
         assert_eq!(state.first_response.remaining_minutes, 120);
-        // Two business hours remain from noon, if the client answered now.
+        // Two business hours remain from noon if the pause ended now.
         assert_eq!(state.first_response.due, Some(at("2026-03-03T14:00:00")));
     }
 

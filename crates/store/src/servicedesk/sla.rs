@@ -1,6 +1,6 @@
 //! The SLA of each ticket. A ticket takes its policy at creation from the terms of its
-//! client's contract in force that day, or the internal policy; its pending intervals and
-//! the deadlines computed last are stored beside it, so the list can filter on them.
+//! client's contract in force that day, or else the internal policy. Its pending intervals
+//! and the deadlines computed last are stored beside it, so the list can filter on them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::crm::terms_on;
@@ -15,7 +15,7 @@ use crate::{Db, Error, Result, Tx, args};
 /// The code of the editable internal policy in `sla_policies`.
 const INTERNAL: &str = "internal";
 
-/// Where a ticket's policy came from and what it is.
+/// A ticket's policy and the contract it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketPolicy {
     /// The contract whose terms gave the policy; `None` for the internal policy.

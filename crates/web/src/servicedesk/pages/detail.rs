@@ -57,6 +57,8 @@ pub(super) struct Panel {
     history: Vec<HistoryView>,
     links: Vec<LinkView>,
     zabbix_sync: Vec<ZabbixSyncView>,
+    /// `None` when the ticket's SLA calendar is missing.
+    sla: Option<super::sla::SlaPanel>,
     controls: Controls,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
@@ -251,6 +253,7 @@ async fn build(
         history: history(page, &queues, &detail),
         links: links(page, &detail),
         zabbix_sync: zabbix_sync(page, &detail),
+        sla: detail.sla.as_ref().map(|sla| super::sla::panel(page, sla)),
         controls: Controls {
             transitions: transitions(page, &detail),
             ..controls

@@ -8,6 +8,7 @@ use domain::identity::{Action, Object};
 use domain::servicedesk::{Kind, Source, Status};
 use store::identity::users;
 use store::servicedesk::queues::{self, Queue};
+use store::servicedesk::sla::SlaState;
 use store::servicedesk::tickets::{self, AssigneeFilter, ListQuery, SortColumn};
 
 use super::rows::Row;
@@ -51,6 +52,8 @@ struct Filters {
     kinds: Vec<Choice>,
     sorts: Vec<Choice>,
     page_sizes: Vec<Choice>,
+    /// Any, at risk or breached.
+    sla: Vec<Choice>,
     text: String,
 }
 
@@ -82,7 +85,7 @@ impl Table {
 
 /// The list's columns with the sort column behind each sortable one. The number sorts by
 /// creation time, because numbers grow with it within each kind.
-const COLUMNS: [(&str, Option<&str>); 8] = [
+const COLUMNS: [(&str, Option<&str>); 9] = [
     ("number", Some("created_at")),
     ("title", None),
     ("status", Some("status")),
@@ -91,6 +94,7 @@ const COLUMNS: [(&str, Option<&str>); 8] = [
     ("assignee", None),
     ("source", None),
     ("updated", Some("updated_at")),
+    ("sla", None),
 ];
 
 /// Shows the ticket list; an htmx request for `#ticket-table` gets the table alone.
@@ -115,7 +119,15 @@ pub async fn list(
 
     let page = Page::new(&state, &context, "tickets-title");
     let queues = queues::list(&state.db).await?;
-    let rows = found.iter().map(|t| Row::new(&page, &queues, t)).collect();
+    let cells = super::sla::cells(&state, &page, &found).await?;
+    let rows = found
+        .iter()
+        .zip(cells)
+        .map(|(ticket, sla)| Row {
+            sla,
+            ..Row::new(&page, &queues, ticket)
+        })
+        .collect();
     let table = Table {
         rows,
         total: page.tn("tickets-count", "count", total),
@@ -237,6 +249,7 @@ async fn filters(
                 Choice::new(&size, &size, per_page == size)
             })
             .collect(),
+        sla: with_any(page.choices("tickets-filter-sla", &SlaState::NAMES, &one("sla"))),
         text: query.get("q").unwrap_or_default().to_string(),
     })
 }
@@ -358,9 +371,18 @@ async fn section(
         total += count;
     }
     found.sort_by_key(|ticket| (ticket.priority, ticket.updated_at));
+    let cells = super::sla::cells(state, page, &found).await?;
+    let rows = found
+        .iter()
+        .zip(cells)
+        .map(|(ticket, sla)| Row {
+            sla,
+            ..Row::new(page, queues, ticket)
+        })
+        .collect();
     Ok(Section {
         title: page.t(title_key),
         total: page.tn("tickets-count", "count", total),
-        rows: found.iter().map(|t| Row::new(page, queues, t)).collect(),
+        rows,
     })
 }

@@ -8,6 +8,7 @@ mod create;
 mod detail;
 mod list;
 mod rows;
+mod sla;
 
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};

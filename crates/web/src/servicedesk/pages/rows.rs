@@ -19,6 +19,8 @@ pub struct Row {
     pub assignee: String,
     pub source: String,
     pub updated: String,
+    /// The SLA badge; `None` for closed tickets and on pages that do not compute it.
+    pub sla: Option<super::sla::SlaCell>,
 }
 
 impl Row {
@@ -39,6 +41,7 @@ impl Row {
                 .unwrap_or_else(|| "—".to_string()),
             source: page.label("ticket-source", ticket.source.as_ref()),
             updated: page.datetime(&ticket.updated_at),
+            sla: None,
         }
     }
 }

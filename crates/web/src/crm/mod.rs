@@ -1,10 +1,12 @@
 //! Commercial pages: the client list with search, the client card with its contacts and
-//! change log, and the create and edit forms.
+//! change log, the create and edit forms, and the contract pages with their print views.
 
 pub mod access;
 mod card;
+mod contracts;
 mod form;
 mod list;
+mod print;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -23,5 +25,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/clients/{id}/contacts/{contact_id}/remove",
             post(card::remove_contact),
+        )
+        .route("/contracts", get(contracts::list))
+        .route("/contracts/{id}", get(contracts::show))
+        .route("/contracts/{id}/status", post(contracts::change_status))
+        .route("/contracts/{id}/amendments", post(contracts::add_amendment))
+        .route("/contracts/{id}/print", get(print::contract))
+        .route(
+            "/contracts/{id}/amendments/{amendment_id}/print",
+            get(print::amendment),
         )
 }

@@ -10,6 +10,8 @@ mod list;
 mod rows;
 mod sla;
 
+pub(crate) use sla::duration as sla_duration;
+
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;

@@ -1,7 +1,8 @@
-//! Administration pages: users, roles, API tokens, the audit log and Zabbix deliveries.
-//! Only administrators reach them.
+//! Administration pages: users, roles, API tokens, the audit log, Zabbix deliveries and
+//! business calendars. Only administrators reach them.
 
 mod audit;
+mod calendars;
 mod form;
 mod user;
 mod users;
@@ -31,6 +32,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/audit", get(audit::list))
         .route("/admin/zabbix", get(zabbix::list))
+        .route("/admin/calendars", get(calendars::list))
+        .route(
+            "/admin/calendars/{code}",
+            get(calendars::show).post(calendars::update),
+        )
+        .route(
+            "/admin/calendars/{code}/exceptions",
+            post(calendars::exception),
+        )
 }
 
 /// Checks an administration action with the permission check, and also rejects client

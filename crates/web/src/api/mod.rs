@@ -46,4 +46,5 @@ pub fn routes() -> Router<AppState> {
             "/integrations/zabbix/events",
             post(crate::servicedesk::zabbix::receive),
         )
+        .merge(crate::analytics::routes())
 }

@@ -5,6 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{clients, contracts, tariffs, tickets};
+use crate::analytics;
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -19,6 +20,7 @@ use crate::servicedesk::zabbix;
         tariffs::list, tariffs::get, tariffs::create, tariffs::update,
         contracts::list, contracts::get, contracts::create, contracts::transition,
         contracts::list_amendments, contracts::create_amendment, contracts::terms,
+        analytics::ingest::receive, analytics::summary::get,
     ),
     modifiers(&Security),
     security(("bearer" = [])),
@@ -44,6 +46,13 @@ impl Modify for Security {
                 .build(),
         );
         components.add_security_scheme("zabbix_secret", zabbix);
+        let ingestion = SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("A shop's ingestion key from `vitrina shop add`"))
+                .build(),
+        );
+        components.add_security_scheme("ingestion_key", ingestion);
     }
 }
 

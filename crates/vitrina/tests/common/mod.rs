@@ -152,6 +152,18 @@ pub struct Served {
 pub async fn start_serve(mut command: Command) -> Served {
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().unwrap();
+    // The log is read as it comes: a full pipe would block every thread of `serve` that
+    // logs, which with `RUST_LOG=debug` happens after some 64 KiB.
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = tokio::spawn(async move {
+        let mut log = String::new();
+        let _ = stderr.read_to_string(&mut log).await;
+        log
+    });
+    SERVE_LOGS
+        .lock()
+        .unwrap()
+        .push((child.id().unwrap(), reader));
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = String::new();
     let url = tokio::time::timeout(Duration::from_secs(120), async {
@@ -176,7 +188,8 @@ pub async fn start_serve(mut command: Command) -> Served {
 /// Stops `serve` with SIGTERM, asserts that it exits successfully within 30 s, and returns
 /// its log.
 pub async fn stop_serve(mut child: Child) -> String {
-    let pid = child.id().unwrap().to_string();
+    let id = child.id().unwrap();
+    let pid = id.to_string();
     let killed = Command::new("kill")
         .args(["-TERM", &pid])
         .status()
@@ -188,16 +201,18 @@ pub async fn stop_serve(mut child: Child) -> String {
         .expect("serve did not stop within 30 s of SIGTERM")
         .unwrap();
     assert!(status.success(), "serve exited with {status}");
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .await
-        .unwrap();
-    log
+    let reader = {
+        let mut logs = SERVE_LOGS.lock().unwrap();
+        let index = logs.iter().position(|(pid, _)| *pid == id).unwrap();
+        logs.swap_remove(index).1
+    };
+    reader.await.unwrap()
 }
+
+/// The stderr readers of running `serve` processes by process id, which [`stop_serve`]
+/// collects the log from.
+static SERVE_LOGS: std::sync::Mutex<Vec<(u32, tokio::task::JoinHandle<String>)>> =
+    std::sync::Mutex::new(Vec::new());
 
 /// Returns the command's stdout as text.
 pub fn stdout(output: &Output) -> String {

@@ -279,6 +279,10 @@ pub struct CalendarSettings {
 
 /// Saves a calendar's settings if `version` is current. The domain's checks apply: at
 /// least one open weekday, and no shortened days on a 24×7 week.
+///
+/// NOTE: the deadlines stored for open tickets, which the list's SLA filter reads, are not
+/// recomputed here, because each ticket's next change recomputes them. Pages and the API
+/// compute deadlines live.
 pub async fn update(
     db: &Db,
     code: &str,

@@ -88,6 +88,8 @@ pub fn ticket_sla(
             pauses: &projected,
             ..actual
         };
+        // NOTE: a reopened ticket has no `resolved_at`, so the time it spent resolved counts
+        // as business time of its resolution clock.
         let until = met_at.unwrap_or(now);
         let elapsed = actual.elapsed(until);
         let breached = elapsed > Duration::minutes(target_minutes);

@@ -120,15 +120,15 @@ pub enum Action {
     ReadClient,
     /// Create and edit client cards and their contacts.
     ManageClients,
+    /// See a shop's analytics (traffic, orders, revenue) or, on [`Object::System`], the
+    /// platform-wide figures.
+    ReadAnalytics,
     /// See contracts, their amendments and terms, and the tariff plans.
     ReadContract,
     /// Create tariff plans, contracts and amendments, and change a contract's status.
     ManageContracts,
     /// Edit business calendars: weekly hours, exceptions, zones.
     ManageCalendars,
-    /// See a shop's analytics (traffic, orders, revenue) or, on [`Object::System`], the
-    /// platform-wide figures.
-    ReadAnalytics,
 }
 
 /// The object an action applies to, with the attributes permissions depend on.
@@ -184,10 +184,10 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
             | Action::ReadAudit
             | Action::ReadClient
             | Action::ManageClients
+            | Action::ReadAnalytics
             | Action::ReadContract
             | Action::ManageContracts
-            | Action::ManageCalendars
-            | Action::ReadAnalytics => false,
+            | Action::ManageCalendars => false,
         },
         Role::Analyst => matches!(
             action,

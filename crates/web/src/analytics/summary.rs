@@ -167,12 +167,12 @@ pub async fn get(
     }))
 }
 
-fn present(value: &Option<String>) -> Option<&str> {
+pub(super) fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Finds a shop by slug; an unknown slug is a 404 naming it.
-async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
+pub(super) async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
     shops::find_by_slug(&state.db, slug).await?.ok_or_else(|| {
         Problem::new(
             axum::http::StatusCode::NOT_FOUND,
@@ -186,7 +186,10 @@ async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
 }
 
 /// Returns the zone of every shop, for the platform view, or of the one shop.
-async fn shop_zones(state: &AppState, shop: Option<&Shop>) -> AppResult<HashMap<i64, Tz>> {
+pub(super) async fn shop_zones(
+    state: &AppState,
+    shop: Option<&Shop>,
+) -> AppResult<HashMap<i64, Tz>> {
     let shops = match shop {
         Some(shop) => vec![shop.clone()],
         None => shops::list(&state.db).await?,
@@ -199,7 +202,7 @@ async fn shop_zones(state: &AppState, shop: Option<&Shop>) -> AppResult<HashMap<
 }
 
 /// Parses `from` and `to`: both required, `from` not after `to`, at most 366 days.
-fn parse_range(params: &SummaryParams) -> Result<(NaiveDate, NaiveDate), Invalid> {
+pub(super) fn parse_range(params: &SummaryParams) -> Result<(NaiveDate, NaiveDate), Invalid> {
     let from = parse_date("from", present(&params.from))?;
     let to = parse_date("to", present(&params.to))?;
     if from > to {
@@ -222,12 +225,12 @@ fn parse_date(field: &'static str, value: Option<&str>) -> Result<NaiveDate, Inv
         .map_err(|_| Invalid::new(field, "analytics-date-invalid").arg("value", value))
 }
 
-fn next_day(date: NaiveDate) -> Result<NaiveDate, Invalid> {
+pub(super) fn next_day(date: NaiveDate) -> Result<NaiveDate, Invalid> {
     date.checked_add_days(Days::new(1))
         .ok_or_else(|| Invalid::new("to", "analytics-date-invalid").arg("value", date))
 }
 
-fn parse_flag(field: &str, value: Option<&str>) -> Result<bool, Invalid> {
+pub(super) fn parse_flag(field: &str, value: Option<&str>) -> Result<bool, Invalid> {
     match value.map(str::trim) {
         None | Some("") | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") => Ok(true),

@@ -439,3 +439,50 @@ web_test!(daily_series_per_shop_day, async |server: &TestServer| {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 });
+
+web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    let other = server.client_company("ООО Лютик").await;
+    let (_, key) = shop(server, "flowers", "Europe/Moscow", Some(company)).await;
+    shop(server, "foreign", "Europe/Moscow", Some(other)).await;
+    let events = json!([
+        view("e1", "2026-03-01T10:00:00Z", "v1"),
+        purchase("p1", "2026-03-01T10:05:00Z", "v1", "A-1", 5000),
+        view("e2", "2026-03-01T11:00:00Z", "v2"),
+    ]);
+    let (status, _) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    server.user("analyst", Role::Analyst, &[]).await;
+    server.client_user("client", company).await;
+
+    let analyst = server.browser("analyst").await;
+    let (status, html) = analyst
+        .get("/analytics?shop=flowers&from=2026-03-01&to=2026-03-01")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("data-test=\"visitors\">2<"), "{html}");
+    assert!(html.contains("data-test=\"orders\">1<"), "{html}");
+    assert!(html.contains("50.00 %"), "{html}");
+    assert!(html.contains("/static/vendor/echarts/echarts.min.js"));
+    let chart = html.split("data-url=\"").nth(1).unwrap_or_default();
+    assert!(
+        chart.contains("daily?shop=flowers&#38;from=2026-03-01"),
+        "{chart}"
+    );
+    let (status, _) = analyst.get("/analytics").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, script) = analyst.get("/static/analytics.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(script.contains("echarts.init"));
+
+    let client = server.browser("client").await;
+    let (status, _) = client
+        .get("/analytics?shop=foreign&from=2026-03-01&to=2026-03-01")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, html) = client
+        .get("/analytics?shop=flowers&from=2026-03-01&to=2026-03-01")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Посетители"), "{html}");
+});

@@ -3,6 +3,7 @@
 
 pub mod daily;
 pub mod ingest;
+pub mod page;
 pub mod summary;
 
 use std::collections::HashMap;

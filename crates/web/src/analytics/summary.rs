@@ -17,7 +17,7 @@ use store::analytics::events::{self, Range};
 use store::shops::{self, Shop};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::context::Auth;
+use crate::context::{Auth, Identity};
 use crate::error::{AppResult, Problem};
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub const PLATFORM_ZONE: Tz = chrono_tz::Europe::Moscow;
 pub const MAX_RANGE_DAYS: i64 = 366;
 
 /// Parameters of the summary.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryParams {
     /// The shop's slug; without it, every shop of the platform.
@@ -100,8 +100,18 @@ pub async fn get(
     Auth(identity): Auth,
     Query(params): Query<SummaryParams>,
 ) -> AppResult<Json<SummaryJson>> {
+    compute(&state, &identity, &params).await.map(Json)
+}
+
+/// Computes the summary that `params` select, after the permission check; the API and the
+/// dashboard page share it.
+pub async fn compute(
+    state: &AppState,
+    identity: &Identity,
+    params: &SummaryParams,
+) -> AppResult<SummaryJson> {
     let shop = match present(&params.shop) {
-        Some(slug) => Some(find_shop(&state, slug).await?),
+        Some(slug) => Some(find_shop(state, slug).await?),
         None => None,
     };
     let object = match &shop {
@@ -110,14 +120,14 @@ pub async fn get(
         },
         None => Object::System,
     };
-    authorize(&identity, Action::ReadAnalytics, object)?;
-    let events_db = super::events_db(&state)?;
+    authorize(identity, Action::ReadAnalytics, object)?;
+    let events_db = super::events_db(state)?;
 
     let zone = match &shop {
         Some(shop) => shop.zone()?,
         None => PLATFORM_ZONE,
     };
-    let (from, to) = parse_range(&params)?;
+    let (from, to) = parse_range(params)?;
     let include_bots = parse_flag("include_bots", params.include_bots.as_deref())?;
     let range = Range {
         shop_id: shop.as_ref().map(|shop| shop.id),
@@ -129,12 +139,12 @@ pub async fn get(
     let rows = events::summary_events(events_db, &range).await?;
     let counted_before = events::orders_counted_before(events_db, &range).await?;
     let rates = store::analytics::rates::load(&state.db).await?;
-    let zones = shop_zones(&state, shop.as_ref()).await?;
+    let zones = shop_zones(state, shop.as_ref()).await?;
     let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
     let summary = summarize(&rows, rules, &counted_before, &rates);
 
     let revenue = &summary.revenue;
-    Ok(Json(SummaryJson {
+    Ok(SummaryJson {
         shop: shop.map(|shop| shop.slug),
         time_zone: zone.name().to_string(),
         from,
@@ -164,7 +174,7 @@ pub async fn get(
                 amount_minor: *amount,
             })
             .collect(),
-    }))
+    })
 }
 
 pub(super) fn present(value: &Option<String>) -> Option<&str> {

@@ -2,8 +2,11 @@
 //! `{"error": {"code", "message", "field"}}`.
 
 pub mod clients;
+pub mod contracts;
 pub mod json;
 pub mod openapi;
+pub mod tariffs;
+pub mod ticket_sla;
 pub mod tickets;
 
 use axum::Router;
@@ -27,6 +30,16 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/contacts/{contact_id}",
             delete(clients::remove_contact),
         )
+        .route("/tariffs", get(tariffs::list).post(tariffs::create))
+        .route("/tariffs/{id}", get(tariffs::get).patch(tariffs::update))
+        .route("/contracts", get(contracts::list).post(contracts::create))
+        .route("/contracts/{id}", get(contracts::get))
+        .route("/contracts/{id}/transitions", post(contracts::transition))
+        .route(
+            "/contracts/{id}/amendments",
+            get(contracts::list_amendments).post(contracts::create_amendment),
+        )
+        .route("/contracts/{id}/terms", get(contracts::terms))
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(

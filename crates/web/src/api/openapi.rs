@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, tickets};
+use super::{clients, contracts, tariffs, tickets};
 use crate::analytics;
 use crate::servicedesk::zabbix;
 
@@ -18,6 +18,9 @@ use crate::servicedesk::zabbix;
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
         analytics::ingest::receive, analytics::summary::get, analytics::daily::get,
+        tariffs::list, tariffs::get, tariffs::create, tariffs::update,
+        contracts::list, contracts::get, contracts::create, contracts::transition,
+        contracts::list_amendments, contracts::create_amendment, contracts::terms,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -61,3 +61,25 @@ shop-slug-invalid = The slug "{ $value }" is invalid: use 2 to 64 lower-case Lat
 shop-zone-invalid = "{ $value }" is not an IANA time zone. Give a zone such as Europe/Moscow or Asia/Yekaterinburg.
 shop-client-unknown = Client number { $value } was not found. Check the client number.
 shop-slug-taken = A shop with the slug "{ $value }" exists already. Choose another slug.
+
+## Dashboard page /analytics
+
+analytics-dashboard-title = Shop analytics
+analytics-dashboard-shop = Shop (slug)
+analytics-dashboard-platform = whole platform
+analytics-dashboard-from = From
+analytics-dashboard-to = To
+analytics-dashboard-zone = Time zone of the days
+analytics-dashboard-window = Visitors are counted by the id the shop sends, without an identity window.
+analytics-dashboard-visitors = Visitors
+analytics-dashboard-sessions = Sessions
+analytics-dashboard-page-views = Page views
+analytics-dashboard-product-views = Product views
+analytics-dashboard-add-to-carts = Adds to cart
+analytics-dashboard-orders = Orders
+analytics-dashboard-revenue-gross = Revenue before refunds
+analytics-dashboard-revenue-net = Revenue after refunds
+analytics-dashboard-kopecks = kopecks
+analytics-dashboard-conversion-visitors = Conversion by visitors
+analytics-dashboard-conversion-sessions = Conversion by sessions
+analytics-dashboard-unconverted = Some amounts are left out of revenue because their currency has no Bank of Russia rate. Load rates with vitrina import rates.

@@ -61,3 +61,25 @@ shop-slug-invalid = Адресное имя «{ $value }» не подходит
 shop-zone-invalid = «{ $value }» — не часовой пояс IANA. Укажите пояс вида Europe/Moscow или Asia/Yekaterinburg.
 shop-client-unknown = Клиент с номером { $value } не найден. Проверьте номер клиента.
 shop-slug-taken = Магазин с адресным именем «{ $value }» уже есть. Выберите другое имя.
+
+## Dashboard page /analytics
+
+analytics-dashboard-title = Аналитика магазинов
+analytics-dashboard-shop = Магазин (адресное имя)
+analytics-dashboard-platform = вся платформа
+analytics-dashboard-from = С
+analytics-dashboard-to = По
+analytics-dashboard-zone = Часовой пояс дней
+analytics-dashboard-window = Посетители определяются по идентификатору, который передаёт магазин, без окна идентификации.
+analytics-dashboard-visitors = Посетители
+analytics-dashboard-sessions = Визиты
+analytics-dashboard-page-views = Просмотры страниц
+analytics-dashboard-product-views = Просмотры товаров
+analytics-dashboard-add-to-carts = Добавления в корзину
+analytics-dashboard-orders = Заказы
+analytics-dashboard-revenue-gross = Выручка до возвратов
+analytics-dashboard-revenue-net = Выручка за вычетом возвратов
+analytics-dashboard-kopecks = копеек
+analytics-dashboard-conversion-visitors = Конверсия по посетителям
+analytics-dashboard-conversion-sessions = Конверсия по визитам
+analytics-dashboard-unconverted = Часть сумм не вошла в выручку: для их валюты нет курса Банка России. Загрузите курсы командой vitrina import rates.

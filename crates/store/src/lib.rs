@@ -37,6 +37,8 @@ pub enum Error {
     },
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    #[error("storing events failed: {0}")]
+    EventWriter(String),
 }
 
 impl Error {

@@ -256,3 +256,26 @@ analytics_test!(rates_upsert_and_load, async |db: Db, _events: Db| {
             .is_none()
     );
 });
+
+analytics_test!(
+    writer_commits_concurrent_requests,
+    async |_db: Db, events_db: Db| {
+        let writer = store::analytics::writer::EventWriter::spawn(events_db.clone(), 2);
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            let writer = writer.clone();
+            // Every third request repeats the id of the one before it.
+            let id = format!("e{}", i - i % 3 / 2);
+            tasks.push(tokio::spawn(async move {
+                let event = view(&id, "2026-03-01T10:00:00Z", "v1");
+                writer.insert(1, vec![event], received()).await.unwrap()
+            }));
+        }
+        let mut inserted = 0;
+        for task in tasks {
+            inserted += task.await.unwrap();
+        }
+        assert_eq!(inserted, 40);
+        assert_eq!(events::count(&events_db, 1).await.unwrap(), 40);
+    }
+);

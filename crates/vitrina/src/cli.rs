@@ -79,6 +79,9 @@ pub enum Command {
     /// Manage shops and their event ingestion keys
     #[command(subcommand)]
     Shop(ShopCommand),
+    /// Measure performance on this machine
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Zabbix webhook deliveries
     #[command(subcommand)]
     Zabbix(ZabbixCommand),
@@ -273,6 +276,52 @@ pub struct ImportRees46Args {
     /// Slug of the shop the events belong to
     #[arg(long)]
     pub shop: String,
+}
+
+/// `bench` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Send storefront events to POST /api/v1/events for a fixed time and print throughput
+    /// and latency. Without --url it serves the configured databases in this process, creates
+    /// a shop for the run and prints the storage used per million events
+    Ingest(BenchIngestArgs),
+}
+
+/// Request shape of the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchMode {
+    /// Batches of --batch-size events per request.
+    Batch,
+    /// One event per request.
+    Single,
+}
+
+/// Options of `bench ingest`.
+#[derive(Debug, Args)]
+pub struct BenchIngestArgs {
+    /// batch or single
+    #[arg(long, value_enum, default_value = "batch")]
+    pub mode: BenchMode,
+
+    /// Seconds to send for
+    #[arg(long, default_value_t = 60)]
+    pub seconds: u64,
+
+    /// Events per request in batch mode, 1 to 1000
+    #[arg(long, default_value_t = 1000)]
+    pub batch_size: usize,
+
+    /// Requests in flight at once [default: 4 in batch mode, 32 in single mode]
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+
+    /// Address of a running Vitrina, such as http://127.0.0.1:8080; needs --key
+    #[arg(long, requires = "key")]
+    pub url: Option<String>,
+
+    /// Ingestion key of a shop on that server
+    #[arg(long, requires = "url", hide_env_values = true)]
+    pub key: Option<String>,
 }
 
 /// `shop` subcommands.

@@ -5,6 +5,7 @@
 
 mod analytics;
 mod backup;
+mod bench;
 mod cli;
 mod config;
 mod database;
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ImportCommand, LogFormat, ZabbixCommand};
+use cli::{BenchCommand, Cli, Command, ImportCommand, LogFormat, ZabbixCommand};
 use config::Config;
 
 fn main() -> ExitCode {
@@ -117,6 +118,7 @@ async fn run_with_database(
             analytics::import_rees46(db, config, &args).await
         }
         Command::Shop(command) => analytics::shop(db, command).await,
+        Command::Bench(BenchCommand::Ingest(args)) => bench::ingest(config, &args).await,
         Command::Forecast(args) => metrics::forecast(db, &args).await,
         Command::Timeleft(args) => metrics::timeleft(db, &args).await,
     }

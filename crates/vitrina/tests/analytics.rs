@@ -273,3 +273,34 @@ cli_test!(import_rees46_bad_rows_listed, async |setup: &Setup| {
     assert!(!failed.status.success());
     assert!(stderr(&failed).contains("header"), "{}", stderr(&failed));
 });
+
+cli_test!(bench_ingest_reports_throughput, async |setup: &Setup| {
+    for mode in ["batch", "single"] {
+        let args = [
+            "bench",
+            "ingest",
+            "--mode",
+            mode,
+            "--seconds",
+            "1",
+            "--concurrency",
+            "2",
+        ];
+        let output = setup.run(&args).await;
+        assert_success(&output);
+        let printed = stdout(&output);
+        assert!(printed.contains("(failed 0)"), "{mode}: {printed}");
+        assert!(printed.contains("events/s"), "{mode}: {printed}");
+        assert!(
+            printed.contains("MiB per million events"),
+            "{mode}: {printed}"
+        );
+    }
+    let db = setup.db().await;
+    let shops: i64 = db
+        .fetch_scalar("SELECT COUNT(*) FROM shops", Vec::new())
+        .await
+        .unwrap();
+    db.close().await;
+    assert_eq!(shops, 2);
+});

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(servicedesk::pages::routes())
         .merge(crm::routes())
         .merge(admin::routes())
+        .route("/analytics", get(analytics::page::show))
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::document))
         .route("/healthz", get(ops::healthz))

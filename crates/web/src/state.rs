@@ -50,6 +50,9 @@ impl Default for WebConfig {
     }
 }
 
+/// Writer tasks on PostgreSQL, each committing its own group of queued events.
+const EVENT_WRITERS_POSTGRES: usize = 4;
+
 /// The state handed to every handler.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -60,6 +63,8 @@ pub struct AppState {
     /// The storefront events database, set by [`AppState::with_events`]. While it is `None`,
     /// the analytics endpoints return 503.
     pub events: Option<Db>,
+    /// The group-commit writer of the events database, started with it.
+    pub event_writer: Option<store::analytics::writer::EventWriter>,
     /// Shops by ingestion key hash, so event intake does not read the main database.
     pub shop_keys: Arc<crate::analytics::ShopKeys>,
 }
@@ -73,13 +78,22 @@ impl AppState {
             i18n: I18n::load()?,
             metrics: Arc::new(Metrics::new()),
             events: None,
+            event_writer: None,
             shop_keys: Arc::default(),
         })
     }
 
     /// Returns the state with the storefront events database, which the analytics endpoints
-    /// need.
+    /// need, and starts its group-commit writer on the current Tokio runtime.
     pub fn with_events(mut self, events: Db) -> AppState {
+        let workers = match events.engine() {
+            store::Engine::Sqlite => 1,
+            store::Engine::Postgres => EVENT_WRITERS_POSTGRES,
+        };
+        self.event_writer = Some(store::analytics::writer::EventWriter::spawn(
+            events.clone(),
+            workers,
+        ));
         self.events = Some(events);
         self
     }

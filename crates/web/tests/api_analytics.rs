@@ -401,4 +401,88 @@ web_test!(openapi_lists_analytics, async |server: &TestServer| {
         .unwrap();
     assert!(document["paths"]["/api/v1/events"]["post"].is_object());
     assert!(document["paths"]["/api/v1/analytics/summary"]["get"].is_object());
+    assert!(document["paths"]["/api/v1/analytics/daily"]["get"].is_object());
+});
+
+web_test!(daily_series_per_shop_day, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    let (_, key) = shop(server, "flowers", "Europe/Moscow", Some(company)).await;
+    let events = json!([
+        // 23:50 in Moscow on 1 March, then 00:10 on 2 March.
+        view("e1", "2026-03-01T20:50:00Z", "v1"),
+        purchase("p1", "2026-03-01T20:55:00Z", "v1", "A-1", 5000),
+        view("e2", "2026-03-01T21:10:00Z", "v1"),
+        purchase("p2", "2026-03-01T21:15:00Z", "v1", "A-1", 5000),
+    ]);
+    let (status, _) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+
+    let client = server
+        .api(&server.client_user("client", company).await)
+        .await;
+    let (status, body) = client
+        .get("/api/v1/analytics/daily?shop=flowers&from=2026-03-01&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let days = body["days"].as_array().unwrap();
+    assert_eq!(days.len(), 3);
+    assert_eq!(days[0]["date"], "2026-03-01");
+    assert_eq!(days[0]["orders"], 1);
+    assert_eq!(days[0]["revenue_gross_kopecks"], 5000);
+    assert_eq!(days[1]["orders"], 0, "the repeat of A-1 is not a new order");
+    assert_eq!(days[1]["sessions"], 1);
+    assert_eq!(days[2]["visitors"], 0);
+    assert_eq!(days[2]["conversion_visitors"], Value::Null);
+
+    let (status, _) = client
+        .get("/api/v1/analytics/daily?from=2026-03-01&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+});
+
+web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    let other = server.client_company("ООО Лютик").await;
+    let (_, key) = shop(server, "flowers", "Europe/Moscow", Some(company)).await;
+    shop(server, "foreign", "Europe/Moscow", Some(other)).await;
+    let events = json!([
+        view("e1", "2026-03-01T10:00:00Z", "v1"),
+        purchase("p1", "2026-03-01T10:05:00Z", "v1", "A-1", 5000),
+        view("e2", "2026-03-01T11:00:00Z", "v2"),
+    ]);
+    let (status, _) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    server.user("analyst", Role::Analyst, &[]).await;
+    server.client_user("client", company).await;
+
+    let analyst = server.browser("analyst").await;
+    let (status, html) = analyst
+        .get("/analytics?shop=flowers&from=2026-03-01&to=2026-03-01")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("data-test=\"visitors\">2<"), "{html}");
+    assert!(html.contains("data-test=\"orders\">1<"), "{html}");
+    assert!(html.contains("50.00 %"), "{html}");
+    assert!(html.contains("/static/vendor/echarts/echarts.min.js"));
+    let chart = html.split("data-url=\"").nth(1).unwrap_or_default();
+    assert!(
+        chart.contains("daily?shop=flowers&#38;from=2026-03-01"),
+        "{chart}"
+    );
+    let (status, _) = analyst.get("/analytics").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, script) = analyst.get("/static/analytics.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(script.contains("echarts.init"));
+
+    let client = server.browser("client").await;
+    let (status, _) = client
+        .get("/analytics?shop=foreign&from=2026-03-01&to=2026-03-01")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, html) = client
+        .get("/analytics?shop=flowers&from=2026-03-01&to=2026-03-01")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Посетители"), "{html}");
 });

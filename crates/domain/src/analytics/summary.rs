@@ -7,16 +7,17 @@
 //! id); a visitor or visit converts when it contains a purchase that was not a repeat of an
 //! order counted before.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 use super::event::{Event, EventType};
 use super::money::{Currency, RateLookup};
 use super::orders::{
     ConversionBasis, ConversionRate, OrderLedger, Recorded, Revenue, merge_revenue,
 };
-use super::session::SessionRules;
+use super::session::{SessionRules, local_date};
 
 /// The fields of one stored event that the summary reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,40 @@ pub struct Summary {
     pub revenue: Revenue,
     pub conversion_visitors: ConversionRate,
     pub conversion_sessions: ConversionRate,
+}
+
+/// Summarises `events` per calendar day of `zone`, for every day from `from` to `to`
+/// (inclusive), days without events included. An order counted on an earlier day of the
+/// range, or before it, is a repeat on later days.
+pub fn summarize_daily(
+    events: &[SummaryEvent],
+    days: (NaiveDate, NaiveDate),
+    zone: Tz,
+    rules: impl Fn(i64) -> SessionRules,
+    counted_before: &HashSet<(i64, String)>,
+    rates: &impl RateLookup,
+) -> Vec<(NaiveDate, Summary)> {
+    let (from, to) = days;
+    let mut by_day: BTreeMap<NaiveDate, Vec<SummaryEvent>> = BTreeMap::new();
+    for event in events {
+        by_day
+            .entry(local_date(event.time, zone))
+            .or_default()
+            .push(event.clone());
+    }
+
+    let mut counted = counted_before.clone();
+    let mut daily = Vec::new();
+    for day in from.iter_days().take_while(|day| *day <= to) {
+        let day_events = by_day.remove(&day).unwrap_or_default();
+        daily.push((day, summarize(&day_events, &rules, &counted, rates)));
+        let orders = day_events
+            .iter()
+            .filter(|event| event.kind == EventType::Purchase)
+            .filter_map(|event| Some((event.shop_id, event.order_id.clone()?)));
+        counted.extend(orders);
+    }
+    daily
 }
 
 /// Summarises `events` of one range.

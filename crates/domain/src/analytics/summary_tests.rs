@@ -214,3 +214,31 @@ fn summarize_empty_has_no_ratio() {
     assert_eq!(summary.conversion_visitors.ratio(), None);
     assert_eq!(summary.sessions, 0);
 }
+
+#[test]
+fn summarize_daily_splits_by_local_day() {
+    // 23:50 Moscow on 1 March, then 00:10 and a repeat purchase on 2 March.
+    let events = [
+        purchase(utc(1, 20, 50), "a", "A-1", 10000),
+        event(EventType::PageView, utc(1, 21, 10), "a"),
+        purchase(utc(1, 21, 20), "a", "A-1", 10000),
+    ];
+    let days = (
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+    );
+    let daily = summarize_daily(
+        &events,
+        days,
+        Moscow,
+        |_| SessionRules::new(Moscow),
+        &HashSet::new(),
+        &RateTable::default(),
+    );
+    assert_eq!(daily.len(), 3);
+    assert_eq!(daily[0].1.revenue.orders, 1);
+    assert_eq!(daily[1].1.revenue.orders, 0);
+    assert_eq!(daily[1].1.revenue.duplicate_purchases, 1);
+    assert_eq!(daily[1].1.page_views, 1);
+    assert_eq!(daily[2].1.visitors, 0);
+}

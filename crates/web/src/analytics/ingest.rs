@@ -99,7 +99,10 @@ pub async fn receive(
             session_given: false,
         })
         .collect();
-    let accepted = events::insert(&events_db, shop.id, &new_events, received_at).await?;
+    let accepted = match &state.event_writer {
+        Some(writer) => writer.insert(shop.id, new_events, received_at).await?,
+        None => events::insert(&events_db, shop.id, &new_events, received_at).await?,
+    };
 
     let rejected = rejected_fields(&state, context.lang, &batch.rejected);
     tracing::debug!(

@@ -1,7 +1,9 @@
 //! Shop analytics over HTTP: storefront event intake with a shop's ingestion key, and the
 //! summary of a date range for one shop or the whole platform.
 
+pub mod daily;
 pub mod ingest;
+pub mod page;
 pub mod summary;
 
 use std::collections::HashMap;
@@ -26,6 +28,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/events", post(ingest::receive))
         .route("/analytics/summary", get(summary::get))
+        .route("/analytics/daily", get(daily::get))
 }
 
 /// Shops recently found by their ingestion key, by the key's hash.

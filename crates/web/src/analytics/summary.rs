@@ -17,7 +17,7 @@ use store::analytics::events::{self, Range};
 use store::shops::{self, Shop};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::context::Auth;
+use crate::context::{Auth, Identity};
 use crate::error::{AppResult, Problem};
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub const PLATFORM_ZONE: Tz = chrono_tz::Europe::Moscow;
 pub const MAX_RANGE_DAYS: i64 = 366;
 
 /// Parameters of the summary.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryParams {
     /// The shop's slug; without it, every shop of the platform.
@@ -100,8 +100,18 @@ pub async fn get(
     Auth(identity): Auth,
     Query(params): Query<SummaryParams>,
 ) -> AppResult<Json<SummaryJson>> {
+    compute(&state, &identity, &params).await.map(Json)
+}
+
+/// Computes the summary that `params` select, after the permission check; the API and the
+/// dashboard page share it.
+pub async fn compute(
+    state: &AppState,
+    identity: &Identity,
+    params: &SummaryParams,
+) -> AppResult<SummaryJson> {
     let shop = match present(&params.shop) {
-        Some(slug) => Some(find_shop(&state, slug).await?),
+        Some(slug) => Some(find_shop(state, slug).await?),
         None => None,
     };
     let object = match &shop {
@@ -110,14 +120,14 @@ pub async fn get(
         },
         None => Object::System,
     };
-    authorize(&identity, Action::ReadAnalytics, object)?;
-    let events_db = super::events_db(&state)?;
+    authorize(identity, Action::ReadAnalytics, object)?;
+    let events_db = super::events_db(state)?;
 
     let zone = match &shop {
         Some(shop) => shop.zone()?,
         None => PLATFORM_ZONE,
     };
-    let (from, to) = parse_range(&params)?;
+    let (from, to) = parse_range(params)?;
     let include_bots = parse_flag("include_bots", params.include_bots.as_deref())?;
     let range = Range {
         shop_id: shop.as_ref().map(|shop| shop.id),
@@ -129,12 +139,12 @@ pub async fn get(
     let rows = events::summary_events(events_db, &range).await?;
     let counted_before = events::orders_counted_before(events_db, &range).await?;
     let rates = store::analytics::rates::load(&state.db).await?;
-    let zones = shop_zones(&state, shop.as_ref()).await?;
+    let zones = shop_zones(state, shop.as_ref()).await?;
     let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
     let summary = summarize(&rows, rules, &counted_before, &rates);
 
     let revenue = &summary.revenue;
-    Ok(Json(SummaryJson {
+    Ok(SummaryJson {
         shop: shop.map(|shop| shop.slug),
         time_zone: zone.name().to_string(),
         from,
@@ -164,15 +174,15 @@ pub async fn get(
                 amount_minor: *amount,
             })
             .collect(),
-    }))
+    })
 }
 
-fn present(value: &Option<String>) -> Option<&str> {
+pub(super) fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Finds a shop by slug; an unknown slug is a 404 naming it.
-async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
+pub(super) async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
     shops::find_by_slug(&state.db, slug).await?.ok_or_else(|| {
         Problem::new(
             axum::http::StatusCode::NOT_FOUND,
@@ -186,7 +196,10 @@ async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
 }
 
 /// Returns the zone of every shop, for the platform view, or of the one shop.
-async fn shop_zones(state: &AppState, shop: Option<&Shop>) -> AppResult<HashMap<i64, Tz>> {
+pub(super) async fn shop_zones(
+    state: &AppState,
+    shop: Option<&Shop>,
+) -> AppResult<HashMap<i64, Tz>> {
     let shops = match shop {
         Some(shop) => vec![shop.clone()],
         None => shops::list(&state.db).await?,
@@ -199,7 +212,7 @@ async fn shop_zones(state: &AppState, shop: Option<&Shop>) -> AppResult<HashMap<
 }
 
 /// Parses `from` and `to`: both required, `from` not after `to`, at most 366 days.
-fn parse_range(params: &SummaryParams) -> Result<(NaiveDate, NaiveDate), Invalid> {
+pub(super) fn parse_range(params: &SummaryParams) -> Result<(NaiveDate, NaiveDate), Invalid> {
     let from = parse_date("from", present(&params.from))?;
     let to = parse_date("to", present(&params.to))?;
     if from > to {
@@ -222,12 +235,12 @@ fn parse_date(field: &'static str, value: Option<&str>) -> Result<NaiveDate, Inv
         .map_err(|_| Invalid::new(field, "analytics-date-invalid").arg("value", value))
 }
 
-fn next_day(date: NaiveDate) -> Result<NaiveDate, Invalid> {
+pub(super) fn next_day(date: NaiveDate) -> Result<NaiveDate, Invalid> {
     date.checked_add_days(Days::new(1))
         .ok_or_else(|| Invalid::new("to", "analytics-date-invalid").arg("value", date))
 }
 
-fn parse_flag(field: &str, value: Option<&str>) -> Result<bool, Invalid> {
+pub(super) fn parse_flag(field: &str, value: Option<&str>) -> Result<bool, Invalid> {
     match value.map(str::trim) {
         None | Some("") | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") => Ok(true),

@@ -17,7 +17,7 @@ use crate::servicedesk::zabbix;
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
-        analytics::ingest::receive, analytics::summary::get,
+        analytics::ingest::receive, analytics::summary::get, analytics::daily::get,
         tariffs::list, tariffs::get, tariffs::create, tariffs::update,
         contracts::list, contracts::get, contracts::create, contracts::transition,
         contracts::list_amendments, contracts::create_amendment, contracts::terms,

@@ -6,6 +6,7 @@
 pub mod crm;
 pub mod db;
 pub mod identity;
+pub mod infra;
 pub mod jobs;
 pub mod metrics;
 pub mod migrate;

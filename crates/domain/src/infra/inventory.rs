@@ -5,6 +5,24 @@ use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::{Error, Invalid};
 
+/// Maximum length in characters of an inventory name (site, rack, cluster, host, environment,
+/// service, release version).
+pub const MAX_NAME_CHARS: usize = 255;
+
+/// Checks an inventory name: trimmed, not empty, at most [`MAX_NAME_CHARS`] characters and
+/// free of control characters. Returns the trimmed name.
+pub fn check_name(field: &str, value: &str) -> Result<String, Invalid> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Invalid::missing(field));
+    }
+    if trimmed.chars().count() > MAX_NAME_CHARS {
+        return Err(Invalid::new(field, "error-too-long").arg("max", MAX_NAME_CHARS));
+    }
+    crate::text::check_characters(field, trimmed)?;
+    Ok(trimmed.to_string())
+}
+
 /// The kind of place hosts run in.
 #[derive(
     Debug,
@@ -280,6 +298,20 @@ mod tests {
             account: "b1g-folder".into(),
             region: "ru-central1".into(),
         }
+    }
+
+    #[test]
+    fn name_is_trimmed() {
+        assert_eq!(check_name("name", "  db-01 ").as_deref(), Ok("db-01"));
+    }
+
+    #[test]
+    fn name_rejects_blank_long_and_control() {
+        assert_eq!(check_name("name", " ").unwrap_err().key, "error-missing");
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(check_name("name", &long).unwrap_err().key, "error-too-long");
+        let control = check_name("name", "db\u{0}01").unwrap_err();
+        assert_eq!(control.key, "error-forbidden-character");
     }
 
     #[test]

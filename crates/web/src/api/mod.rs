@@ -2,6 +2,9 @@
 //! `{"error": {"code", "message", "field"}}`.
 
 pub mod clients;
+pub mod environments;
+pub mod hosts;
+pub mod inventory;
 pub mod json;
 pub mod openapi;
 pub mod tickets;
@@ -27,10 +30,40 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/contacts/{contact_id}",
             delete(clients::remove_contact),
         )
+        .merge(inventory_routes())
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(
             "/integrations/zabbix/events",
             post(crate::servicedesk::zabbix::receive),
+        )
+}
+
+/// Inventory routes under `/api/v1`: sites, racks, clusters, hosts, environments, services.
+fn inventory_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/sites",
+            get(inventory::list_sites).post(inventory::create_site),
+        )
+        .route("/sites/{id}", get(inventory::get_site))
+        .route("/sites/{id}/racks", post(inventory::create_rack))
+        .route(
+            "/clusters",
+            get(inventory::list_clusters).post(inventory::create_cluster),
+        )
+        .route("/hosts", get(hosts::list).post(hosts::create))
+        .route("/hosts/{id}", get(hosts::get).patch(hosts::update))
+        .route(
+            "/environments",
+            get(environments::list).post(environments::create),
+        )
+        .route(
+            "/environments/{id}",
+            get(environments::get).patch(environments::update),
+        )
+        .route(
+            "/services",
+            get(inventory::list_services).post(inventory::create_service),
         )
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, tickets};
+use super::{clients, environments, hosts, inventory, tickets};
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -16,6 +16,11 @@ use crate::servicedesk::zabbix;
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
+        inventory::list_sites, inventory::get_site, inventory::create_site,
+        inventory::create_rack, inventory::list_clusters, inventory::create_cluster,
+        inventory::list_services, inventory::create_service, hosts::list, hosts::get,
+        hosts::create, hosts::update, environments::list, environments::get,
+        environments::create, environments::update,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

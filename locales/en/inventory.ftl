@@ -1,0 +1,63 @@
+# Infrastructure inventory: API errors, the site, host and environment pages.
+
+## Errors
+
+inventory-unknown-reference = No object has the id { $value }. Check the id or create the object first.
+inventory-rack-other-site = Rack “{ $rack }” is not at site { $site }. Choose a rack of that site, or leave the site out to take the rack's.
+inventory-host-initial-status = A new host can only be planned or active, got “{ $value }”. Create the host and move it through the lifecycle step by step.
+
+## Pages
+
+nav-infra = Infrastructure
+inventory-hosts-title = Hosts
+inventory-host-title = Host
+inventory-environments-title = Environments
+inventory-environment-title = Environment
+inventory-sites-title = Sites
+inventory-hosts-search = Technical name
+inventory-filter-any-status = Any status
+inventory-hosts-count = { $count ->
+    [one] { $count } host
+   *[other] { $count } hosts
+}
+inventory-hosts-empty = No hosts.
+inventory-environments-empty = No environments.
+inventory-sites-empty = No sites.
+inventory-clients-empty = No clients.
+inventory-section-host = Host
+inventory-section-clients = Clients
+inventory-field-name = Name
+inventory-field-technical-name = Technical name
+inventory-field-kind = Kind
+inventory-field-status = Status
+inventory-field-site = Site
+inventory-field-rack = Rack
+inventory-field-cluster = Cluster
+inventory-field-cores = Cores
+inventory-field-ram = RAM
+inventory-field-storage = Storage
+inventory-field-cloud = Cloud
+inventory-field-racks = Racks
+inventory-field-zabbix-host-id = Zabbix hostid
+inventory-field-zabbix-seen = Seen in Zabbix
+inventory-field-zabbix-missing = Missing in Zabbix since
+inventory-gibibytes = { $value } GiB
+inventory-host-undescribed = not described
+inventory-host-kind-physical = physical
+inventory-host-kind-virtual = virtual
+inventory-host-status-planned = planned
+inventory-host-status-active = active
+inventory-host-status-decommissioning = decommissioning
+inventory-host-status-retired = retired
+inventory-host-step-active = Put into service
+inventory-host-step-decommissioning = Start decommissioning
+inventory-host-step-retired = Retire
+inventory-host-step-planned = Plan
+inventory-done-status = The host's status has changed.
+inventory-environment-kind-dev = development
+inventory-environment-kind-test = test
+inventory-environment-kind-staging = staging
+inventory-environment-kind-prod = production
+inventory-site-kind-own_data_centre = own data centre
+inventory-site-kind-colocation = colocation
+inventory-site-kind-cloud_region = cloud region

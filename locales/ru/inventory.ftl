@@ -1,0 +1,64 @@
+# Инвентарь инфраструктуры: ошибки API, страницы площадок, хостов и окружений.
+
+## Ошибки
+
+inventory-unknown-reference = Объект с идентификатором { $value } не найден. Проверьте идентификатор или сначала создайте объект.
+inventory-rack-other-site = Стойка «{ $rack }» находится не на площадке { $site }. Выберите стойку этой площадки или не указывайте площадку: она возьмётся из стойки.
+inventory-host-initial-status = Новый хост может быть только в статусе planned или active, получено «{ $value }». Создайте хост и переведите его по шагам жизненного цикла.
+
+## Страницы
+
+nav-infra = Инфраструктура
+inventory-hosts-title = Хосты
+inventory-host-title = Хост
+inventory-environments-title = Окружения
+inventory-environment-title = Окружение
+inventory-sites-title = Площадки
+inventory-hosts-search = Техническое имя
+inventory-filter-any-status = Любой статус
+inventory-hosts-count = { $count ->
+    [one] { $count } хост
+    [few] { $count } хоста
+   *[many] { $count } хостов
+}
+inventory-hosts-empty = Хостов нет.
+inventory-environments-empty = Окружений нет.
+inventory-sites-empty = Площадок нет.
+inventory-clients-empty = Клиентов нет.
+inventory-section-host = Хост
+inventory-section-clients = Клиенты
+inventory-field-name = Название
+inventory-field-technical-name = Техническое имя
+inventory-field-kind = Тип
+inventory-field-status = Статус
+inventory-field-site = Площадка
+inventory-field-rack = Стойка
+inventory-field-cluster = Кластер
+inventory-field-cores = Ядра
+inventory-field-ram = Память
+inventory-field-storage = Хранилище
+inventory-field-cloud = Облако
+inventory-field-racks = Стойки
+inventory-field-zabbix-host-id = hostid в Zabbix
+inventory-field-zabbix-seen = Найден в Zabbix
+inventory-field-zabbix-missing = Нет в Zabbix с
+inventory-gibibytes = { $value } ГиБ
+inventory-host-undescribed = не описан
+inventory-host-kind-physical = физический
+inventory-host-kind-virtual = виртуальный
+inventory-host-status-planned = планируется
+inventory-host-status-active = в работе
+inventory-host-status-decommissioning = выводится
+inventory-host-status-retired = выведен
+inventory-host-step-active = Ввести в работу
+inventory-host-step-decommissioning = Начать вывод
+inventory-host-step-retired = Вывести из работы
+inventory-host-step-planned = Запланировать
+inventory-done-status = Статус хоста изменён.
+inventory-environment-kind-dev = разработка
+inventory-environment-kind-test = тестирование
+inventory-environment-kind-staging = предрелизное
+inventory-environment-kind-prod = продуктив
+inventory-site-kind-own_data_centre = свой ЦОД
+inventory-site-kind-colocation = колокация
+inventory-site-kind-cloud_region = облачный регион

@@ -61,3 +61,22 @@ inventory-environment-kind-prod = production
 inventory-site-kind-own_data_centre = own data centre
 inventory-site-kind-colocation = colocation
 inventory-site-kind-cloud_region = cloud region
+
+## Releases and deployments
+
+inventory-unknown-service = Service “{ $value }” not found. Check the name or create the service first.
+inventory-unknown-environment = Environment “{ $value }” not found. Check the name or create the environment first.
+inventory-fix-not-bug = Ticket { $number } is of kind “{ $kind }”, but only bugs are linked to a release.
+inventory-deployed-in-future = Deployment time { $value } is later than now. Send the time the deployment finished, in UTC.
+inventory-section-running = What runs here
+inventory-section-deployments = Recent deployments
+inventory-running-empty = No service is deployed yet.
+inventory-deployments-empty = No deployments yet.
+inventory-field-service = Service
+inventory-field-version = Version
+inventory-field-deployed-at = When
+inventory-field-deployed-by = Who
+inventory-field-result = Result
+inventory-deployment-result-succeeded = succeeded
+inventory-deployment-result-failed = failed
+inventory-deployment-result-rolled_back = rolled back

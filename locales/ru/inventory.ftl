@@ -62,3 +62,22 @@ inventory-environment-kind-prod = продуктив
 inventory-site-kind-own_data_centre = свой ЦОД
 inventory-site-kind-colocation = колокация
 inventory-site-kind-cloud_region = облачный регион
+
+## Релизы и развёртывания
+
+inventory-unknown-service = Сервис «{ $value }» не найден. Проверьте имя или сначала создайте сервис.
+inventory-unknown-environment = Окружение «{ $value }» не найдено. Проверьте имя или сначала создайте окружение.
+inventory-fix-not-bug = Заявка { $number } имеет тип «{ $kind }», а с релизом связываются только ошибки (bug).
+inventory-deployed-in-future = Время развёртывания { $value } позже текущего. Передайте время окончания развёртывания в UTC.
+inventory-section-running = Что развёрнуто
+inventory-section-deployments = Последние развёртывания
+inventory-running-empty = Ни один сервис ещё не развёрнут.
+inventory-deployments-empty = Развёртываний не было.
+inventory-field-service = Сервис
+inventory-field-version = Версия
+inventory-field-deployed-at = Когда
+inventory-field-deployed-by = Кто
+inventory-field-result = Результат
+inventory-deployment-result-succeeded = успешно
+inventory-deployment-result-failed = ошибка
+inventory-deployment-result-rolled_back = откачено

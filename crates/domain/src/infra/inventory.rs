@@ -288,6 +288,28 @@ impl DeploymentResult {
     }
 }
 
+/// Returns the version that runs after the deployments of one service to one environment,
+/// given oldest first as (version, result), or `None` when no deployment succeeded.
+///
+/// A failed deployment leaves the running version as it was. A rolled-back deployment of the
+/// running version brings back the version that ran before it; a rollback of any other
+/// version reports a deployment that never took over, so it changes nothing.
+pub fn running_version<'a>(
+    deployments: impl IntoIterator<Item = (&'a str, DeploymentResult)>,
+) -> Option<&'a str> {
+    let mut history: Vec<&str> = Vec::new();
+    for (version, result) in deployments {
+        match result {
+            DeploymentResult::Succeeded => history.push(version),
+            DeploymentResult::RolledBack if history.last() == Some(&version) => {
+                history.pop();
+            }
+            DeploymentResult::RolledBack | DeploymentResult::Failed => {}
+        }
+    }
+    history.last().copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +320,44 @@ mod tests {
             account: "b1g-folder".into(),
             region: "ru-central1".into(),
         }
+    }
+
+    #[test]
+    fn running_version_skips_failed() {
+        let deployments = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.1", DeploymentResult::Failed),
+        ];
+        assert_eq!(running_version(deployments), Some("1.0"));
+    }
+
+    #[test]
+    fn running_version_rollback_restores_previous() {
+        let deployments = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.1", DeploymentResult::Succeeded),
+            ("1.1", DeploymentResult::RolledBack),
+        ];
+        assert_eq!(running_version(deployments), Some("1.0"));
+    }
+
+    #[test]
+    fn running_version_ignores_rollback_of_other() {
+        let deployments = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.2", DeploymentResult::RolledBack),
+        ];
+        assert_eq!(running_version(deployments), Some("1.0"));
+    }
+
+    #[test]
+    fn running_version_none_without_success() {
+        assert_eq!(running_version([("1.0", DeploymentResult::Failed)]), None);
+        let rolled_back = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.0", DeploymentResult::RolledBack),
+        ];
+        assert_eq!(running_version(rolled_back), None);
     }
 
     #[test]

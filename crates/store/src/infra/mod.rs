@@ -6,6 +6,7 @@
 
 pub mod environments;
 pub mod hosts;
+pub mod releases;
 pub mod sites;
 
 pub use environments::{Environment, EnvironmentDraft, Service};

@@ -12,8 +12,10 @@ use domain::infra::inventory::check_name;
 use serde::{Deserialize, Serialize};
 use store::infra::EnvironmentDraft;
 use store::infra::environments::{self, Environment};
+use store::infra::releases;
 use utoipa::{IntoParams, ToSchema};
 
+use super::deployments::RunningJson;
 use super::hosts::MemberJson;
 use super::inventory::optional_text;
 use super::json::{ApiJson, double_option};
@@ -67,6 +69,8 @@ pub struct EnvironmentDetail {
     pub hosts: Vec<MemberJson>,
     /// The client companies whose shops run here.
     pub clients: Vec<MemberJson>,
+    /// The version each service runs here, by service name.
+    pub running: Vec<RunningJson>,
 }
 
 /// Every environment, or those of one kind.
@@ -134,10 +138,12 @@ pub async fn get(
     let environment = readable_environment(&state, &identity, path_id(&id)?).await?;
     let hosts = environments::hosts_of(&state.db, environment.id).await?;
     let clients = environments::clients_of(&state.db, environment.id).await?;
+    let running = releases::running_in(&state.db, environment.id).await?;
     Ok(Json(EnvironmentDetail {
         environment: EnvironmentJson::new(environment, &state.config.public_url),
         hosts: hosts.into_iter().map(MemberJson::from).collect(),
         clients: clients.into_iter().map(MemberJson::from).collect(),
+        running: running.into_iter().map(RunningJson::from).collect(),
     }))
 }
 

@@ -2,6 +2,7 @@
 //! `{"error": {"code", "message", "field"}}`.
 
 pub mod clients;
+pub mod deployments;
 pub mod environments;
 pub mod hosts;
 pub mod inventory;
@@ -65,5 +66,15 @@ fn inventory_routes() -> Router<AppState> {
         .route(
             "/services",
             get(inventory::list_services).post(inventory::create_service),
+        )
+        .route(
+            "/releases",
+            get(deployments::list_releases).post(deployments::create_release),
+        )
+        .route("/releases/{id}", get(deployments::get_release))
+        .route("/releases/{id}/fixes", post(deployments::link_fix))
+        .route(
+            "/deployments",
+            get(deployments::list_deployments).post(deployments::create_deployment),
         )
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, environments, hosts, inventory, tickets};
+use super::{clients, deployments, environments, hosts, inventory, tickets};
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -20,7 +20,9 @@ use crate::servicedesk::zabbix;
         inventory::create_rack, inventory::list_clusters, inventory::create_cluster,
         inventory::list_services, inventory::create_service, hosts::list, hosts::get,
         hosts::create, hosts::update, environments::list, environments::get,
-        environments::create, environments::update,
+        environments::create, environments::update, deployments::list_releases,
+        deployments::get_release, deployments::create_release, deployments::link_fix,
+        deployments::create_deployment, deployments::list_deployments,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

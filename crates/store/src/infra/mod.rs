@@ -8,6 +8,7 @@ pub mod environments;
 pub mod hosts;
 pub mod releases;
 pub mod sites;
+pub mod zabbix_hosts;
 
 pub use environments::{Environment, EnvironmentDraft, Service};
 pub use hosts::{Host, HostDraft, HostListQuery};

@@ -80,3 +80,30 @@ inventory-field-result = Result
 inventory-deployment-result-succeeded = succeeded
 inventory-deployment-result-failed = failed
 inventory-deployment-result-rolled_back = rolled back
+
+## Capacity
+
+inventory-capacity-resource-unknown = The name of metric { $metric } does not tell which resource it measures. Set resource to cpu, memory, disk or network.
+inventory-capacity-metric-unknown = The host has no metric “{ $value }”. Check the metric's name.
+inventory-section-capacity = Capacity
+inventory-capacity-empty = No utilisation metrics in percent. Import them with vitrina import metrics.
+inventory-capacity-current = Utilisation (95th percentile of daily peaks)
+inventory-capacity-target = Target
+inventory-capacity-headroom = Headroom to target, points
+inventory-capacity-exhaustion = Until 100 %
+inventory-capacity-eta-already = already reached
+inventory-capacity-eta-never = not on the current trend
+inventory-capacity-eta-days = { $days } days
+inventory-capacity-basis = Days with data: { $days }, trend points: { $points }.
+inventory-capacity-action-keep = keep as is
+inventory-capacity-action-scale_up = scale up by ×{ $factor }
+inventory-capacity-action-add_nodes = { $count ->
+    [one] add { $count } node
+   *[other] add { $count } nodes
+}
+inventory-capacity-action-move_to_cloud = move load to the cloud and order ×{ $factor } capacity
+inventory-capacity-action-shrink = shrink to { $factor } of today's capacity
+inventory-capacity-resource-cpu = CPU
+inventory-capacity-resource-memory = memory
+inventory-capacity-resource-disk = disk
+inventory-capacity-resource-network = network

@@ -81,3 +81,31 @@ inventory-field-result = Результат
 inventory-deployment-result-succeeded = успешно
 inventory-deployment-result-failed = ошибка
 inventory-deployment-result-rolled_back = откачено
+
+## Мощности
+
+inventory-capacity-resource-unknown = По имени метрики { $metric } не понять, какой это ресурс. Укажите resource: cpu, memory, disk или network.
+inventory-capacity-metric-unknown = У хоста нет метрики «{ $value }». Проверьте имя метрики.
+inventory-section-capacity = Мощности
+inventory-capacity-empty = Метрик загрузки в процентах нет. Импортируйте их командой vitrina import metrics.
+inventory-capacity-current = Загрузка (95-й перцентиль дневных пиков)
+inventory-capacity-target = Цель
+inventory-capacity-headroom = Запас до цели, п.п.
+inventory-capacity-exhaustion = До 100 %
+inventory-capacity-eta-already = уже достигнуто
+inventory-capacity-eta-never = не достигнет при текущем тренде
+inventory-capacity-eta-days = { $days } дн.
+inventory-capacity-basis = Дней с данными: { $days }, точек тренда: { $points }.
+inventory-capacity-action-keep = оставить как есть
+inventory-capacity-action-scale_up = увеличить мощность в { $factor } раза
+inventory-capacity-action-add_nodes = { $count ->
+    [one] добавить { $count } узел
+    [few] добавить { $count } узла
+   *[many] добавить { $count } узлов
+}
+inventory-capacity-action-move_to_cloud = перенести нагрузку в облако и заказать мощность ×{ $factor }
+inventory-capacity-action-shrink = сократить мощность до { $factor } от текущей
+inventory-capacity-resource-cpu = процессор
+inventory-capacity-resource-memory = память
+inventory-capacity-resource-disk = диск
+inventory-capacity-resource-network = сеть

@@ -15,7 +15,7 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap()
 }
 
-/// The hosts of the `host.get` response in `tests/data/zabbix_host_get.json`.
+/// Returns the hosts of the `host.get` response in `tests/data/zabbix_host_get.json`.
 fn recorded_hosts() -> Vec<ZabbixHost> {
     let text = include_str!("data/zabbix_host_get.json");
     let response: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -146,7 +146,7 @@ storage_test!(sync_reports_vanished_never_deletes, async |db: Db| {
 });
 
 storage_test!(sync_resolves_swapped_ids_in_two_runs, async |db: Db| {
-    // The inventory's web-02 holds the Zabbix id that Zabbix gives web-01.
+    // The inventory's web-02 has the Zabbix id that Zabbix gives web-01.
     let web01 = host(&db, "web-01", HostStatus::Active, None).await;
     let web02 = host(&db, "web-02", HostStatus::Active, Some(10571)).await;
     let report = zabbix_hosts::sync(&db, &recorded_hosts(), now())
@@ -192,7 +192,7 @@ storage_test!(sync_resolves_swapped_ids_in_two_runs, async |db: Db| {
 });
 
 storage_test!(sync_reports_renamed_zabbix_host, async |db: Db| {
-    // Zabbix lists 10580 as cache-01, while the inventory knows it as redis-01.
+    // Zabbix lists 10580 as cache-01, while the inventory names it redis-01.
     let redis = host(&db, "redis-01", HostStatus::Active, Some(10580)).await;
     let report = zabbix_hosts::sync(&db, &recorded_hosts(), now())
         .await

@@ -472,3 +472,25 @@ pub async fn list(db: &Db, query: &HostListQuery) -> Result<(Vec<Host>, i64)> {
         .collect::<Result<_>>()?;
     Ok((hosts, total))
 }
+
+/// A metric stored for a host.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct HostMetric {
+    pub metric: String,
+    /// The canonical unit, such as `percent`.
+    pub unit: String,
+    pub samples: i64,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+}
+
+/// Lists the metrics stored for a host, by name.
+pub async fn metrics_of(db: &Db, host_id: i64) -> Result<Vec<HostMetric>> {
+    db.fetch_all(
+        "SELECT metric, MIN(unit) AS unit, COUNT(*) AS samples, MIN(time) AS first, \
+         MAX(time) AS last FROM metric_samples WHERE host_id = $1 GROUP BY metric \
+         ORDER BY metric",
+        args![host_id],
+    )
+    .await
+}

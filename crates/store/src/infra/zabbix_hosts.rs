@@ -42,7 +42,7 @@ pub struct SyncConflict {
     pub zabbix_technical_name: String,
 }
 
-/// What a sync found and changed.
+/// The outcome of a sync: the hosts it found and changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
     /// Hosts Zabbix listed.
@@ -80,7 +80,7 @@ impl InventoryRow {
 }
 
 /// Matches `zabbix` (every host `host.get` returned) to the inventory in one transaction and
-/// returns the report. A matched host is stamped as seen at `now`; a host Zabbix listed
+/// returns the report. A matched host is stamped as seen at `now`. A host Zabbix listed
 /// before and lists no longer is stamped missing since `now`, unless it was already.
 pub async fn sync(db: &Db, zabbix: &[ZabbixHost], now: DateTime<Utc>) -> Result<SyncReport> {
     let by_name: BTreeMap<&str, &ZabbixHost> = zabbix

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`: the same store calls as the pages, with errors as
 //! `{"error": {"code", "message", "field"}}`.
 
+pub mod capacity;
 pub mod clients;
 pub mod deployments;
 pub mod environments;
@@ -55,6 +56,7 @@ fn inventory_routes() -> Router<AppState> {
         )
         .route("/hosts", get(hosts::list).post(hosts::create))
         .route("/hosts/{id}", get(hosts::get).patch(hosts::update))
+        .route("/hosts/{id}/capacity", get(capacity::host_capacity))
         .route(
             "/environments",
             get(environments::list).post(environments::create),

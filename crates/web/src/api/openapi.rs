@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, deployments, environments, hosts, inventory, tickets};
+use super::{capacity, clients, deployments, environments, hosts, inventory, tickets};
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -23,6 +23,7 @@ use crate::servicedesk::zabbix;
         environments::create, environments::update, deployments::list_releases,
         deployments::get_release, deployments::create_release, deployments::link_fix,
         deployments::create_deployment, deployments::list_deployments,
+        capacity::host_capacity,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

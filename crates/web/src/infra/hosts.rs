@@ -6,12 +6,13 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::identity::{Action, Object};
-use domain::infra::HostStatus;
+use domain::infra::{Action as CapacityAction, Eta, HostStatus};
 use serde::Deserialize;
 use store::infra::environments::{self, Member};
 use store::infra::hosts::{self, Host};
 
 use super::gibibytes;
+use crate::api::capacity::{CapacityItem, CapacityParams, capacity_report};
 use crate::api::hosts::{HostListParams, readable_host};
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context};
@@ -142,6 +143,107 @@ struct CardPage {
     environments: Vec<Member>,
     /// The next lifecycle status and its label, when the user may move the host there.
     next: Option<(String, String)>,
+    capacity: Vec<CapacityRow>,
+    /// Metrics without advice, with the reason.
+    capacity_skipped: Vec<(String, String)>,
+}
+
+/// Capacity advice for one metric as the card shows it.
+struct CapacityRow {
+    metric: String,
+    resource: String,
+    current: String,
+    target: String,
+    headroom: String,
+    exhaustion: String,
+    action: String,
+    action_kind: &'static str,
+    reasons: Vec<String>,
+    basis: String,
+}
+
+impl CapacityRow {
+    fn new(page: &Page, item: CapacityItem) -> CapacityRow {
+        let advice = &item.advice;
+        let (action_kind, action) = action_text(page, &advice.action);
+        CapacityRow {
+            resource: page.label("inventory-capacity-resource", advice.resource.as_ref()),
+            current: format!("{:.1} %", advice.current_percent),
+            target: format!("{:.0} %", advice.target_percent),
+            headroom: format!("{:+.1}", advice.headroom_points),
+            exhaustion: eta_text(page, &advice.time_to_exhaustion),
+            action,
+            action_kind,
+            basis: page.t2(
+                "inventory-capacity-basis",
+                "days",
+                advice.days as i64,
+                "points",
+                advice.window_points as i64,
+            ),
+            reasons: item.messages,
+            metric: item.metric,
+        }
+    }
+}
+
+/// Returns the action's kind and its wording with the numbers.
+fn action_text(page: &Page, action: &CapacityAction) -> (&'static str, String) {
+    let factor = |value: f64| format!("{value:.2}");
+    match *action {
+        CapacityAction::Keep => ("keep", page.t("inventory-capacity-action-keep")),
+        CapacityAction::ScaleUp { capacity_factor } => (
+            "scale_up",
+            page.t1(
+                "inventory-capacity-action-scale_up",
+                "factor",
+                factor(capacity_factor),
+            ),
+        ),
+        CapacityAction::AddNodes { count } => (
+            "add_nodes",
+            page.tn(
+                "inventory-capacity-action-add_nodes",
+                "count",
+                i64::from(count),
+            ),
+        ),
+        CapacityAction::MoveToCloud {
+            capacity_factor, ..
+        } => (
+            "move_to_cloud",
+            page.t1(
+                "inventory-capacity-action-move_to_cloud",
+                "factor",
+                factor(capacity_factor),
+            ),
+        ),
+        CapacityAction::Shrink {
+            capacity_factor, ..
+        } => (
+            "shrink",
+            page.t1(
+                "inventory-capacity-action-shrink",
+                "factor",
+                factor(capacity_factor),
+            ),
+        ),
+    }
+}
+
+/// Words a time to a level: already reached, never on the trend, or in days.
+fn eta_text(page: &Page, eta: &Eta) -> String {
+    if eta.already {
+        return page.t("inventory-capacity-eta-already");
+    }
+    match eta.seconds {
+        Some(seconds) => page.t1(
+            "inventory-capacity-eta-days",
+            "days",
+            format!("{:.1}", seconds / 86_400.0),
+        ),
+        None => page.t("inventory-capacity-eta-never"),
+    }
 }
 
 /// Shows a host's card.
@@ -157,6 +259,18 @@ pub async fn card(
         Page::new(&state, &context, "inventory-host-title").with_notice(query.notice(DONE_KEYS));
     let environments = environments::environments_of_host(&state.db, host.id).await?;
     let may_manage = allows(&identity, Action::ManageInventory, Object::System);
+    let options = CapacityParams::default().check()?;
+    let report = capacity_report(&state, context.lang, &host, None, &options).await?;
+    let capacity = report
+        .items
+        .into_iter()
+        .map(|item| CapacityRow::new(&page, item))
+        .collect();
+    let capacity_skipped = report
+        .skipped
+        .into_iter()
+        .map(|s| (s.metric, s.message))
+        .collect();
     let next = next_status(host.status)
         .filter(|_| may_manage && host.kind.is_some())
         .map(|s| (s.to_string(), page.label("inventory-host-step", s.as_ref())));
@@ -170,6 +284,8 @@ pub async fn card(
         storage: gibibytes(&page, host.resources.map(|r| r.storage_bytes)),
         environments,
         next,
+        capacity,
+        capacity_skipped,
         host,
         page,
     })

@@ -3,7 +3,7 @@
 
 ## Event batch POST /api/v1/events
 
-analytics-batch-not-array = The request body must be a JSON array of events. Send the events in square brackets: [{"{"} … {"}"}].
+analytics-batch-not-array = The request body must be a JSON object with an array of events in the field events: {"{"}"events": [{"{"} … {"}"}]{"}"}.
 analytics-batch-too-large = Too many events in one batch: { $count }; the maximum is { $max }. Split the batch into several requests.
 analytics-event-not-object = An event must be a JSON object with the fields id, type, time and visitor.
 
@@ -34,3 +34,30 @@ analytics-rees46-time = The time "{ $value }" on line { $line } is not in the RE
 analytics-rees46-type = Unknown event type "{ $value }" on line { $line }. Allowed: view, cart, remove_from_cart, purchase.
 analytics-rees46-price = The price "{ $value }" on line { $line } is invalid. Expected a non-negative number of roubles with a dot and at most two decimals, such as 35.79.
 analytics-rees46-empty = The column "{ $column }" is empty on line { $line }. Fill it in or remove the line from the file.
+analytics-events-unavailable = The events database is not connected to this server, so analytics is unavailable. Tell the administrator.
+analytics-batch-json = The request body is not JSON: { $detail }. Check the quotes, commas and brackets.
+analytics-key-invalid = The ingestion key was not accepted. Send the shop's key in the Authorization: Bearer header; the command vitrina shop add issues it.
+analytics-shop-mismatch = The key belongs to shop "{ $key_shop }", but the batch names shop "{ $value }". Send each shop's events with that shop's own key.
+
+## Bank of Russia rates (CSV)
+
+analytics-rates-header = The rates file header is "{ $found }", but date,currency,rate or date,currency,nominal,rate is expected.
+analytics-rates-columns = Line { $line } has { $count } columns instead of { $expected }. Check the separators and quotes on that line.
+analytics-rates-date = The date "{ $value }" on line { $line } is not in the form YYYY-MM-DD, such as 2026-03-01.
+analytics-rates-currency = "{ $value }" on line { $line } is not a foreign currency code. Give a three-letter ISO 4217 code such as USD; the rouble has no rate to load.
+analytics-rates-nominal = The nominal "{ $value }" on line { $line } must be a positive integer, such as 1 or 100.
+analytics-rates-value = The rate "{ $value }" on line { $line } must be a positive number of roubles with at most four decimals, such as 92.5058.
+
+## Summary GET /api/v1/analytics/summary
+
+analytics-date-invalid = The date "{ $value }" is not in the form YYYY-MM-DD, such as 2026-03-01.
+analytics-range-reversed = The range starts on { $from }, after its end { $to }. Swap the dates.
+analytics-range-too-long = The range is too long: { $days } days, the maximum is { $max }. Shorten the range.
+analytics-shop-unknown = Shop "{ $value }" was not found. Check the shop's slug.
+
+## Shops
+
+shop-slug-invalid = The slug "{ $value }" is invalid: use 2 to 64 lower-case Latin letters, digits and hyphens, without a hyphen at either end, such as flowers-spb.
+shop-zone-invalid = "{ $value }" is not an IANA time zone. Give a zone such as Europe/Moscow or Asia/Yekaterinburg.
+shop-client-unknown = Client number { $value } was not found. Check the client number.
+shop-slug-taken = A shop with the slug "{ $value }" exists already. Choose another slug.

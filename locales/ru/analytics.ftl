@@ -3,7 +3,7 @@
 
 ## Пакет событий POST /api/v1/events
 
-analytics-batch-not-array = Тело запроса должно быть JSON-массивом событий. Передайте события в квадратных скобках: [{"{"} … {"}"}].
+analytics-batch-not-array = Тело запроса должно быть JSON-объектом с массивом событий в поле events: {"{"}"events": [{"{"} … {"}"}]{"}"}.
 analytics-batch-too-large = Слишком много событий в одном пакете: { $count }, допустимо не больше: { $max }. Разбейте пакет на несколько запросов.
 analytics-event-not-object = Событие должно быть JSON-объектом с полями id, type, time и visitor.
 
@@ -34,3 +34,30 @@ analytics-rees46-time = В строке { $line } время «{ $value }» не
 analytics-rees46-type = В строке { $line } неизвестный тип события «{ $value }». Допустимы: view, cart, remove_from_cart, purchase.
 analytics-rees46-price = В строке { $line } цена «{ $value }» недопустима. Ожидается неотрицательное число рублей с точкой и не больше чем двумя знаками после неё, например 35.79.
 analytics-rees46-empty = В строке { $line } пустой столбец «{ $column }». Заполните его или удалите строку из файла.
+analytics-events-unavailable = База событий не подключена к этому серверу, поэтому аналитика недоступна. Сообщите администратору.
+analytics-batch-json = Тело запроса — не JSON: { $detail }. Проверьте кавычки, запятые и скобки.
+analytics-key-invalid = Ключ приёма событий не подошёл. Передайте ключ магазина в заголовке Authorization: Bearer; ключ выдаёт команда vitrina shop add.
+analytics-shop-mismatch = Ключ выдан магазину «{ $key_shop }», а в пакете указан магазин «{ $value }». Отправляйте события каждого магазина с его собственным ключом.
+
+## Курсы Банка России (CSV)
+
+analytics-rates-header = Заголовок файла курсов — «{ $found }», а ожидается date,currency,rate или date,currency,nominal,rate.
+analytics-rates-columns = В строке { $line } столбцов: { $count }, а ожидается: { $expected }. Проверьте разделители и кавычки в этой строке.
+analytics-rates-date = Дата «{ $value }» в строке { $line } не в формате ГГГГ-ММ-ДД, например 2026-03-01.
+analytics-rates-currency = «{ $value }» в строке { $line } — не код иностранной валюты. Укажите трёхбуквенный код ISO 4217, например USD; курс рубля не загружается.
+analytics-rates-nominal = Номинал «{ $value }» в строке { $line } должен быть целым положительным числом, например 1 или 100.
+analytics-rates-value = Курс «{ $value }» в строке { $line } должен быть положительным числом рублей не больше чем с четырьмя знаками после запятой, например 92.5058.
+
+## Сводка GET /api/v1/analytics/summary
+
+analytics-date-invalid = Дата «{ $value }» не в формате ГГГГ-ММ-ДД, например 2026-03-01.
+analytics-range-reversed = Начало периода { $from } позже его конца { $to }. Поменяйте даты местами.
+analytics-range-too-long = Период слишком длинный — дней: { $days }, допустимо не больше: { $max }. Сократите период.
+analytics-shop-unknown = Магазин «{ $value }» не найден. Проверьте адресное имя магазина.
+
+## Магазины
+
+shop-slug-invalid = Адресное имя «{ $value }» не подходит: нужно от 2 до 64 строчных латинских букв, цифр и дефисов, без дефиса в начале и в конце, например flowers-spb.
+shop-zone-invalid = «{ $value }» — не часовой пояс IANA. Укажите пояс вида Europe/Moscow или Asia/Yekaterinburg.
+shop-client-unknown = Клиент с номером { $value } не найден. Проверьте номер клиента.
+shop-slug-taken = Магазин с адресным именем «{ $value }» уже есть. Выберите другое имя.

@@ -120,6 +120,9 @@ pub enum Action {
     ReadClient,
     /// Create and edit client cards and their contacts.
     ManageClients,
+    /// See a shop's analytics (traffic, orders, revenue) or, on [`Object::System`], the
+    /// platform-wide figures.
+    ReadAnalytics,
     /// See the inventory: sites, hosts, clusters, environments, services, releases,
     /// deployments and capacity advice.
     ReadInventory,
@@ -139,6 +142,8 @@ pub enum Object<'a> {
     },
     /// A client company's card.
     Client { id: i64 },
+    /// A shop on the platform, owned by client `client_id` if any.
+    Shop { client_id: Option<i64> },
     /// Anything system-wide: users, audit log, the ticket list as a whole.
     System,
 }
@@ -170,24 +175,30 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     }
     let allowed = match actor.role {
         Role::Admin => true,
-        Role::Support | Role::SupportLead => {
-            action != Action::ManageUsers && action != Action::ReadAudit
-        }
+        Role::Support | Role::SupportLead => !matches!(
+            action,
+            Action::ManageUsers | Action::ReadAudit | Action::ReadAnalytics
+        ),
         Role::Developer => match action {
             Action::ReadTicket | Action::ReadInternal | Action::CreateTicket => true,
             Action::UpdateTicket | Action::CommentPublic | Action::CommentInternal => {
                 matches!(object, Object::Ticket { queue, .. } if queue == DEVELOPMENT_QUEUE)
             }
-            // The client-card and inventory actions are decided above.
+            // The client-card and inventory actions are decided above, and developers see
+            // no analytics.
             Action::ManageUsers
             | Action::ReadAudit
             | Action::ReadClient
             | Action::ManageClients
+            | Action::ReadAnalytics
             | Action::ReadInventory
             | Action::ManageInventory
             | Action::RecordDeployments => false,
         },
-        Role::Analyst => matches!(action, Action::ReadTicket | Action::ReadInternal),
+        Role::Analyst => matches!(
+            action,
+            Action::ReadTicket | Action::ReadInternal | Action::ReadAnalytics
+        ),
         Role::Sales => action == Action::ReadTicket,
         Role::ClientAdmin | Role::ClientUser => false,
     };
@@ -237,12 +248,16 @@ fn decide_client(actor: &Actor, action: Action, object: Object<'_>) -> Decision 
     let own = match object {
         Object::Ticket { client_id, .. } => client_id.is_some() && client_id == actor.client_id,
         Object::Client { id } => Some(id) == actor.client_id,
+        Object::Shop { client_id } => client_id.is_some() && client_id == actor.client_id,
         Object::System => true,
     };
     if !own {
         return Decision::Hidden;
     }
     match action {
+        // A client reads its own shops' analytics, never the platform's.
+        Action::ReadAnalytics if object == Object::System => Decision::Forbidden,
+        Action::ReadAnalytics => Decision::Allow,
         Action::ReadTicket | Action::CreateTicket | Action::CommentPublic | Action::ReadClient => {
             Decision::Allow
         }
@@ -463,6 +478,56 @@ mod tests {
                 Action::ManageUsers,
                 Object::System
             ),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn analytics_read_by_analyst_and_admin_only() {
+        let shop = Object::Shop { client_id: Some(7) };
+        for role in [Role::Admin, Role::Analyst] {
+            assert_eq!(
+                decide(&actor(role, None), Action::ReadAnalytics, shop),
+                Decision::Allow,
+                "{role:?}"
+            );
+            assert_eq!(
+                decide(&actor(role, None), Action::ReadAnalytics, Object::System),
+                Decision::Allow,
+                "{role:?}"
+            );
+        }
+        for role in [
+            Role::Support,
+            Role::SupportLead,
+            Role::Developer,
+            Role::Sales,
+        ] {
+            assert_eq!(
+                decide(&actor(role, None), Action::ReadAnalytics, shop),
+                Decision::Forbidden,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn analytics_client_sees_own_shop_only() {
+        let client = actor(Role::ClientUser, Some(7));
+        let own = Object::Shop { client_id: Some(7) };
+        let foreign = Object::Shop { client_id: Some(8) };
+        let unowned = Object::Shop { client_id: None };
+        assert_eq!(decide(&client, Action::ReadAnalytics, own), Decision::Allow);
+        assert_eq!(
+            decide(&client, Action::ReadAnalytics, foreign),
+            Decision::Hidden
+        );
+        assert_eq!(
+            decide(&client, Action::ReadAnalytics, unowned),
+            Decision::Hidden
+        );
+        assert_eq!(
+            decide(&client, Action::ReadAnalytics, Object::System),
             Decision::Forbidden
         );
     }

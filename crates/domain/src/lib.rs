@@ -12,6 +12,7 @@ pub mod identity;
 pub mod infra;
 pub mod money;
 pub mod servicedesk;
+pub mod shops;
 pub mod sla;
 pub mod text;
 pub mod time;

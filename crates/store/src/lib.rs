@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod analytics;
 pub mod crm;
 pub mod db;
 pub mod identity;
@@ -11,6 +12,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod migrate;
 pub mod servicedesk;
+pub mod shops;
 pub mod testing;
 
 use std::path::PathBuf;

@@ -8,6 +8,14 @@ use crate::{Db, Error};
 pub static SQLITE: Migrator = sqlx::migrate!("../../migrations/sqlite");
 /// PostgreSQL migrations, embedded at build time.
 pub static POSTGRES: Migrator = sqlx::migrate!("../../migrations/postgres");
+/// SQLite migrations of the events database, embedded at build time.
+pub static EVENTS_SQLITE: Migrator = sqlx::migrate!("../../migrations/events/sqlite");
+/// PostgreSQL migrations of the events database, embedded at build time.
+pub static EVENTS_POSTGRES: Migrator = sqlx::migrate!("../../migrations/events/postgres");
+
+/// Bookkeeping table of the events migrations. It differs from the main one because on
+/// PostgreSQL both sets may share a schema, and each set must see only its own versions.
+pub const EVENTS_MIGRATIONS_TABLE: &str = "_sqlx_event_migrations";
 
 /// Applies every pending migration and returns how many were applied.
 pub async fn run(db: &Db) -> Result<usize, Error> {
@@ -30,6 +38,32 @@ async fn applied_count(db: &Db) -> usize {
     .await
     .map(|n| usize::try_from(n).unwrap_or(0))
     .unwrap_or(0)
+}
+
+/// Applies every pending migration of the events database.
+pub async fn run_events(events: &Db) -> Result<(), Error> {
+    let source = match events.engine() {
+        crate::Engine::Sqlite => &EVENTS_SQLITE,
+        crate::Engine::Postgres => &EVENTS_POSTGRES,
+    };
+    let mut migrator = Migrator::with_migrations(source.iter().cloned().collect());
+    migrator.dangerous_set_table_name(EVENTS_MIGRATIONS_TABLE);
+    if let Some(pool) = events.sqlite_write_pool() {
+        migrator.run(pool).await?;
+    } else if let Some(pool) = events.postgres_pool() {
+        migrator.run(pool).await?;
+    }
+    Ok(())
+}
+
+/// Opens the events database at `location` and applies its pending migrations.
+pub async fn open_and_migrate_events(
+    location: &crate::Location,
+    options: &crate::OpenOptions,
+) -> Result<Db, Error> {
+    let events = Db::open(location, options).await?;
+    run_events(&events).await?;
+    Ok(events)
 }
 
 /// Opens the database at `location` and applies pending migrations: what every command that
@@ -57,6 +91,19 @@ mod tests {
             .map(|m| (m.version, m.description.clone()))
             .collect();
         let postgres: Vec<_> = POSTGRES
+            .iter()
+            .map(|m| (m.version, m.description.clone()))
+            .collect();
+        assert_eq!(sqlite, postgres);
+    }
+
+    #[test]
+    fn events_engines_have_the_same_versions() {
+        let sqlite: Vec<_> = EVENTS_SQLITE
+            .iter()
+            .map(|m| (m.version, m.description.clone()))
+            .collect();
+        let postgres: Vec<_> = EVENTS_POSTGRES
             .iter()
             .map(|m| (m.version, m.description.clone()))
             .collect();

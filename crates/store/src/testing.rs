@@ -18,6 +18,8 @@ pub struct TestDb {
     pub dir: PathBuf,
     _temp: TempDir,
     schema: Option<(String, String)>,
+    /// The events database, opened by [`TestDb::events`] on first use.
+    events: tokio::sync::OnceCell<Db>,
 }
 
 /// A temporary directory removed on drop.
@@ -50,6 +52,7 @@ impl TestDb {
             dir: temp.0.clone(),
             _temp: temp,
             schema: None,
+            events: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -102,11 +105,40 @@ impl TestDb {
             dir: temp.0.clone(),
             _temp: temp,
             schema: Some((url, schema)),
+            events: tokio::sync::OnceCell::new(),
         })
+    }
+
+    /// Returns the migrated events database: on SQLite `events.db` beside the main file, on
+    /// PostgreSQL a second pool in the test's schema, as `vitrina serve` opens them.
+    pub async fn events(&self) -> Db {
+        let opened = self
+            .events
+            .get_or_init(|| async {
+                let location = match &self.schema {
+                    Some((url, schema)) => Location::Postgres {
+                        url: url.clone(),
+                        schema: Some(schema.clone()),
+                    },
+                    None => Location::SqliteFile(self.dir.join("events.db")),
+                };
+                let options = OpenOptions {
+                    max_connections: 2,
+                    ..OpenOptions::default()
+                };
+                crate::migrate::open_and_migrate_events(&location, &options)
+                    .await
+                    .expect("open and migrate the events test database")
+            })
+            .await;
+        opened.clone()
     }
 
     /// Closes the database and drops a PostgreSQL test schema.
     pub async fn finish(self) {
+        if let Some(events) = self.events.get() {
+            events.close().await;
+        }
         self.db.close().await;
         if let Some((url, schema)) = &self.schema {
             let location = Location::Postgres {
@@ -157,6 +189,36 @@ macro_rules! storage_test {
                     return;
                 };
                 ($body)(test_db.db.clone()).await;
+                test_db.finish().await;
+            }
+        }
+    };
+}
+
+/// Defines a storage test of analytics that runs twice, `NAME::sqlite` and `NAME::postgres`.
+/// The body is an async closure taking the main [`Db`] and the events [`Db`].
+#[macro_export]
+macro_rules! analytics_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let test_db = $crate::testing::TestDb::sqlite().await;
+                let events = test_db.events().await;
+                ($body)(test_db.db.clone(), events).await;
+                test_db.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(test_db) = $crate::testing::TestDb::postgres().await else {
+                    return;
+                };
+                let events = test_db.events().await;
+                ($body)(test_db.db.clone(), events).await;
                 test_db.finish().await;
             }
         }

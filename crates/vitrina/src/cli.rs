@@ -76,6 +76,9 @@ pub enum Command {
     /// Manage API tokens
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage shops and their event ingestion keys
+    #[command(subcommand)]
+    Shop(ShopCommand),
     /// Zabbix webhook deliveries and the host sync
     #[command(subcommand)]
     Zabbix(ZabbixCommand),
@@ -247,6 +250,62 @@ pub enum ImportCommand {
     /// metric of one host; an unknown host is created. Rejected rows are listed with their
     /// line numbers. The exit code is 0 whenever the file was read
     Metrics(ImportMetricsArgs),
+    /// Import Bank of Russia exchange rates from a CSV file with the header date,currency,rate
+    /// or date,currency,nominal,rate (roubles for NOMINAL units, up to four decimals); a rate
+    /// of the same currency and date is replaced
+    Rates(ImportRatesArgs),
+    /// Import a REES46 "eCommerce behavior data" CSV file as storefront events of a shop.
+    /// Prices are read as roubles, purchase rows of one session form one order, exact
+    /// duplicate rows are dropped and rejected rows listed. The exit code is 0 whenever the
+    /// file was read
+    Rees46(ImportRees46Args),
+}
+
+/// Options of `import rates`.
+#[derive(Debug, Args)]
+pub struct ImportRatesArgs {
+    /// The CSV file
+    pub file: PathBuf,
+}
+
+/// Options of `import rees46`.
+#[derive(Debug, Args)]
+pub struct ImportRees46Args {
+    /// The CSV file
+    pub file: PathBuf,
+
+    /// Slug of the shop the events belong to
+    #[arg(long)]
+    pub shop: String,
+}
+
+/// `shop` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ShopCommand {
+    /// Create a shop and print its event ingestion key alone on stdout, once; only its
+    /// SHA-256 is stored
+    Add(ShopAddArgs),
+    /// List shops with their zones, owners and key prefixes
+    List,
+}
+
+/// Options of `shop add`.
+#[derive(Debug, Args)]
+pub struct ShopAddArgs {
+    /// Slug: 2 to 64 lower-case Latin letters, digits and inner hyphens, such as flowers-spb
+    pub slug: String,
+
+    /// Name shown in the interface
+    #[arg(long)]
+    pub name: String,
+
+    /// IANA time zone of the shop, such as Europe/Moscow; its days start at midnight there
+    #[arg(long, value_name = "ZONE")]
+    pub tz: String,
+
+    /// Id of the client company that owns the shop
+    #[arg(long, value_name = "ID")]
+    pub client: Option<i64>,
 }
 
 /// Options of `import metrics`.

@@ -25,6 +25,8 @@ pub use zabbix_api::ZabbixApi;
 pub const FILE_NAME: &str = "vitrina.toml";
 /// SQLite database file in the data directory.
 pub const SQLITE_FILE: &str = "vitrina.db";
+/// File name of the storefront events database in the data directory, on SQLite.
+pub const EVENTS_SQLITE_FILE: &str = "events.db";
 
 const DEFAULT_DATA_DIR: &str = "./data";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -270,6 +272,13 @@ impl Config {
     pub fn location(&self) -> store::Location {
         let url = self.database_url.as_ref().map(|url| url.expose_secret());
         store::Location::resolve(url, &self.data_dir, SQLITE_FILE)
+    }
+
+    /// Returns the events database location: a second pool on the same PostgreSQL database
+    /// when a URL is set, else its own SQLite file in `data_dir`.
+    pub fn events_location(&self) -> store::Location {
+        let url = self.database_url.as_ref().map(|url| url.expose_secret());
+        store::Location::resolve(url, &self.data_dir, EVENTS_SQLITE_FILE)
     }
 
     /// Names the database for logs and messages: the SQLite path, or the PostgreSQL URL

@@ -21,6 +21,18 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
         })
 }
 
+/// Opens the storefront events database and applies its pending migrations.
+pub async fn open_events(config: &Config) -> anyhow::Result<Db> {
+    let options = OpenOptions {
+        // Event batches arrive in bursts from many storefronts; reads run the summaries.
+        max_connections: 16,
+        ..OpenOptions::default()
+    };
+    store::migrate::open_and_migrate_events(&config.events_location(), &options)
+        .await
+        .context("cannot open the events database (check the data directory or the database URL)")
+}
+
 /// Returns the engine's name for logs and messages.
 pub fn engine_name(db: &Db) -> &'static str {
     match db.engine() {

@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod analytics;
 mod backup;
 mod cli;
 mod config;
@@ -113,6 +114,11 @@ async fn run_with_database(
         Command::Zabbix(ZabbixCommand::SyncHosts) => host_sync::run(db, config).await,
         Command::Backup(args) => backup::run(db, config, &args.dest).await,
         Command::Import(ImportCommand::Metrics(args)) => metrics::import(db, &args).await,
+        Command::Import(ImportCommand::Rates(args)) => analytics::import_rates(db, &args).await,
+        Command::Import(ImportCommand::Rees46(args)) => {
+            analytics::import_rees46(db, config, &args).await
+        }
+        Command::Shop(command) => analytics::shop(db, command).await,
         Command::Forecast(args) => metrics::forecast(db, &args).await,
         Command::Timeleft(args) => metrics::timeleft(db, &args).await,
     }

@@ -19,6 +19,7 @@ use crate::{database, demo, jobs, zabbix_sync};
 pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = database::open(&config).await?;
     check_zabbix_queue(&db, &config.zabbix_queue).await?;
+    let events = database::open_events(&config).await?;
 
     let generated_secret = with_demo && config.zabbix_webhook_secret.is_none();
     if generated_secret {
@@ -26,7 +27,8 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     }
     // Demo data is loaded without the Zabbix API: its events exist in no Zabbix server.
     let plain_state = AppState::new(db.clone(), config.web())
-        .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
+        .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?
+        .with_events(events.clone());
     if with_demo {
         let outcome = demo::load(&plain_state)
             .await
@@ -101,6 +103,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     {
         tracing::error!(%error, "zabbix sender ended abnormally");
     }
+    events.close().await;
     db.close().await;
     tracing::info!(address = %address, "vitrina stopped");
     served.context("the HTTP server failed")

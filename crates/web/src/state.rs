@@ -57,6 +57,11 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub i18n: Arc<I18n>,
     pub metrics: Arc<Metrics>,
+    /// The storefront events database, set by [`AppState::with_events`]. While it is `None`,
+    /// the analytics endpoints return 503.
+    pub events: Option<Db>,
+    /// Shops by ingestion key hash, so event intake does not read the main database.
+    pub shop_keys: Arc<crate::analytics::ShopKeys>,
 }
 
 impl AppState {
@@ -67,6 +72,15 @@ impl AppState {
             config: Arc::new(config),
             i18n: I18n::load()?,
             metrics: Arc::new(Metrics::new()),
+            events: None,
+            shop_keys: Arc::default(),
         })
+    }
+
+    /// Returns the state with the storefront events database, which the analytics endpoints
+    /// need.
+    pub fn with_events(mut self, events: Db) -> AppState {
+        self.events = Some(events);
+        self
     }
 }

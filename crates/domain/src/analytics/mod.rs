@@ -11,11 +11,13 @@ pub mod funnel;
 pub mod identity;
 pub mod money;
 pub mod orders;
+pub mod rates;
 pub mod rees46;
 pub mod segment;
 pub mod session;
 pub mod sketch;
 pub mod source;
+pub mod summary;
 pub mod trends;
 pub mod url;
 pub mod validate;
@@ -31,10 +33,11 @@ mod tests {
     const RUSSIAN: &str = include_str!("../../../../locales/ru/analytics.ftl");
     const ENGLISH: &str = include_str!("../../../../locales/en/analytics.ftl");
     /// Sources that raise `Invalid` errors with `analytics-*` keys.
-    const SOURCES: [&str; 3] = [
+    const SOURCES: [&str; 4] = [
         include_str!("validate.rs"),
         include_str!("bots.rs"),
         include_str!("rees46.rs"),
+        include_str!("rates.rs"),
     ];
 
     fn message_ids(ftl: &str) -> BTreeSet<String> {

@@ -40,6 +40,23 @@ impl Revenue {
     }
 }
 
+/// Adds up the revenue of several shops, each deduplicated on its own.
+pub fn merge_revenue<'a>(parts: impl IntoIterator<Item = &'a Revenue>) -> Revenue {
+    let mut total = Revenue::default();
+    for part in parts {
+        total.gross_kopecks = total.gross_kopecks.saturating_add(part.gross_kopecks);
+        total.refunds_kopecks = total.refunds_kopecks.saturating_add(part.refunds_kopecks);
+        total.orders += part.orders;
+        total.duplicate_purchases += part.duplicate_purchases;
+        total.without_amount += part.without_amount;
+        for (currency, amount) in &part.unconverted_minor {
+            let kept = total.unconverted_minor.entry(*currency).or_default();
+            *kept = kept.saturating_add(*amount);
+        }
+    }
+    total
+}
+
 /// Outcome of [`OrderLedger::record`] for one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {

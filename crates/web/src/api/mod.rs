@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             "/integrations/zabbix/events",
             post(crate::servicedesk::zabbix::receive),
         )
+        .merge(crate::analytics::routes())
 }
 
 /// Inventory routes under `/api/v1`: sites, racks, clusters, hosts, environments, services.

@@ -5,6 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{capacity, clients, deployments, environments, hosts, inventory, tickets};
+use crate::analytics;
 use crate::servicedesk::zabbix;
 
 /// Vitrina's API description.
@@ -16,6 +17,7 @@ use crate::servicedesk::zabbix;
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
+        analytics::ingest::receive, analytics::summary::get,
         inventory::list_sites, inventory::get_site, inventory::create_site,
         inventory::create_rack, inventory::list_clusters, inventory::create_cluster,
         inventory::list_services, inventory::create_service, hosts::list, hosts::get,
@@ -49,6 +51,13 @@ impl Modify for Security {
                 .build(),
         );
         components.add_security_scheme("zabbix_secret", zabbix);
+        let ingestion = SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("A shop's ingestion key from `vitrina shop add`"))
+                .build(),
+        );
+        components.add_security_scheme("ingestion_key", ingestion);
     }
 }
 

@@ -48,7 +48,10 @@ impl TestServer {
             ..WebConfig::default()
         };
         configure(&mut config);
-        let state = AppState::new(test_db.db.clone(), config).unwrap();
+        let events = test_db.events().await;
+        let state = AppState::new(test_db.db.clone(), config)
+            .unwrap()
+            .with_events(events);
         let app = web::router(state.clone());
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();

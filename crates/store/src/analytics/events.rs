@@ -1,0 +1,228 @@
+//! Storefront events in the events database: batch insert with duplicate ids ignored, and
+//! the reads the summary needs.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use domain::analytics::context::EventContext;
+use domain::analytics::money::Currency;
+use domain::analytics::summary::SummaryEvent;
+use domain::analytics::{Event, EventType, url};
+
+use crate::{Args, Db, Error, Result, Sql, Value, args};
+
+/// Rows per INSERT statement. With 24 arguments a row this stays far below SQLite's 32,766
+/// and PostgreSQL's 65,535 arguments per statement.
+const ROWS_PER_STATEMENT: usize = 250;
+
+const INSERT_COLUMNS: &str = "INSERT INTO events (shop_id, event_id, kind, occurred_at, \
+     received_at, visitor, session, session_given, page_path, referrer_host, source, device, \
+     bot, utm_source, utm_medium, utm_campaign, product_id, category, price_minor, quantity, \
+     currency, order_id, revenue_minor, customer_id) VALUES ";
+const COLUMN_COUNT: usize = 24;
+
+/// A validated event with the context derived from it at intake, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub event: Event,
+    pub context: EventContext,
+    /// Whether the event's session id defines its visit as given (imports).
+    pub session_given: bool,
+}
+
+/// Stores `events` of one shop in one transaction and returns how many were new. Events whose
+/// id the shop has already, in the database or earlier in `events`, are skipped. The
+/// transaction is committed before this returns, so the events are durable then.
+pub async fn insert(
+    events_db: &Db,
+    shop_id: i64,
+    events: &[NewEvent],
+    received_at: DateTime<Utc>,
+) -> Result<u64> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = events_db.begin().await?;
+    let mut inserted = 0;
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let (sql, values) = insert_statement(shop_id, chunk, received_at);
+        inserted += tx.execute(sql, values).await?;
+    }
+    tx.commit().await?;
+    Ok(inserted)
+}
+
+fn insert_statement(shop_id: i64, chunk: &[NewEvent], received_at: DateTime<Utc>) -> (Sql, Args) {
+    let mut sql = String::with_capacity(INSERT_COLUMNS.len() + chunk.len() * 130 + 60);
+    sql.push_str(INSERT_COLUMNS);
+    let mut values: Args = Vec::with_capacity(chunk.len() * COLUMN_COUNT);
+    for (row, new) in chunk.iter().enumerate() {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..COLUMN_COUNT {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * COLUMN_COUNT + column + 1).to_string());
+        }
+        sql.push(')');
+        push_values(&mut values, shop_id, new, received_at);
+    }
+    sql.push_str(" ON CONFLICT (shop_id, event_id) DO NOTHING");
+    (Sql::assembled(sql), values)
+}
+
+fn push_values(values: &mut Args, shop_id: i64, new: &NewEvent, received_at: DateTime<Utc>) {
+    let event = &new.event;
+    let context = &new.context;
+    let referrer_host = event.referrer.as_deref().and_then(url::host);
+    values.extend([
+        Value::from(shop_id),
+        Value::from(&event.id),
+        Value::from(event.kind.as_ref()),
+        Value::from(event.time),
+        Value::from(received_at),
+        Value::from(&event.visitor),
+        Value::from(event.session.as_ref()),
+        Value::from(new.session_given),
+        Value::from(context.page_path.as_ref()),
+        Value::from(referrer_host.map(str::to_ascii_lowercase)),
+        Value::from(context.source.as_ref()),
+        Value::from(context.device.as_ref()),
+        Value::from(context.bot.map(|bot| bot.as_ref().to_string())),
+        Value::from(context.utm.source.as_ref()),
+        Value::from(context.utm.medium.as_ref()),
+        Value::from(context.utm.campaign.as_ref()),
+        Value::from(event.product_id.as_ref()),
+        Value::from(event.category.as_ref()),
+        Value::from(event.price_minor),
+        Value::from(i64::from(event.quantity)),
+        Value::from(event.currency.as_str()),
+        Value::from(event.order_id.as_ref()),
+        Value::from(event.revenue_minor),
+        Value::from(event.customer_id.as_ref()),
+    ]);
+}
+
+/// The events a read covers: one shop or all, an instant range, with or without bots.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    /// `None` for every shop.
+    pub shop_id: Option<i64>,
+    pub from: DateTime<Utc>,
+    /// Exclusive.
+    pub to: DateTime<Utc>,
+    pub include_bots: bool,
+}
+
+impl Range {
+    /// Builds the WHERE clause over `occurred_at`, shop and bots, with `$1` and `$2` for the
+    /// instants and `$3` for the shop.
+    fn condition(&self) -> String {
+        let mut condition = String::from("occurred_at >= $1 AND occurred_at < $2");
+        if self.shop_id.is_some() {
+            condition.push_str(" AND shop_id = $3");
+        }
+        if !self.include_bots {
+            condition.push_str(" AND bot IS NULL");
+        }
+        condition
+    }
+
+    fn args(&self) -> Args {
+        let mut values = args![self.from, self.to];
+        if let Some(shop_id) = self.shop_id {
+            values.push(Value::from(shop_id));
+        }
+        values
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    shop_id: i64,
+    kind: String,
+    occurred_at: DateTime<Utc>,
+    visitor: String,
+    session: Option<String>,
+    session_given: bool,
+    order_id: Option<String>,
+    currency: String,
+    price_minor: Option<i64>,
+    quantity: i64,
+    revenue_minor: Option<i64>,
+}
+
+impl SummaryRow {
+    fn into_event(self) -> Result<SummaryEvent> {
+        let kind = EventType::parse(&self.kind)
+            .ok_or_else(|| Error::Corrupt(format!("unknown event kind {}", self.kind)))?;
+        let currency = Currency::parse(&self.currency)
+            .ok_or_else(|| Error::Corrupt(format!("unknown currency {}", self.currency)))?;
+        Ok(SummaryEvent {
+            shop_id: self.shop_id,
+            kind,
+            time: self.occurred_at,
+            visitor: self.visitor,
+            session: self.session,
+            session_given: self.session_given,
+            order_id: self.order_id,
+            currency,
+            price_minor: self.price_minor,
+            quantity: u32::try_from(self.quantity).unwrap_or(1),
+            revenue_minor: self.revenue_minor,
+        })
+    }
+}
+
+/// Reads the events of `range` with the fields the summary needs.
+pub async fn summary_events(events_db: &Db, range: &Range) -> Result<Vec<SummaryEvent>> {
+    let sql = format!(
+        "SELECT shop_id, kind, occurred_at, visitor, session, session_given, order_id, \
+         currency, price_minor, quantity, revenue_minor FROM events WHERE {}",
+        range.condition()
+    );
+    let rows: Vec<SummaryRow> = events_db
+        .fetch_all(Sql::assembled(sql), range.args())
+        .await?;
+    rows.into_iter().map(SummaryRow::into_event).collect()
+}
+
+/// Returns the (shop, order id) pairs of orders purchased in `range` that had a purchase
+/// before it, so the range counts them as repeats. Bots are not excluded here, because an
+/// order counts once whichever client sent it first.
+pub async fn orders_counted_before(
+    events_db: &Db,
+    range: &Range,
+) -> Result<HashSet<(i64, String)>> {
+    let shop = if range.shop_id.is_some() {
+        " AND shop_id = $3"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT DISTINCT earlier.shop_id, earlier.order_id FROM events earlier \
+         WHERE earlier.kind = 'purchase' AND earlier.occurred_at < $1 \
+         AND earlier.order_id IS NOT NULL AND EXISTS (SELECT 1 FROM events later \
+         WHERE later.shop_id = earlier.shop_id AND later.order_id = earlier.order_id \
+         AND later.kind = 'purchase' AND later.occurred_at >= $1 AND later.occurred_at < $2){}",
+        shop.replace("shop_id", "earlier.shop_id")
+    );
+    let rows: Vec<(i64, String)> = events_db
+        .fetch_all(Sql::assembled(sql), range.args())
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Counts a shop's stored events, bots included.
+pub async fn count(events_db: &Db, shop_id: i64) -> Result<i64> {
+    events_db
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM events WHERE shop_id = $1",
+            args![shop_id],
+        )
+        .await
+}

@@ -1,0 +1,258 @@
+//! Shops, storefront events in their own database, and exchange rates, on SQLite and
+//! PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::analytics::bots::BotRules;
+use domain::analytics::context::describe;
+use domain::analytics::money::{Currency, RateLookup};
+use domain::analytics::rates::RateRow;
+use domain::analytics::validate::validate_event;
+use serde_json::{Value, json};
+use store::analytics::events::{self, NewEvent, Range};
+use store::shops::{self, NewShop};
+use store::{Db, analytics_test};
+
+fn received() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+}
+
+fn new_shop(slug: &str) -> NewShop {
+    NewShop {
+        slug: slug.into(),
+        name: "Цветы на Невском".into(),
+        time_zone: "Europe/Moscow".into(),
+        client_id: None,
+    }
+}
+
+fn stored(value: Value) -> NewEvent {
+    let event = validate_event(value, received()).unwrap();
+    NewEvent {
+        context: describe(&event, &BotRules::default(), None),
+        event,
+        session_given: false,
+    }
+}
+
+fn view(id: &str, time: &str, visitor: &str) -> NewEvent {
+    stored(
+        json!({"id": id, "type": "page_view", "time": time, "visitor": visitor,
+                  "url": "/%D0%BA%D0%B0%D1%82%D0%B0%D0%BB%D0%BE%D0%B3?utm_source=vk"}),
+    )
+}
+
+fn purchase(id: &str, time: &str, order: &str) -> NewEvent {
+    stored(
+        json!({"id": id, "type": "purchase", "time": time, "visitor": "v1",
+                  "order_id": order, "revenue_kopecks": 1999000}),
+    )
+}
+
+fn march(day: u32) -> Range {
+    Range {
+        shop_id: Some(1),
+        from: Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap(),
+        to: Utc.with_ymd_and_hms(2026, 3, day + 1, 0, 0, 0).unwrap(),
+        include_bots: false,
+    }
+}
+
+analytics_test!(shop_create_returns_key_once, async |db: Db, _events: Db| {
+    let (shop, key) = shops::create(&db, &new_shop(" Flowers-SPB "), received())
+        .await
+        .unwrap();
+    assert_eq!(shop.slug, "flowers-spb");
+    assert!(key.starts_with(shops::KEY_PREFIX), "{key}");
+    assert!(key.starts_with(&shop.ingestion_key_prefix));
+    let found = shops::find_by_key(&db, &key).await.unwrap().unwrap();
+    assert_eq!(found.id, shop.id);
+    assert_eq!(found.time_zone, "Europe/Moscow");
+    assert!(
+        shops::find_by_key(&db, "vik_wrong")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let by_slug = shops::find_by_slug(&db, "FLOWERS-SPB").await.unwrap();
+    assert_eq!(by_slug.map(|s| s.id), Some(shop.id));
+});
+
+analytics_test!(
+    shop_create_rejects_bad_input,
+    async |db: Db, _events: Db| {
+        let cases = [
+            (
+                NewShop {
+                    slug: "цветы".into(),
+                    ..new_shop("x")
+                },
+                "slug",
+            ),
+            (
+                NewShop {
+                    time_zone: "Europe/Mordor".into(),
+                    ..new_shop("mordor")
+                },
+                "tz",
+            ),
+            (
+                NewShop {
+                    client_id: Some(999),
+                    ..new_shop("orphan")
+                },
+                "client",
+            ),
+            (
+                NewShop {
+                    name: " ".into(),
+                    ..new_shop("nameless")
+                },
+                "name",
+            ),
+        ];
+        for (new, field) in cases {
+            let error = shops::create(&db, &new, received()).await.unwrap_err();
+            let store::Error::Domain(domain::Error::Invalid(invalid)) = error else {
+                panic!("{field}: expected a rule violation, got {error:?}");
+            };
+            assert_eq!(invalid.field, field);
+        }
+        assert!(shops::list(&db).await.unwrap().is_empty());
+    }
+);
+
+analytics_test!(shop_slug_taken_rejected, async |db: Db, _events: Db| {
+    shops::create(&db, &new_shop("flowers"), received())
+        .await
+        .unwrap();
+    let error = shops::create(&db, &new_shop("Flowers"), received())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("slug"), "{error}");
+    assert_eq!(shops::list(&db).await.unwrap().len(), 1);
+});
+
+analytics_test!(
+    events_repeated_id_is_duplicate,
+    async |_db: Db, events_db: Db| {
+        let batch = [
+            view("e1", "2026-03-01T10:00:00Z", "v1"),
+            view("e2", "2026-03-01T10:01:00Z", "v1"),
+            view("e1", "2026-03-01T10:02:00Z", "v1"),
+        ];
+        let inserted = events::insert(&events_db, 1, &batch, received())
+            .await
+            .unwrap();
+        assert_eq!(inserted, 2);
+        let again = events::insert(&events_db, 1, &batch[..1], received())
+            .await
+            .unwrap();
+        assert_eq!(again, 0);
+        // The same id in another shop is another event.
+        let other = events::insert(&events_db, 2, &batch[..1], received())
+            .await
+            .unwrap();
+        assert_eq!(other, 1);
+        assert_eq!(events::count(&events_db, 1).await.unwrap(), 2);
+    }
+);
+
+analytics_test!(events_large_batch_stored, async |_db: Db, events_db: Db| {
+    let batch: Vec<NewEvent> = (0..1000)
+        .map(|i| view(&format!("e{i}"), "2026-03-01T10:00:00Z", &format!("v{i}")))
+        .collect();
+    let inserted = events::insert(&events_db, 1, &batch, received())
+        .await
+        .unwrap();
+    assert_eq!(inserted, 1000);
+    let rows = events::summary_events(&events_db, &march(1)).await.unwrap();
+    assert_eq!(rows.len(), 1000);
+});
+
+analytics_test!(events_read_back_by_range, async |_db: Db, events_db: Db| {
+    let bot = stored(
+        json!({"id": "b1", "type": "page_view", "time": "2026-03-01T11:00:00Z",
+        "visitor": "crawler", "user_agent": "Mozilla/5.0 (compatible; YandexBot/3.0)"}),
+    );
+    let batch = [
+        view("e1", "2026-03-01T10:00:00Z", "v1"),
+        view("e2", "2026-03-02T10:00:00Z", "v1"),
+        bot,
+    ];
+    events::insert(&events_db, 1, &batch, received())
+        .await
+        .unwrap();
+    let rows = events::summary_events(&events_db, &march(1)).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].visitor, "v1");
+    assert_eq!(
+        rows[0].time,
+        Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap()
+    );
+    let with_bots = Range {
+        include_bots: true,
+        ..march(1)
+    };
+    let rows = events::summary_events(&events_db, &with_bots)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let other_shop = Range {
+        shop_id: Some(2),
+        ..march(1)
+    };
+    assert!(
+        events::summary_events(&events_db, &other_shop)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+});
+
+analytics_test!(
+    events_order_before_range_found,
+    async |_db: Db, events_db: Db| {
+        let batch = [
+            purchase("p1", "2026-03-01T10:00:00Z", "A-1001"),
+            purchase("p2", "2026-03-04T10:00:00Z", "A-1001"),
+            purchase("p3", "2026-03-04T11:00:00Z", "A-1002"),
+        ];
+        events::insert(&events_db, 1, &batch, received())
+            .await
+            .unwrap();
+        let before = events::orders_counted_before(&events_db, &march(4))
+            .await
+            .unwrap();
+        assert_eq!(before.len(), 1);
+        assert!(before.contains(&(1, "A-1001".to_string())));
+    }
+);
+
+analytics_test!(rates_upsert_and_load, async |db: Db, _events: Db| {
+    let usd = Currency::parse("USD").unwrap();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let row = |value| RateRow {
+        date,
+        currency: usd,
+        rate: domain::analytics::money::Rate {
+            nominal: 1,
+            value_ten_thousandths: value,
+        },
+    };
+    store::analytics::rates::upsert(&db, &[row(90_0000)])
+        .await
+        .unwrap();
+    store::analytics::rates::upsert(&db, &[row(92_5058)])
+        .await
+        .unwrap();
+    let table = store::analytics::rates::load(&db).await.unwrap();
+    let next_day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let rate = table.rate(usd, next_day).unwrap();
+    assert_eq!(rate.value_ten_thousandths, 92_5058);
+    assert!(
+        table
+            .rate(usd, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap())
+            .is_none()
+    );
+});

@@ -1,0 +1,202 @@
+//! `POST /api/v1/events`: a batch of storefront events sent with a shop's ingestion key.
+//!
+//! The key decides the shop. Valid events are stored even when others of the batch are
+//! rejected, and the response is sent only after the stored events are committed. A body
+//! that is not JSON (400), not a batch (400) or over a limit (413) is rejected whole.
+
+use axum::Json;
+use axum::body::to_bytes;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::Invalid;
+use domain::analytics::bots::BotRules;
+use domain::analytics::context::describe;
+use domain::analytics::validate::validate_batch;
+use serde::Serialize;
+use serde_json::Value;
+use store::analytics::events::{self, NewEvent};
+use utoipa::ToSchema;
+
+use crate::context::Context;
+use crate::error::{AppError, AppResult, Problem};
+use crate::i18n::{Arg, Lang};
+use crate::state::AppState;
+
+/// Largest batch body in bytes (1 MiB).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The response to an accepted batch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// Events stored now.
+    pub accepted: u64,
+    /// Valid events whose id the shop had already; they were not stored again.
+    pub duplicates: u64,
+    /// One entry per invalid field of each rejected event.
+    pub rejected: Vec<RejectedField>,
+}
+
+/// A field error of a rejected event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectedField {
+    /// Position of the event in the batch, from 0.
+    pub index: usize,
+    pub field: String,
+    /// The error in the requester's language (`Accept-Language`, Russian by default).
+    pub message: String,
+}
+
+/// Stores a batch of storefront events.
+#[utoipa::path(post, path = "/api/v1/events", tag = "analytics",
+    request_body(content = serde_json::Value, description = "`{\"events\": [...]}` with at most 1,000 events and 1 MiB; each event needs `id`, `type`, `time` (RFC 3339) and `visitor`. Amounts are integers in minor units (`price_kopecks`, `revenue_kopecks`); `currency` defaults to RUB. `ip` is used for bot rules and never stored."),
+    responses((status = 202, body = BatchResult), (status = 400), (status = 401), (status = 403), (status = 413), (status = 503)),
+    security(("ingestion_key" = [])))]
+pub async fn receive(
+    State(state): State<AppState>,
+    context: Context,
+    request: Request,
+) -> AppResult<Response> {
+    let events_db = super::events_db(&state)?.clone();
+    let key = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::context::bearer_credentials)
+        .map(str::trim)
+        .unwrap_or("")
+        .to_string();
+    let shop = if key.is_empty() {
+        None
+    } else {
+        state.shop_keys.shop(&state.db, &key).await?
+    };
+    let Some(shop) = shop else {
+        tracing::warn!("event batch rejected: invalid or missing ingestion key");
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "analytics-key-invalid",
+        )
+        .into());
+    };
+
+    let body = to_bytes(request.into_body(), BODY_LIMIT)
+        .await
+        .map_err(|_| Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE))?;
+    let items = batch_items(&body, &shop.slug)?;
+    let received_at = domain::time::now();
+    let batch = validate_batch(items, received_at).map_err(batch_problem)?;
+
+    let rules = BotRules::default();
+    let valid = batch.accepted.len() as u64;
+    let new_events: Vec<NewEvent> = batch
+        .accepted
+        .into_iter()
+        .map(|event| NewEvent {
+            context: describe(&event, &rules, None),
+            event,
+            session_given: false,
+        })
+        .collect();
+    let accepted = events::insert(&events_db, shop.id, &new_events, received_at).await?;
+
+    let rejected = rejected_fields(&state, context.lang, &batch.rejected);
+    tracing::debug!(
+        shop_id = shop.id,
+        accepted,
+        rejected = batch.rejected.len(),
+        "event batch stored"
+    );
+    let result = BatchResult {
+        accepted,
+        duplicates: valid - accepted,
+        rejected,
+    };
+    Ok((StatusCode::ACCEPTED, Json(result)).into_response())
+}
+
+/// Parses the body into the array of events: `{"events": [...]}`, or a bare array. A
+/// `shop` field naming another shop than the key's is rejected with 403.
+fn batch_items(body: &[u8], key_shop: &str) -> AppResult<Value> {
+    let value: Value = serde_json::from_slice(body).map_err(|error| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "analytics-batch-json",
+        )
+        .arg("detail", error)
+    })?;
+    let mut object = match value {
+        Value::Array(_) => return Ok(value),
+        Value::Object(object) => object,
+        _ => return Err(not_a_batch()),
+    };
+    if let Some(named) = object.get("shop").and_then(Value::as_str)
+        && !named.trim().eq_ignore_ascii_case(key_shop)
+    {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "analytics-shop-mismatch",
+        )
+        .arg("key_shop", key_shop)
+        .arg("value", named.trim())
+        .field("shop")
+        .into());
+    }
+    match object.remove("events") {
+        Some(events @ Value::Array(_)) => Ok(events),
+        _ => Err(not_a_batch()),
+    }
+}
+
+fn not_a_batch() -> AppError {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "analytics-batch-not-array",
+    )
+    .field("events")
+    .into()
+}
+
+/// Maps a whole-batch error: too many events is 413, anything else 400.
+fn batch_problem(invalid: Invalid) -> AppError {
+    let status = if invalid.key == "analytics-batch-too-large" {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "bad_request"
+    };
+    let mut problem = Problem::new(status, code, invalid.key).field("events");
+    problem.args = invalid.args;
+    problem.into()
+}
+
+fn rejected_fields(
+    state: &AppState,
+    lang: Lang,
+    rejected: &[domain::analytics::validate::Rejected],
+) -> Vec<RejectedField> {
+    let mut fields = Vec::new();
+    for event in rejected {
+        for error in &event.errors {
+            let args: Vec<(&str, Arg)> = error
+                .args
+                .iter()
+                .map(|(name, value)| (*name, Arg::Text(value.clone())))
+                .collect();
+            fields.push(RejectedField {
+                index: event.index,
+                field: error.field.clone(),
+                message: state.i18n.format(lang, error.key, &args),
+            });
+        }
+    }
+    fields
+}

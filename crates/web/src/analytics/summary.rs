@@ -1,0 +1,236 @@
+//! `GET /api/v1/analytics/summary`: traffic, orders, revenue and conversion of a date range,
+//! for one shop (days in its zone) or the whole platform (days in Moscow).
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::{Days, NaiveDate};
+use chrono_tz::Tz;
+use domain::Invalid;
+use domain::analytics::identity::IdentityWindow;
+use domain::analytics::session::{SessionRules, day_start};
+use domain::analytics::summary::summarize;
+use domain::identity::{Action, Object};
+use serde::{Deserialize, Serialize};
+use store::analytics::events::{self, Range};
+use store::shops::{self, Shop};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::context::Auth;
+use crate::error::{AppResult, Problem};
+use crate::servicedesk::access::authorize;
+use crate::state::AppState;
+
+/// Zone of the platform-wide figures' days.
+pub const PLATFORM_ZONE: Tz = chrono_tz::Europe::Moscow;
+/// Maximum length of a range in days, both ends included.
+pub const MAX_RANGE_DAYS: i64 = 366;
+
+/// Parameters of the summary.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryParams {
+    /// The shop's slug; without it, every shop of the platform.
+    pub shop: Option<String>,
+    /// First day, `YYYY-MM-DD`, in the shop's zone (the platform: Europe/Moscow).
+    pub from: Option<String>,
+    /// Last day, included.
+    pub to: Option<String>,
+    /// `true` counts bot events too; by default they are left out.
+    pub include_bots: Option<String>,
+}
+
+/// An amount left out of revenue because no rate was in force for its currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnconvertedAmount {
+    pub currency: String,
+    /// Minor units of `currency`; refunds count negative.
+    pub amount_minor: i64,
+}
+
+/// Figures of a range.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryJson {
+    /// The shop's slug, or `null` for the platform.
+    pub shop: Option<String>,
+    /// Zone whose calendar days `from` and `to` are.
+    pub time_zone: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Distinct visitor ids (per shop).
+    pub visitors: u64,
+    /// Visits: the sender's session ids where the source defines them, else 30 minutes of
+    /// inactivity or the shop's midnight end a visit.
+    pub sessions: u64,
+    /// Page loads: `page_view` and `product_view` events.
+    pub page_views: u64,
+    pub product_views: u64,
+    pub add_to_carts: u64,
+    pub checkouts: u64,
+    /// Distinct orders by (shop, order id); an order counted before the range is not counted again.
+    pub orders: u64,
+    pub revenue_gross_kopecks: i64,
+    pub refunds_kopecks: i64,
+    /// Gross revenue less refunds.
+    pub revenue_net_kopecks: i64,
+    /// Visitors with at least one purchase / visitors, unrounded; `null` without visitors.
+    pub conversion_visitors: Option<f64>,
+    /// Sessions with at least one purchase / sessions, unrounded; `null` without sessions.
+    pub conversion_sessions: Option<f64>,
+    /// The visitor identity window as an ISO 8601 duration, or `null` because visitor ids come
+    /// from the sender (a cookie or an imported user id) and are stable.
+    pub visitor_window: Option<String>,
+    /// Whether bot events were counted.
+    pub bots_included: bool,
+    /// Purchase events that repeated an order already counted.
+    pub duplicate_purchases: u64,
+    /// Purchases and refunds without an amount.
+    pub without_amount: u64,
+    /// Whether some amounts were left out of revenue for lack of an exchange rate.
+    pub revenue_incomplete: bool,
+    pub unconverted: Vec<UnconvertedAmount>,
+}
+
+/// Returns the summary of a date range.
+#[utoipa::path(get, path = "/api/v1/analytics/summary", tag = "analytics", params(SummaryParams),
+    responses((status = 200, body = SummaryJson), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(identity): Auth,
+    Query(params): Query<SummaryParams>,
+) -> AppResult<Json<SummaryJson>> {
+    let shop = match present(&params.shop) {
+        Some(slug) => Some(find_shop(&state, slug).await?),
+        None => None,
+    };
+    let object = match &shop {
+        Some(shop) => Object::Shop {
+            client_id: shop.client_id,
+        },
+        None => Object::System,
+    };
+    authorize(&identity, Action::ReadAnalytics, object)?;
+    let events_db = super::events_db(&state)?;
+
+    let zone = match &shop {
+        Some(shop) => shop.zone()?,
+        None => PLATFORM_ZONE,
+    };
+    let (from, to) = parse_range(&params)?;
+    let include_bots = parse_flag("include_bots", params.include_bots.as_deref())?;
+    let range = Range {
+        shop_id: shop.as_ref().map(|shop| shop.id),
+        from: day_start(from, zone),
+        to: day_start(next_day(to)?, zone),
+        include_bots,
+    };
+
+    let rows = events::summary_events(events_db, &range).await?;
+    let counted_before = events::orders_counted_before(events_db, &range).await?;
+    let rates = store::analytics::rates::load(&state.db).await?;
+    let zones = shop_zones(&state, shop.as_ref()).await?;
+    let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
+    let summary = summarize(&rows, rules, &counted_before, &rates);
+
+    let revenue = &summary.revenue;
+    Ok(Json(SummaryJson {
+        shop: shop.map(|shop| shop.slug),
+        time_zone: zone.name().to_string(),
+        from,
+        to,
+        visitors: summary.visitors,
+        sessions: summary.sessions,
+        page_views: summary.page_views,
+        product_views: summary.product_views,
+        add_to_carts: summary.add_to_carts,
+        checkouts: summary.checkouts,
+        orders: revenue.orders,
+        revenue_gross_kopecks: revenue.gross_kopecks,
+        refunds_kopecks: revenue.refunds_kopecks,
+        revenue_net_kopecks: revenue.net_kopecks(),
+        conversion_visitors: summary.conversion_visitors.ratio(),
+        conversion_sessions: summary.conversion_sessions.ratio(),
+        visitor_window: IdentityWindow::SourceIds.iso8601(),
+        bots_included: include_bots,
+        duplicate_purchases: revenue.duplicate_purchases,
+        without_amount: revenue.without_amount,
+        revenue_incomplete: revenue.is_incomplete(),
+        unconverted: revenue
+            .unconverted_minor
+            .iter()
+            .map(|(currency, amount)| UnconvertedAmount {
+                currency: currency.to_string(),
+                amount_minor: *amount,
+            })
+            .collect(),
+    }))
+}
+
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Finds a shop by slug; an unknown slug is a 404 naming it.
+async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
+    shops::find_by_slug(&state.db, slug).await?.ok_or_else(|| {
+        Problem::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "analytics-shop-unknown",
+        )
+        .arg("value", slug)
+        .field("shop")
+        .into()
+    })
+}
+
+/// Returns the zone of every shop, for the platform view, or of the one shop.
+async fn shop_zones(state: &AppState, shop: Option<&Shop>) -> AppResult<HashMap<i64, Tz>> {
+    let shops = match shop {
+        Some(shop) => vec![shop.clone()],
+        None => shops::list(&state.db).await?,
+    };
+    let mut zones = HashMap::new();
+    for shop in shops {
+        zones.insert(shop.id, shop.zone()?);
+    }
+    Ok(zones)
+}
+
+/// Parses `from` and `to`: both required, `from` not after `to`, at most 366 days.
+fn parse_range(params: &SummaryParams) -> Result<(NaiveDate, NaiveDate), Invalid> {
+    let from = parse_date("from", present(&params.from))?;
+    let to = parse_date("to", present(&params.to))?;
+    if from > to {
+        return Err(Invalid::new("from", "analytics-range-reversed")
+            .arg("from", from)
+            .arg("to", to));
+    }
+    let days = (to - from).num_days() + 1;
+    if days > MAX_RANGE_DAYS {
+        return Err(Invalid::new("to", "analytics-range-too-long")
+            .arg("days", days)
+            .arg("max", MAX_RANGE_DAYS));
+    }
+    Ok((from, to))
+}
+
+fn parse_date(field: &'static str, value: Option<&str>) -> Result<NaiveDate, Invalid> {
+    let value = value.ok_or_else(|| Invalid::missing(field))?;
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| Invalid::new(field, "analytics-date-invalid").arg("value", value))
+}
+
+fn next_day(date: NaiveDate) -> Result<NaiveDate, Invalid> {
+    date.checked_add_days(Days::new(1))
+        .ok_or_else(|| Invalid::new("to", "analytics-date-invalid").arg("value", date))
+}
+
+fn parse_flag(field: &str, value: Option<&str>) -> Result<bool, Invalid> {
+    match value.map(str::trim) {
+        None | Some("") | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(Invalid::not_one_of(field, other, &["true", "false"])),
+    }
+}

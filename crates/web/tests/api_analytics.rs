@@ -1,0 +1,404 @@
+//! Event intake and the analytics summary over HTTP, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{TestServer, json_of};
+use domain::analytics::money::{Currency, Rate};
+use domain::analytics::rates::RateRow;
+use domain::identity::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use store::shops::{self, NewShop, Shop};
+
+/// Creates a shop in `zone` and returns it with its ingestion key.
+async fn shop(
+    server: &TestServer,
+    slug: &str,
+    zone: &str,
+    client_id: Option<i64>,
+) -> (Shop, String) {
+    let new = NewShop {
+        slug: slug.into(),
+        name: format!("Магазин {slug}"),
+        time_zone: zone.into(),
+        client_id,
+    };
+    shops::create(&server.state.db, &new, domain::time::now())
+        .await
+        .unwrap()
+}
+
+/// Posts a raw body to `/api/v1/events` with `key`, asking for English messages.
+async fn post_raw(server: &TestServer, key: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/events", server.url))
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    json_of(response).await
+}
+
+async fn post_events(server: &TestServer, key: &str, events: Value) -> (StatusCode, Value) {
+    let body = serde_json::to_vec(&json!({ "events": events })).unwrap();
+    post_raw(server, key, body).await
+}
+
+fn view(id: &str, time: &str, visitor: &str) -> Value {
+    json!({"id": id, "type": "page_view", "time": time, "visitor": visitor,
+           "url": "/catalog", "user_agent": "Mozilla/5.0 (X11; Linux x8664) Firefox/128.0",
+           "ip": "203.0.113.7"})
+}
+
+fn purchase(id: &str, time: &str, visitor: &str, order: &str, kopecks: i64) -> Value {
+    json!({"id": id, "type": "purchase", "time": time, "visitor": visitor,
+           "order_id": order, "revenue_kopecks": kopecks})
+}
+
+async fn summary(api: &common::Api, query: &str) -> (StatusCode, Value) {
+    api.get(&format!("/api/v1/analytics/summary?{query}")).await
+}
+
+web_test!(events_mixed_batch_accepted, async |server: &TestServer| {
+    let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+    let batch = json!([
+        view("e1", "2026-03-01T10:00:00Z", "v1"),
+        {"id": "e2", "type": "click", "time": "2026-03-01T10:00:00Z", "visitor": "v1"},
+        {"id": "e3", "type": "page_view", "visitor": "v1", "price_kopecks": 1.5},
+        view("e4", "2026-03-01T10:05:00Z", "v1"),
+    ]);
+    let (status, body) = post_events(server, &key, batch.clone()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["accepted"], 2);
+    assert_eq!(body["duplicates"], 0);
+    let rejected = body["rejected"].as_array().unwrap();
+    let fields: Vec<(u64, &str)> = rejected
+        .iter()
+        .map(|r| (r["index"].as_u64().unwrap(), r["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [(1, "type"), (2, "time"), (2, "price_kopecks")],
+        "{body}"
+    );
+    let message = rejected[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Unknown event type \"click\""),
+        "{message}"
+    );
+
+    let (status, again) = post_events(server, &key, batch).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(again["accepted"], 0);
+    assert_eq!(again["duplicates"], 2);
+});
+
+web_test!(
+    events_message_in_russian_by_default,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/events", server.url))
+            .bearer_auth(&key)
+            .json(&json!({"events": [{"id": "e1", "type": "page_view", "visitor": "v"}]}))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json_of(response).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let message = body["rejected"][0]["message"].as_str().unwrap();
+        assert!(message.contains("обязательное поле «time»"), "{message}");
+    }
+);
+
+web_test!(
+    events_wrong_key_unauthorized,
+    async |server: &TestServer| {
+        shop(server, "flowers", "Europe/Moscow", None).await;
+        let events = json!([view("e1", "2026-03-01T10:00:00Z", "v1")]);
+        let (status, body) = post_events(server, "vik_not-a-key", events.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"]["code"], "unauthorized");
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/events", server.url))
+            .json(&json!({ "events": events }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+);
+
+web_test!(
+    events_bad_bodies_refused_whole,
+    async |server: &TestServer| {
+        let (shop, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+
+        let (status, body) = post_raw(server, &key, b"{\"events\": [".to_vec()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["code"], "malformed_json");
+
+        let (status, body) = post_raw(server, &key, b"{\"items\": []}".to_vec()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["field"], "events");
+
+        let many: Vec<Value> = (0..1001)
+            .map(|i| view(&format!("e{i}"), "2026-03-01T10:00:00Z", "v"))
+            .collect();
+        let (status, body) = post_events(server, &key, json!(many)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["error"]["code"], "too_large");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains("1001"),
+            "{body}"
+        );
+
+        let padding = "x".repeat(1024 * 1024);
+        let huge = serde_json::to_vec(&json!({"events": [], "padding": padding})).unwrap();
+        let (status, body) = post_raw(server, &key, huge).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["error"]["code"], "too_large");
+
+        let events_db = server.state.events.clone().unwrap();
+        let stored = store::analytics::events::count(&events_db, shop.id).await;
+        assert_eq!(stored.unwrap(), 0);
+    }
+);
+
+web_test!(
+    events_key_writes_own_shop_only,
+    async |server: &TestServer| {
+        let (shop_a, key_a) = shop(server, "shop-a", "Europe/Moscow", None).await;
+        let (shop_b, _) = shop(server, "shop-b", "Europe/Moscow", None).await;
+        let events = json!([view("e1", "2026-03-01T10:00:00Z", "v1")]);
+
+        let body = serde_json::to_vec(&json!({"shop": "shop-b", "events": events})).unwrap();
+        let (status, answer) = post_raw(server, &key_a, body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+        assert_eq!(answer["error"]["field"], "shop");
+
+        let (status, _) = post_events(server, &key_a, events).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let events_db = server.state.events.clone().unwrap();
+        let count_a = store::analytics::events::count(&events_db, shop_a.id).await;
+        let count_b = store::analytics::events::count(&events_db, shop_b.id).await;
+        assert_eq!(count_a.unwrap(), 1);
+        assert_eq!(count_b.unwrap(), 0);
+    }
+);
+
+web_test!(summary_counts_shop_figures, async |server: &TestServer| {
+    let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+    let events = json!([
+        view("e1", "2026-03-01T10:00:00Z", "v1"),
+        {"id": "e2", "type": "product_view", "time": "2026-03-01T10:01:00Z", "visitor": "v1",
+         "product_id": "x1", "category": "electronics.smartphone"},
+        {"id": "e3", "type": "add_to_cart", "time": "2026-03-01T10:02:00Z", "visitor": "v1"},
+        purchase("e4", "2026-03-01T10:03:00Z", "v1", "A-1", 1999000),
+        view("e5", "2026-03-01T12:00:00Z", "v2"),
+        view("e6", "2026-03-01T13:00:00Z", "v2"),
+    ]);
+    let (status, _) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+
+    let analyst = server.user("analyst", Role::Analyst, &[]).await;
+    let api = server.api(&analyst).await;
+    let (status, body) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-01").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["visitors"], 2);
+    assert_eq!(body["sessions"], 3);
+    assert_eq!(body["page_views"], 4);
+    assert_eq!(body["product_views"], 1);
+    assert_eq!(body["add_to_carts"], 1);
+    assert_eq!(body["orders"], 1);
+    assert_eq!(body["revenue_gross_kopecks"], 1999000);
+    assert_eq!(body["revenue_net_kopecks"], 1999000);
+    assert_eq!(body["conversion_visitors"], 0.5);
+    assert_eq!(body["conversion_sessions"].as_f64().unwrap(), 1.0 / 3.0);
+    assert_eq!(body["visitor_window"], Value::Null);
+    assert_eq!(body["time_zone"], "Europe/Moscow");
+
+    let (_, next_day) = summary(&api, "shop=flowers&from=2026-03-02&to=2026-03-02").await;
+    assert_eq!(next_day["visitors"], 0);
+    assert_eq!(next_day["conversion_visitors"], Value::Null);
+});
+
+web_test!(summary_tricky_cases, async |server: &TestServer| {
+    let (moscow, key) = shop(server, "moscow", "Europe/Moscow", None).await;
+    let (_, bogota_key) = shop(server, "bogota", "America/Bogota", None).await;
+    let usd = RateRow {
+        date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        currency: Currency::parse("USD").unwrap(),
+        rate: Rate {
+            nominal: 1,
+            value_ten_thousandths: 90_0000,
+        },
+    };
+    store::analytics::rates::upsert(&server.state.db, &[usd])
+        .await
+        .unwrap();
+    let events = json!([
+        // The same order sent twice, three days apart: one order.
+        purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 10000),
+        purchase("p2", "2026-03-04T10:00:00Z", "v1", "A-1", 10000),
+        // A refund of 30 roubles.
+        {"id": "r1", "type": "refund", "time": "2026-03-02T10:00:00Z", "visitor": "v1",
+         "order_id": "A-1", "revenue_kopecks": 3000},
+        // 10 dollars at 90 roubles, and yen without a rate.
+        {"id": "p3", "type": "purchase", "time": "2026-03-02T11:00:00Z", "visitor": "v2",
+         "order_id": "A-2", "revenue_kopecks": 1000, "currency": "USD"},
+        {"id": "p4", "type": "purchase", "time": "2026-03-02T12:00:00Z", "visitor": "v3",
+         "order_id": "A-3", "revenue_kopecks": 500, "currency": "JPY"},
+        // 23:50 and 00:10 in Moscow: two visits.
+        view("m1", "2026-03-02T20:50:00Z", "v4"),
+        view("m2", "2026-03-02T21:10:00Z", "v4"),
+        // A Cyrillic path sent percent-encoded, and a crawler.
+        {"id": "c1", "type": "page_view", "time": "2026-03-03T10:00:00Z", "visitor": "v5",
+         "url": "https://shop.example/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82?utm_source=%D0%B2%D0%BA"},
+        {"id": "b1", "type": "page_view", "time": "2026-03-03T10:00:00Z", "visitor": "bot",
+         "user_agent": "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)"},
+    ]);
+    let (status, answer) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    assert_eq!(answer["accepted"], 9);
+    // 23:50 and 00:10 in Bogota (UTC−5) are 07:50 and 08:10 in Moscow.
+    let bogota = json!([
+        view("n1", "2026-03-03T04:50:00Z", "w1"),
+        view("n2", "2026-03-03T05:10:00Z", "w1"),
+    ]);
+    let (status, _) = post_events(server, &bogota_key, bogota).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+
+    let admin = server.user("boss", Role::Admin, &[]).await;
+    let api = server.api(&admin).await;
+    let (status, body) = summary(&api, "shop=moscow&from=2026-03-01&to=2026-03-04").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["orders"], 2);
+    assert_eq!(body["duplicate_purchases"], 1);
+    assert_eq!(body["revenue_gross_kopecks"], 10000 + 90000);
+    assert_eq!(body["refunds_kopecks"], 3000);
+    assert_eq!(body["revenue_net_kopecks"], 7000 + 90000);
+    assert_eq!(body["revenue_incomplete"], true);
+    assert_eq!(
+        body["unconverted"],
+        json!([{"currency": "JPY", "amount_minor": 500}])
+    );
+    assert_eq!(body["visitors"], 5, "the bot is left out: {body}");
+    // v1: three visits on three days; v2, v3, v5: one each; v4: split at midnight.
+    assert_eq!(body["sessions"], 3 + 1 + 1 + 2 + 1);
+
+    let (_, with_bots) = summary(
+        &api,
+        "shop=moscow&from=2026-03-01&to=2026-03-04&include_bots=true",
+    )
+    .await;
+    assert_eq!(with_bots["visitors"], 6);
+
+    // The repeat of order A-1 on 4 March alone is not a new order.
+    let (_, fourth) = summary(&api, "shop=moscow&from=2026-03-04&to=2026-03-04").await;
+    assert_eq!(fourth["orders"], 0);
+    assert_eq!(fourth["conversion_visitors"], 0.0);
+
+    let (_, bogota) = summary(&api, "shop=bogota&from=2026-03-02&to=2026-03-03").await;
+    assert_eq!(bogota["sessions"], 2);
+    assert_eq!(bogota["time_zone"], "America/Bogota");
+    // The platform view splits each shop's visits at the shop's own midnight.
+    let (_, platform) = summary(&api, "from=2026-03-01&to=2026-03-04").await;
+    assert_eq!(platform["shop"], Value::Null);
+    assert_eq!(platform["visitors"], 6);
+    assert_eq!(platform["sessions"], 8 + 2);
+
+    let events_db = server.state.events.clone().unwrap();
+    let path: Option<String> = events_db
+        .fetch_scalar(
+            "SELECT page_path FROM events WHERE shop_id = $1 AND event_id = 'c1'",
+            store::args![moscow.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(path.as_deref(), Some("/привет"));
+    let source: Option<String> = events_db
+        .fetch_scalar(
+            "SELECT utm_source FROM events WHERE shop_id = $1 AND event_id = 'c1'",
+            store::args![moscow.id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(source.as_deref(), Some("вк"));
+});
+
+web_test!(summary_access_by_role, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    let other_company = server.client_company("ООО Лютик").await;
+    shop(server, "own", "Europe/Moscow", Some(company)).await;
+    shop(server, "foreign", "Europe/Moscow", Some(other_company)).await;
+    let range = "from=2026-03-01&to=2026-03-01";
+
+    let analyst = server
+        .api(&server.user("analyst", Role::Analyst, &[]).await)
+        .await;
+    let support = server
+        .api(&server.user("support", Role::Support, &[]).await)
+        .await;
+    let client = server
+        .api(&server.client_user("client", company).await)
+        .await;
+
+    let (status, _) = summary(&analyst, &format!("shop=foreign&{range}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = summary(&analyst, range).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = summary(&support, &format!("shop=own&{range}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = summary(&client, &format!("shop=own&{range}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = summary(&client, &format!("shop=foreign&{range}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, _) = summary(&client, range).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = summary(&analyst, &format!("shop=missing&{range}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let anonymous = reqwest::get(format!("{}/api/v1/analytics/summary?{range}", server.url))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+});
+
+web_test!(summary_rejects_bad_ranges, async |server: &TestServer| {
+    let analyst = server
+        .api(&server.user("analyst", Role::Analyst, &[]).await)
+        .await;
+    let cases = [
+        ("to=2026-03-01", "from"),
+        ("from=2026-03-01", "to"),
+        ("from=01.03.2026&to=2026-03-01", "from"),
+        ("from=2026-03-02&to=2026-03-01", "from"),
+        ("from=2025-01-01&to=2026-03-01", "to"),
+        (
+            "from=2026-03-01&to=2026-03-01&include_bots=yes",
+            "include_bots",
+        ),
+    ];
+    for (query, field) in cases {
+        let (status, body) = summary(&analyst, query).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+});
+
+web_test!(openapi_lists_analytics, async |server: &TestServer| {
+    let document: Value = reqwest::get(format!("{}/api/openapi.json", server.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(document["paths"]["/api/v1/events"]["post"].is_object());
+    assert!(document["paths"]["/api/v1/analytics/summary"]["get"].is_object());
+});

@@ -107,3 +107,11 @@ inventory-capacity-resource-cpu = CPU
 inventory-capacity-resource-memory = memory
 inventory-capacity-resource-disk = disk
 inventory-capacity-resource-network = network
+
+## Tickets
+
+inventory-ticket-title = Infrastructure
+inventory-ticket-host = Inventory host
+inventory-ticket-host-unknown = not in the inventory
+inventory-ticket-clients = Affected clients
+inventory-ticket-fixed-in = Fixed in release

@@ -109,3 +109,11 @@ inventory-capacity-resource-cpu = процессор
 inventory-capacity-resource-memory = память
 inventory-capacity-resource-disk = диск
 inventory-capacity-resource-network = сеть
+
+## Заявки
+
+inventory-ticket-title = Инфраструктура
+inventory-ticket-host = Хост в инвентаре
+inventory-ticket-host-unknown = нет в инвентаре
+inventory-ticket-clients = Затронутые клиенты
+inventory-ticket-fixed-in = Исправлено в релизе

@@ -4,6 +4,9 @@
 mod environments;
 mod hosts;
 mod sites;
+mod ticket;
+
+pub use ticket::{TicketInfra, for_ticket};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -57,6 +57,8 @@ pub(super) struct Panel {
     history: Vec<HistoryView>,
     links: Vec<LinkView>,
     zabbix_sync: Vec<ZabbixSyncView>,
+    /// Affected environments and clients, and the fixing release, for staff.
+    infra: Option<crate::infra::TicketInfra>,
     controls: Controls,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
@@ -244,6 +246,7 @@ async fn build(
     };
     let fields = fields(page, &queues, &ticket);
     let controls = controls(page, identity, &ticket, &queues, &members);
+    let infra = crate::infra::for_ticket(state, identity, &ticket).await?;
     let detail = detail(state, identity, ticket, page.lang).await?;
     Ok(Panel {
         fields,
@@ -251,6 +254,7 @@ async fn build(
         history: history(page, &queues, &detail),
         links: links(page, &detail),
         zabbix_sync: zabbix_sync(page, &detail),
+        infra,
         controls: Controls {
             transitions: transitions(page, &detail),
             ..controls

@@ -115,3 +115,6 @@ inventory-ticket-host = Inventory host
 inventory-ticket-host-unknown = not in the inventory
 inventory-ticket-clients = Affected clients
 inventory-ticket-fixed-in = Fixed in release
+inventory-ticket-shops = Affected shops
+inventory-section-shops = Shops
+inventory-shops-empty = No shops.

@@ -117,3 +117,6 @@ inventory-ticket-host = Хост в инвентаре
 inventory-ticket-host-unknown = нет в инвентаре
 inventory-ticket-clients = Затронутые клиенты
 inventory-ticket-fixed-in = Исправлено в релизе
+inventory-ticket-shops = Затронутые магазины
+inventory-section-shops = Магазины
+inventory-shops-empty = Магазинов нет.

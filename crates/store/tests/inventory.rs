@@ -338,6 +338,7 @@ storage_test!(environment_links_hosts_and_clients, async |db: Db| {
         description: None,
         host_ids: vec![web01.id, db01.id, db01.id],
         client_ids: vec![romashka],
+        shop_ids: vec![],
     };
     let env = environments::create(&db, &new, &author(), now())
         .await
@@ -376,6 +377,7 @@ storage_test!(environment_unknown_host_changes_nothing, async |db: Db| {
         description: None,
         host_ids: vec![999],
         client_ids: vec![],
+        shop_ids: vec![],
     };
     let error = environments::create(&db, &new, &author(), now())
         .await

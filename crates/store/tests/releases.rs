@@ -36,6 +36,7 @@ async fn setup(db: &Db) -> (i64, i64) {
             description: None,
             host_ids: vec![],
             client_ids: vec![],
+            shop_ids: vec![],
         };
         ids.push(
             environments::create(db, &draft, &author(), now())

@@ -64,6 +64,7 @@ web_test!(zabbix_ticket_shows_impact, async |server: &TestServer| {
     // Each client once, though both environments serve ООО «Ромашка».
     assert_eq!(section.matches("ООО «Ромашка»").count(), 1, "{section}");
     assert!(section.contains("ООО «Лютик»"));
+    assert_eq!(section.matches("Цветы Ромашки").count(), 1, "{section}");
 
     let (_, page) = browser.get(&format!("/tickets/{}", unknown["id"])).await;
     assert!(page.contains("нет в инвентаре"), "{page}");

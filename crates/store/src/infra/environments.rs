@@ -1,5 +1,5 @@
-//! Environments (dev, test, staging, prod) with the hosts they run on and the client
-//! companies whose shops they serve, and the services deployed to them.
+//! Environments (dev, test, staging, prod) with the hosts they run on and the shops and
+//! client companies they serve, and the services deployed to them.
 
 use chrono::{DateTime, Utc};
 use domain::Error as DomainError;
@@ -25,7 +25,7 @@ pub struct Environment {
     pub version: i64,
 }
 
-/// A checked environment to store, with the full lists of its hosts and clients.
+/// A checked environment to store, with the full lists of its hosts, clients and shops.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvironmentDraft {
     pub name: String,
@@ -34,6 +34,7 @@ pub struct EnvironmentDraft {
     pub description: Option<String>,
     pub host_ids: Vec<i64>,
     pub client_ids: Vec<i64>,
+    pub shop_ids: Vec<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -187,6 +188,7 @@ pub async fn update(
         "description": current.description,
         "host_ids": host_ids_in(&mut tx, id).await?,
         "client_ids": client_ids_in(&mut tx, id).await?,
+        "shop_ids": shop_ids_in(&mut tx, id).await?,
     });
     tx.execute(
         "UPDATE environments SET name = $1, kind = $2, cluster_id = $3, description = $4, \
@@ -231,6 +233,9 @@ fn snapshot(draft: &EnvironmentDraft) -> Json {
     let mut clients = draft.client_ids.clone();
     clients.sort_unstable();
     clients.dedup();
+    let mut shops = draft.shop_ids.clone();
+    shops.sort_unstable();
+    shops.dedup();
     json!({
         "name": draft.name,
         "kind": draft.kind,
@@ -238,6 +243,7 @@ fn snapshot(draft: &EnvironmentDraft) -> Json {
         "description": draft.description,
         "host_ids": hosts,
         "client_ids": clients,
+        "shop_ids": shops,
     })
 }
 
@@ -251,6 +257,11 @@ async fn replace_links(tx: &mut Tx, id: i64, draft: &EnvironmentDraft) -> Result
     .await?;
     tx.execute(
         "DELETE FROM environment_clients WHERE environment_id = $1",
+        args![id],
+    )
+    .await?;
+    tx.execute(
+        "DELETE FROM environment_shops WHERE environment_id = $1",
         args![id],
     )
     .await?;
@@ -286,7 +297,43 @@ async fn replace_links(tx: &mut Tx, id: i64, draft: &EnvironmentDraft) -> Result
         )
         .await?;
     }
+    let mut shops = draft.shop_ids.clone();
+    shops.sort_unstable();
+    shops.dedup();
+    for shop_id in shops {
+        let found: Option<(i64,)> = tx
+            .fetch_optional("SELECT id FROM shops WHERE id = $1", args![shop_id])
+            .await?;
+        if found.is_none() {
+            return Err(unknown_reference("shop_ids", shop_id));
+        }
+        tx.execute(
+            "INSERT INTO environment_shops (environment_id, shop_id) VALUES ($1, $2)",
+            args![id, shop_id],
+        )
+        .await?;
+    }
     Ok(())
+}
+
+async fn shop_ids_in(tx: &mut Tx, id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = tx
+        .fetch_all(
+            "SELECT shop_id FROM environment_shops WHERE environment_id = $1 ORDER BY shop_id",
+            args![id],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The shops an environment serves, by name.
+pub async fn shops_of(db: &Db, environment_id: i64) -> Result<Vec<Member>> {
+    db.fetch_all(
+        "SELECT s.id, s.name FROM environment_shops es JOIN shops s ON s.id = es.shop_id \
+         WHERE es.environment_id = $1 ORDER BY s.name, s.id",
+        args![environment_id],
+    )
+    .await
 }
 
 async fn host_ids_in(tx: &mut Tx, id: i64) -> Result<Vec<i64>> {

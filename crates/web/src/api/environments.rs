@@ -69,6 +69,8 @@ pub struct EnvironmentDetail {
     pub hosts: Vec<MemberJson>,
     /// The client companies whose shops run here.
     pub clients: Vec<MemberJson>,
+    /// The shops that run here.
+    pub shops: Vec<MemberJson>,
     /// The version each service runs here, by service name.
     pub running: Vec<RunningJson>,
 }
@@ -138,11 +140,13 @@ pub async fn get(
     let environment = readable_environment(&state, &identity, path_id(&id)?).await?;
     let hosts = environments::hosts_of(&state.db, environment.id).await?;
     let clients = environments::clients_of(&state.db, environment.id).await?;
+    let shops = environments::shops_of(&state.db, environment.id).await?;
     let running = releases::running_in(&state.db, environment.id).await?;
     Ok(Json(EnvironmentDetail {
         environment: EnvironmentJson::new(environment, &state.config.public_url),
         hosts: hosts.into_iter().map(MemberJson::from).collect(),
         clients: clients.into_iter().map(MemberJson::from).collect(),
+        shops: shops.into_iter().map(MemberJson::from).collect(),
         running: running.into_iter().map(RunningJson::from).collect(),
     }))
 }
@@ -162,6 +166,9 @@ pub struct CreateEnvironment {
     /// The client companies whose shops it serves.
     #[serde(default)]
     pub client_ids: Vec<i64>,
+    /// The shops it serves.
+    #[serde(default)]
+    pub shop_ids: Vec<i64>,
 }
 
 /// Creates an environment. A name another environment has is a 409 `duplicate`; an unknown
@@ -183,6 +190,7 @@ pub async fn create(
         description: optional_text("description", body.description.as_deref())?,
         host_ids: body.host_ids,
         client_ids: body.client_ids,
+        shop_ids: body.shop_ids,
     };
     let environment =
         environments::create(&state.db, &draft, &author(&identity), domain::time::now()).await?;
@@ -194,8 +202,8 @@ pub async fn create(
         .into_response())
 }
 
-/// Body of `PATCH /environments/{id}`: absent fields keep their values; `host_ids` and
-/// `client_ids`, when present, replace the whole lists.
+/// Body of `PATCH /environments/{id}`: absent fields keep their values; `host_ids`,
+/// `client_ids` and `shop_ids`, when present, replace the whole lists.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnvironment {
@@ -208,6 +216,7 @@ pub struct UpdateEnvironment {
     pub description: Option<String>,
     pub host_ids: Option<Vec<i64>>,
     pub client_ids: Option<Vec<i64>>,
+    pub shop_ids: Option<Vec<i64>>,
     /// The version the change is based on.
     pub version: i64,
 }
@@ -234,6 +243,10 @@ pub async fn update(
         Some(ids) => ids,
         None => ids_of(environments::clients_of(&state.db, current.id).await?),
     };
+    let shop_ids = match body.shop_ids {
+        Some(ids) => ids,
+        None => ids_of(environments::shops_of(&state.db, current.id).await?),
+    };
     let description = match body.description.as_deref() {
         Some(text) => optional_text("description", Some(text))?,
         None => current.description.clone(),
@@ -249,6 +262,7 @@ pub async fn update(
         description,
         host_ids,
         client_ids,
+        shop_ids,
     };
     let saved = environments::update(
         &state.db,

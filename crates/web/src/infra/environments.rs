@@ -1,5 +1,5 @@
-//! The environment list (`/infra/environments`) and an environment's page with its hosts
-//! and the clients it serves.
+//! The environment list (`/infra/environments`) and an environment's page with its hosts,
+//! the clients and shops it serves, and what runs there.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -60,6 +60,7 @@ struct CardPage {
     kind: String,
     hosts: Vec<Member>,
     clients: Vec<Member>,
+    shops: Vec<Member>,
     running: Vec<RunningRow>,
     deployments: Vec<DeploymentRow>,
 }
@@ -96,6 +97,7 @@ pub async fn card(
     let page = Page::new(&state, &context, "inventory-environment-title");
     let hosts = environments::hosts_of(&state.db, environment.id).await?;
     let clients = environments::clients_of(&state.db, environment.id).await?;
+    let shops = environments::shops_of(&state.db, environment.id).await?;
     let running = releases::running_in(&state.db, environment.id)
         .await?
         .into_iter()
@@ -129,6 +131,7 @@ pub async fn card(
         environment,
         hosts,
         clients,
+        shops,
         page,
     })
 }

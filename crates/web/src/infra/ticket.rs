@@ -1,5 +1,5 @@
 //! The inventory's section of a ticket's page, for staff. A Zabbix incident shows its host,
-//! the environments on it and the client companies they serve. A bug shows the release that
+//! the environments on it and the shops and client companies they serve. A bug shows the release that
 //! fixes it.
 
 use domain::identity::{Action, Object};
@@ -21,6 +21,8 @@ pub struct TicketInfra {
     pub environments: Vec<Member>,
     /// Client companies served by the affected environments.
     pub clients: Vec<Member>,
+    /// Shops served by the affected environments.
+    pub shops: Vec<Member>,
     /// The release that fixes the ticket.
     pub release: Option<Release>,
 }
@@ -47,6 +49,7 @@ pub async fn for_ticket(
         zabbix_host: ticket.zabbix_host.clone(),
         environments: Vec::new(),
         clients: Vec::new(),
+        shops: Vec::new(),
         release: releases::release_fixing(&state.db, ticket.id).await?,
     };
     let found = match ticket.zabbix_host.as_deref() {
@@ -64,6 +67,11 @@ pub async fn for_ticket(
             for client in environments::clients_of(&state.db, environment.id).await? {
                 if !view.clients.iter().any(|c| c.id == client.id) {
                     view.clients.push(client);
+                }
+            }
+            for shop in environments::shops_of(&state.db, environment.id).await? {
+                if !view.shops.iter().any(|s| s.id == shop.id) {
+                    view.shops.push(shop);
                 }
             }
         }

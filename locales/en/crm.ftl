@@ -101,6 +101,7 @@ crm-contract-series = Contract series "{ $value }" is invalid: use 1 to 10 capit
 crm-contract-sequence = Contract sequence number { $value } is invalid: numbers start at 1.
 crm-contract-number = Contract number "{ $value }" is not recognised. Enter the series and the number with a hyphen, for example ДУ-00042.
 crm-contract-not-concluded = A contract cannot become active without a signing date or a record of the offer's acceptance. Enter one of them.
+crm-vat-exemption-taxed = A VAT exemption basis applies only to a price without VAT. Remove the basis or choose "without VAT".
 crm-amendment-empty = The amendment changes nothing. Say which terms it changes: plan, price, limits, term or SLA.
 
 crm-claim-amount = The claimed amount must be above zero, but { $value } was given.

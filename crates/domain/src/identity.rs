@@ -123,6 +123,12 @@ pub enum Action {
     /// See a shop's analytics (traffic, orders, revenue) or, on [`Object::System`], the
     /// platform-wide figures.
     ReadAnalytics,
+    /// See contracts, their amendments and terms, and the tariff plans.
+    ReadContract,
+    /// Create tariff plans, contracts and amendments, and change a contract's status.
+    ManageContracts,
+    /// Edit business calendars: weekly hours, exceptions, zones.
+    ManageCalendars,
     /// See the inventory: sites, hosts, clusters, environments, services, releases,
     /// deployments and capacity advice.
     ReadInventory,
@@ -185,12 +191,15 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
                 matches!(object, Object::Ticket { queue, .. } if queue == DEVELOPMENT_QUEUE)
             }
             // The client-card and inventory actions are decided above, and developers see
-            // no analytics.
+            // no analytics, contracts or calendars.
             Action::ManageUsers
             | Action::ReadAudit
             | Action::ReadClient
             | Action::ManageClients
             | Action::ReadAnalytics
+            | Action::ReadContract
+            | Action::ManageContracts
+            | Action::ManageCalendars
             | Action::ReadInventory
             | Action::ManageInventory
             | Action::RecordDeployments => false,
@@ -209,12 +218,16 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     }
 }
 
-/// Decides the client-card actions for staff: every staff role reads cards, administrators
-/// and sales change them. `None` for any other action.
+/// Decides the commercial actions for staff: every staff role reads client cards,
+/// contracts and plans, administrators and sales change them, and only administrators edit
+/// calendars. `None` for any other action.
 fn decide_client_card(role: Role, action: Action) -> Option<Decision> {
     let allowed = match action {
-        Action::ReadClient => true,
-        Action::ManageClients => matches!(role, Role::Admin | Role::Sales),
+        Action::ReadClient | Action::ReadContract => true,
+        Action::ManageClients | Action::ManageContracts => {
+            matches!(role, Role::Admin | Role::Sales)
+        }
+        Action::ManageCalendars => role == Role::Admin,
         _ => return None,
     };
     Some(if allowed {
@@ -258,9 +271,11 @@ fn decide_client(actor: &Actor, action: Action, object: Object<'_>) -> Decision 
         // A client reads its own shops' analytics, never the platform's.
         Action::ReadAnalytics if object == Object::System => Decision::Forbidden,
         Action::ReadAnalytics => Decision::Allow,
-        Action::ReadTicket | Action::CreateTicket | Action::CommentPublic | Action::ReadClient => {
-            Decision::Allow
-        }
+        Action::ReadTicket
+        | Action::CreateTicket
+        | Action::CommentPublic
+        | Action::ReadClient
+        | Action::ReadContract => Decision::Allow,
         Action::ReadInternal => Decision::Hidden,
         Action::ManageUsers if actor.role == Role::ClientAdmin => Decision::Allow,
         _ => Decision::Forbidden,
@@ -530,5 +545,54 @@ mod tests {
             decide(&client, Action::ReadAnalytics, Object::System),
             Decision::Forbidden
         );
+    }
+
+    #[test]
+    fn support_cannot_change_contracts() {
+        let contract = Object::Client { id: 3 };
+        for role in [
+            Role::Support,
+            Role::SupportLead,
+            Role::Developer,
+            Role::Analyst,
+        ] {
+            let decision = decide(&actor(role, None), Action::ManageContracts, contract);
+            assert_eq!(decision, Decision::Forbidden, "{role}");
+        }
+        let decision = decide(&actor(Role::Sales, None), Action::ManageContracts, contract);
+        assert_eq!(decision, Decision::Allow);
+    }
+
+    #[test]
+    fn client_reads_only_own_contracts() {
+        let user = actor(Role::ClientAdmin, Some(7));
+        let own = Object::Client { id: 7 };
+        let foreign = Object::Client { id: 8 };
+        assert_eq!(decide(&user, Action::ReadContract, own), Decision::Allow);
+        assert_eq!(
+            decide(&user, Action::ReadContract, foreign),
+            Decision::Hidden
+        );
+        assert_eq!(
+            decide(&user, Action::ManageContracts, own),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn only_admin_edits_calendars() {
+        for role in Role::VARIANTS {
+            let expected = if *role == Role::Admin {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            };
+            let decision = decide(
+                &actor(*role, Some(1)),
+                Action::ManageCalendars,
+                Object::System,
+            );
+            assert_eq!(decision, expected, "{role}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod analytics;
+pub mod calendar;
 pub mod crm;
 pub mod db;
 pub mod identity;

@@ -17,4 +17,4 @@ pub use contract::{Conclusion, ContractNumber, ContractStatus, OfferAcceptance};
 pub use deal::{DealStage, LostReason};
 pub use phone::{Phone, PhoneCountry};
 pub use requisites::{ClientKind, Requisites, RequisitesInput};
-pub use tariff::{LimitKind, Limits, PlanRef, TariffPlan};
+pub use tariff::{LimitKind, Limits, PlanRef, PlanVat, TariffPlan, VatOnDate};

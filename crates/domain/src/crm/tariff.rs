@@ -8,6 +8,7 @@ use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
 use crate::Invalid;
 use crate::money::Money;
 use crate::sla::SlaPolicy;
+use crate::vat::{VatCategory, VatRate, VatRateEntry, rate_on};
 
 /// Maximum plan name length in characters.
 pub const PLAN_NAME_MAX_CHARS: usize = 200;
@@ -212,6 +213,64 @@ pub fn revise_plan(
     })
 }
 
+/// The taxation of a plan's price: a VAT category whose rate follows the date, or «Без НДС»
+/// with its basis, and whether the price already contains the VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PlanVat {
+    /// `None` for a price without VAT.
+    pub category: Option<VatCategory>,
+    /// The legal basis of a price without VAT, as printed; `None` when taxed.
+    pub exemption: Option<String>,
+    pub included: bool,
+}
+
+/// The VAT of a monthly price on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatOnDate {
+    /// `None` for a price without VAT.
+    pub rate: Option<VatRate>,
+    /// The VAT in the price (included) or on top of it; `None` without VAT.
+    pub amount: Option<Money>,
+}
+
+impl PlanVat {
+    /// Checks that a price without VAT names its basis and a taxed one does not.
+    pub fn check(&self) -> Result<(), Invalid> {
+        let basis = self.exemption.as_deref().map(str::trim).unwrap_or("");
+        match (self.category, basis.is_empty()) {
+            (None, true) => Err(Invalid::missing("vat_exemption")),
+            (Some(_), false) => Err(Invalid::new("vat_exemption", "crm-vat-exemption-taxed")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Computes the rate and amount of VAT on `price` on `date`, the act date, from the rate
+    /// `table`.
+    pub fn on(
+        &self,
+        table: &[VatRateEntry],
+        price: Money,
+        date: NaiveDate,
+    ) -> Result<VatOnDate, Invalid> {
+        let Some(category) = self.category else {
+            return Ok(VatOnDate {
+                rate: None,
+                amount: None,
+            });
+        };
+        let rate = rate_on(table, category, date)?;
+        let amount = if self.included {
+            rate.included_in(price)
+        } else {
+            rate.added_to(price)
+        };
+        Ok(VatOnDate {
+            rate: Some(rate),
+            amount: Some(amount),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +380,30 @@ mod tests {
             limits.check_room(LimitKind::StorageBytes, u64::MAX, 1),
             Ok(())
         );
+    }
+    #[test]
+    fn plan_vat_follows_act_date() {
+        let vat = PlanVat {
+            category: Some(VatCategory::Standard),
+            exemption: None,
+            included: true,
+        };
+        let table = crate::vat::russian_rates();
+        let price = Money::from_kopecks(10_000);
+        let old = vat.on(&table, price, date("2025-12-31")).unwrap();
+        let new = vat.on(&table, price, date("2026-01-01")).unwrap();
+        assert_eq!(old.amount, Some(Money::from_kopecks(1_667)));
+        assert_eq!(new.rate, Some(VatRate::new(22)));
+        assert_eq!(new.amount, Some(Money::from_kopecks(1_803)));
+    }
+
+    #[test]
+    fn plan_vat_exempt_needs_basis() {
+        let vat = PlanVat {
+            category: None,
+            exemption: Some(" ".into()),
+            included: true,
+        };
+        assert_eq!(vat.check(), Err(Invalid::missing("vat_exemption")));
     }
 }

@@ -4,12 +4,14 @@
 
 mod clock;
 mod policy;
+mod ticket;
 
 pub use clock::{Escalation, KpiMinutes, Pause, SlaClock, SlaStatus, StopReason, kpi_minutes};
 pub use policy::{
     CALENDAR_24X7, CALENDAR_OFFICE, ClockRules, EscalationLevel, PriorityTargets, SlaPolicy,
     SlaTarget, TargetKind,
 };
+pub use ticket::{AT_RISK_PERCENT, TargetState, TicketSla, TicketTimes, ticket_sla};
 
 #[cfg(test)]
 mod tests;

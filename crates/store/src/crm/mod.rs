@@ -1,8 +1,11 @@
 //! The commercial department's storage: client cards with requisites, their history and
-//! contacts.
+//! contacts, tariff plans, contracts and their amendments.
 
+pub mod amendments;
 pub mod clients;
 pub mod contacts;
+pub mod contracts;
+pub mod tariffs;
 
 pub use clients::{Client, ClientListQuery};
 pub use contacts::Contact;

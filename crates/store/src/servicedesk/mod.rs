@@ -3,6 +3,7 @@
 
 pub mod history;
 pub mod queues;
+pub mod sla;
 pub mod tickets;
 pub mod zabbix;
 pub mod zabbix_outbox;

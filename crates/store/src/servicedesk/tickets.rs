@@ -8,7 +8,7 @@ use domain::{Error as DomainError, Invalid};
 use serde_json::json;
 
 use super::history::{self, NewLine};
-use super::{queues, zabbix_outbox};
+use super::{queues, sla, zabbix_outbox};
 use crate::identity::audit::{self, Author};
 use crate::{Db, Error, Result, Sql, Tx, Value, args};
 
@@ -277,6 +277,7 @@ pub async fn create_in(
         ..NewLine::default()
     };
     history::write(tx, id, author, line, now).await?;
+    sla::attach_in(tx, id, new.client_id, now).await?;
     audit::record(
         tx,
         author,
@@ -399,6 +400,9 @@ pub async fn update(
         .await?;
     if changed == 0 {
         return Err(conflict(&mut tx, id, version).await);
+    }
+    if priority != current.priority {
+        sla::refresh_in(&mut tx, id, now).await?;
     }
 
     let mut lines = Vec::new();
@@ -575,6 +579,7 @@ pub async fn set_status_in(
     if changed == 0 {
         return Err(conflict(tx, current.id, current.version).await);
     }
+    sla::on_status_in(tx, current.id, current.status, to, reason, now).await?;
     let new_value = match reason {
         Some(reason) => format!("{to} ({reason})"),
         None => to.to_string(),
@@ -612,6 +617,7 @@ pub async fn set_priority_in(
         args![priority.rank(), now, current.id],
     )
     .await?;
+    sla::refresh_in(tx, current.id, now).await?;
     let line = NewLine {
         field: "priority",
         old_value: Some(current.priority.to_string()),
@@ -689,6 +695,9 @@ pub async fn add_comment_in(
         .await?;
     if updated == 0 {
         return Err(DomainError::NotFound.into());
+    }
+    if staff_response {
+        sla::refresh_in(tx, ticket_id, now).await?;
     }
     let comment: Comment = tx
         .fetch_optional(
@@ -887,6 +896,8 @@ pub struct ListQuery {
     pub client_id: Option<i64>,
     /// Text to find in the number, title, description or host, with ё read as е.
     pub text: Option<String>,
+    /// Only open tickets in this SLA state at the given instant.
+    pub sla: Option<(sla::SlaState, DateTime<Utc>)>,
     pub sort: SortColumn,
     pub descending: bool,
     pub limit: i64,
@@ -904,6 +915,7 @@ impl Default for ListQuery {
             kind: None,
             client_id: None,
             text: None,
+            sla: None,
             sort: SortColumn::UpdatedAt,
             descending: true,
             limit: 50,
@@ -975,6 +987,10 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<Ticket>, i64)> {
             "t.search_text LIKE {} ESCAPE '\\'",
             bind(&mut values, pattern.into())
         ));
+    }
+    if let Some((state, now)) = query.sla {
+        let now = bind(&mut values, now.into());
+        conditions.push(sla::condition(state, &now));
     }
     let where_clause = if conditions.is_empty() {
         String::new()

@@ -3,12 +3,15 @@
 
 pub mod capacity;
 pub mod clients;
+pub mod contracts;
 pub mod deployments;
 pub mod environments;
 pub mod hosts;
 pub mod inventory;
 pub mod json;
 pub mod openapi;
+pub mod tariffs;
+pub mod ticket_sla;
 pub mod tickets;
 
 use axum::Router;
@@ -33,6 +36,16 @@ pub fn routes() -> Router<AppState> {
             delete(clients::remove_contact),
         )
         .merge(inventory_routes())
+        .route("/tariffs", get(tariffs::list).post(tariffs::create))
+        .route("/tariffs/{id}", get(tariffs::get).patch(tariffs::update))
+        .route("/contracts", get(contracts::list).post(contracts::create))
+        .route("/contracts/{id}", get(contracts::get))
+        .route("/contracts/{id}/transitions", post(contracts::transition))
+        .route(
+            "/contracts/{id}/amendments",
+            get(contracts::list_amendments).post(contracts::create_amendment),
+        )
+        .route("/contracts/{id}/terms", get(contracts::terms))
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(

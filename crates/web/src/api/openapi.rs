@@ -4,7 +4,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{capacity, clients, deployments, environments, hosts, inventory, tickets};
+use super::{
+    capacity, clients, contracts, deployments, environments, hosts, inventory, tariffs, tickets,
+};
 use crate::analytics;
 use crate::servicedesk::zabbix;
 
@@ -18,6 +20,9 @@ use crate::servicedesk::zabbix;
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
         analytics::ingest::receive, analytics::summary::get,
+        tariffs::list, tariffs::get, tariffs::create, tariffs::update,
+        contracts::list, contracts::get, contracts::create, contracts::transition,
+        contracts::list_amendments, contracts::create_amendment, contracts::terms,
         inventory::list_sites, inventory::get_site, inventory::create_site,
         inventory::create_rack, inventory::list_clusters, inventory::create_cluster,
         inventory::list_services, inventory::create_service, hosts::list, hosts::get,

@@ -10,6 +10,7 @@ use domain::identity::{Action, Object};
 use domain::servicedesk::workflow;
 use domain::servicedesk::{Kind, LinkKind, PendingReason, Priority, Source, Status};
 use serde::{Deserialize, Serialize};
+use store::servicedesk::sla::SlaState;
 use store::servicedesk::tickets::{
     self, AssigneeFilter, ListQuery, NewTicket, SortColumn, Ticket, TicketChange,
 };
@@ -213,6 +214,8 @@ pub struct TicketDetail {
     /// Calls back to Zabbix, oldest first; empty for requesters who may not read internal
     /// comments.
     pub zabbix_sync: Vec<ZabbixSyncJson>,
+    /// Deadlines and clock state; `null` when the ticket's SLA calendar is missing.
+    pub sla: Option<super::ticket_sla::TicketSlaJson>,
 }
 
 /// Filters, sorting and paging of `GET /tickets`.
@@ -239,6 +242,8 @@ pub struct ListParams {
     pub limit: Option<String>,
     /// Tickets to skip (default 0).
     pub offset: Option<String>,
+    /// `at_risk` or `breached`: open tickets in that SLA state now.
+    pub sla: Option<String>,
 }
 
 impl ListParams {
@@ -276,6 +281,10 @@ impl ListParams {
             }
         });
         query.text = present(&self.q);
+        query.sla = present(&self.sla)
+            .map(|state| SlaState::parse("sla", &state))
+            .transpose()?
+            .map(|state| (state, domain::time::now()));
         if let Some(sort) = present(&self.sort) {
             let (column, descending) = SortColumn::parse(&sort)?;
             query.sort = column;
@@ -441,7 +450,9 @@ pub async fn detail(
     } else {
         Vec::new()
     };
+    let sla = super::ticket_sla::ticket_sla_json(state, &ticket).await?;
     Ok(TicketDetail {
+        sla,
         ticket: TicketJson::new(ticket, &state.config.public_url),
         comments,
         history,

@@ -162,6 +162,7 @@ fn list_params(query: &Params, identity: &Identity, pager: &Pager) -> ListParams
         sort: Some(owned("sort").unwrap_or_else(|| DEFAULT_SORT.to_string())),
         limit: Some(pager.per_page.to_string()),
         offset: Some(pager.offset().to_string()),
+        sla: owned("sla"),
     }
 }
 

@@ -1,0 +1,388 @@
+//! The SLA of each ticket. A ticket takes its policy at creation from the terms of its
+//! client's contract in force that day, or else the internal policy. Its pending intervals
+//! and the deadlines computed last are stored beside it, so the list can filter on them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::crm::terms_on;
+use domain::servicedesk::{PendingReason, Status};
+use domain::sla::{ClockRules, Pause, SlaPolicy, TicketSla, TicketTimes, ticket_sla};
+
+use super::tickets::{self, Ticket};
+use crate::calendar;
+use crate::crm::{amendments, contracts, tariffs};
+use crate::{Db, Error, Result, Tx, args};
+
+/// The code of the editable internal policy in `sla_policies`.
+const INTERNAL: &str = "internal";
+
+/// A ticket's policy and the contract it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketPolicy {
+    /// The contract whose terms gave the policy; `None` for the internal policy.
+    pub contract_id: Option<i64>,
+    pub policy: SlaPolicy,
+    pub rules: ClockRules,
+}
+
+/// Returns the calendar date of an instant in Moscow, where contract dates are read.
+fn contract_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Moscow).date_naive()
+}
+
+/// Finds the policy for a ticket of `client_id` created at `at`: the SLA of the terms on
+/// that day of the client's active or suspended contract in force then (the latest started
+/// when several are), else the internal policy.
+pub async fn policy_for_in(
+    tx: &mut Tx,
+    client_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<TicketPolicy> {
+    let date = contract_date(at);
+    if let Some(client_id) = client_id {
+        let ids: Vec<(i64,)> = tx
+            .fetch_all(
+                "SELECT id FROM contracts WHERE client_id = $1 \
+                 AND status IN ('active', 'suspended') AND starts_on <= $2 \
+                 ORDER BY starts_on DESC, id DESC",
+                args![client_id, date],
+            )
+            .await?;
+        for (id,) in ids {
+            let Some(contract) = contracts::get_in(tx, id).await? else {
+                continue;
+            };
+            let Some(plan) = tariffs::get_in(tx, contract.plan_id).await? else {
+                continue;
+            };
+            let stored = amendments::list_in(tx, id).await?;
+            let all: Vec<_> = stored.into_iter().map(|a| a.amendment).collect();
+            let terms = terms_on(&amendments::base_terms(&contract, &plan), &all, date).terms;
+            let ended = !terms.auto_prolongation && terms.ends_on.is_some_and(|end| end < date);
+            if !ended {
+                return Ok(TicketPolicy {
+                    contract_id: Some(id),
+                    policy: terms.sla,
+                    rules: terms.clock_rules,
+                });
+            }
+        }
+    }
+    Ok(TicketPolicy {
+        contract_id: None,
+        policy: internal_policy_in(tx).await?,
+        rules: ClockRules::default(),
+    })
+}
+
+/// Returns the internal policy: the stored one, or the built-in defaults.
+pub async fn internal_policy_in(tx: &mut Tx) -> Result<SlaPolicy> {
+    let stored: Option<(String,)> = tx
+        .fetch_optional(
+            "SELECT policy FROM sla_policies WHERE code = $1",
+            args![INTERNAL],
+        )
+        .await?;
+    match stored {
+        Some((json,)) => serde_json::from_str(&json)
+            .map_err(|e| Error::Corrupt(format!("internal SLA policy: {e}"))),
+        None => Ok(SlaPolicy::internal_default()),
+    }
+}
+
+/// Returns the internal policy outside a transaction.
+pub async fn internal_policy(db: &Db) -> Result<SlaPolicy> {
+    let stored: Option<(String,)> = db
+        .fetch_optional(
+            "SELECT policy FROM sla_policies WHERE code = $1",
+            args![INTERNAL],
+        )
+        .await?;
+    match stored {
+        Some((json,)) => serde_json::from_str(&json)
+            .map_err(|e| Error::Corrupt(format!("internal SLA policy: {e}"))),
+        None => Ok(SlaPolicy::internal_default()),
+    }
+}
+
+/// Replaces the internal policy after checking its calendars and targets.
+pub async fn set_internal_policy(db: &Db, policy: &SlaPolicy, now: DateTime<Utc>) -> Result<()> {
+    tariffs::check_sla(db, policy, contract_date(now)).await?;
+    let json = serde_json::to_string(policy)
+        .map_err(|e| Error::Corrupt(format!("internal SLA policy: {e}")))?;
+    let mut tx = db.begin().await?;
+    tx.execute("DELETE FROM sla_policies WHERE code = $1", args![INTERNAL])
+        .await?;
+    tx.execute(
+        "INSERT INTO sla_policies (code, policy, updated_at) VALUES ($1, $2, $3)",
+        args![INTERNAL, json, now],
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Records a new ticket's policy and computes its deadlines.
+pub async fn attach_in(
+    tx: &mut Tx,
+    ticket_id: i64,
+    client_id: Option<i64>,
+    created: DateTime<Utc>,
+) -> Result<()> {
+    let found = policy_for_in(tx, client_id, created).await?;
+    let json = serde_json::to_string(&found.policy)
+        .map_err(|e| Error::Corrupt(format!("ticket {ticket_id} SLA policy: {e}")))?;
+    tx.execute(
+        "INSERT INTO ticket_sla (ticket_id, contract_id, policy, third_party_stops_clock, \
+         refreshed_at) VALUES ($1, $2, $3, $4, $5)",
+        args![
+            ticket_id,
+            found.contract_id,
+            json,
+            found.rules.third_party_stops_clock,
+            created
+        ],
+    )
+    .await?;
+    refresh_in(tx, ticket_id, created).await
+}
+
+/// Records the pending intervals of a status change: leaving `pending` ends the open
+/// interval, entering it starts one with `reason`. Then recomputes the deadlines.
+pub async fn on_status_in(
+    tx: &mut Tx,
+    ticket_id: i64,
+    from: Status,
+    to: Status,
+    reason: Option<PendingReason>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if from == Status::Pending {
+        tx.execute(
+            "UPDATE ticket_pauses SET ended_at = $1 WHERE ticket_id = $2 AND ended_at IS NULL",
+            args![now, ticket_id],
+        )
+        .await?;
+    }
+    if to == Status::Pending {
+        let reason = reason.unwrap_or(PendingReason::Client);
+        tx.execute(
+            "INSERT INTO ticket_pauses (ticket_id, reason, started_at) VALUES ($1, $2, $3)",
+            args![ticket_id, reason.as_ref(), now],
+        )
+        .await?;
+    }
+    refresh_in(tx, ticket_id, now).await
+}
+
+#[derive(sqlx::FromRow)]
+struct SlaRow {
+    contract_id: Option<i64>,
+    policy: String,
+    third_party_stops_clock: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PauseRow {
+    reason: String,
+    started_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+}
+
+fn pauses_of(rows: Vec<PauseRow>, ticket_id: i64) -> Result<Vec<Pause>> {
+    rows.into_iter()
+        .map(|row| {
+            let reason = row.reason.parse().map_err(|_| {
+                Error::Corrupt(format!("ticket {ticket_id}: pause reason {:?}", row.reason))
+            })?;
+            Ok(Pause {
+                start: row.started_at,
+                end: row.ended_at,
+                reason,
+            })
+        })
+        .collect()
+}
+
+fn policy_of(row: &SlaRow, ticket_id: i64) -> Result<TicketPolicy> {
+    let policy = serde_json::from_str(&row.policy)
+        .map_err(|e| Error::Corrupt(format!("ticket {ticket_id} SLA policy: {e}")))?;
+    Ok(TicketPolicy {
+        contract_id: row.contract_id,
+        policy,
+        rules: ClockRules {
+            third_party_stops_clock: row.third_party_stops_clock,
+        },
+    })
+}
+
+/// Recomputes and stores a ticket's deadlines at `now`. A ticket without a stored policy
+/// (created before ticket SLAs were stored) is left alone, and a policy that names a
+/// missing calendar leaves the deadlines empty with a warning instead of failing the change.
+pub async fn refresh_in(tx: &mut Tx, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
+    let row: Option<SlaRow> = tx
+        .fetch_optional(
+            "SELECT contract_id, policy, third_party_stops_clock FROM ticket_sla \
+             WHERE ticket_id = $1",
+            args![ticket_id],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let Some(ticket) = tickets::get_in(tx, ticket_id).await? else {
+        return Ok(());
+    };
+    let policy = policy_of(&row, ticket_id)?;
+    let rows: Vec<PauseRow> = tx
+        .fetch_all(
+            "SELECT reason, started_at, ended_at FROM ticket_pauses WHERE ticket_id = $1 \
+             ORDER BY started_at, id",
+            args![ticket_id],
+        )
+        .await?;
+    let pauses = pauses_of(rows, ticket_id)?;
+    let targets = policy.policy.targets(ticket.priority);
+    let years = calendar::clock_years(ticket.created_at);
+    let sla = match calendar::load_in(tx, &targets.calendar, years).await? {
+        Some(calendar) => Some(compute(&calendar, &ticket, &policy, &pauses, now)),
+        None => {
+            tracing::warn!(
+                ticket_id,
+                calendar = %targets.calendar,
+                "SLA calendar not found; the ticket has no deadlines"
+            );
+            None
+        }
+    };
+    tx.execute(
+        "UPDATE ticket_sla SET first_response_due = $1, resolution_due = $2, \
+         first_response_at_risk = $3, resolution_at_risk = $4, paused_since = $5, \
+         refreshed_at = $6 WHERE ticket_id = $7",
+        args![
+            sla.and_then(|s| s.first_response.due),
+            sla.and_then(|s| s.resolution.due),
+            sla.and_then(|s| s.first_response.at_risk_from),
+            sla.and_then(|s| s.resolution.at_risk_from),
+            sla.and_then(|s| s.paused_since),
+            now,
+            ticket_id,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn compute(
+    calendar: &domain::calendar::Calendar,
+    ticket: &Ticket,
+    policy: &TicketPolicy,
+    pauses: &[Pause],
+    now: DateTime<Utc>,
+) -> TicketSla {
+    let times = TicketTimes {
+        created: ticket.created_at,
+        first_response_at: ticket.first_response_at,
+        resolved_at: ticket.resolved_at,
+        pauses,
+    };
+    ticket_sla(
+        calendar,
+        policy.policy.targets(ticket.priority),
+        policy.rules,
+        times,
+        now,
+    )
+}
+
+/// A ticket's SLA as pages and the API show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketSlaView {
+    pub policy: TicketPolicy,
+    /// The calendar code of the ticket's priority.
+    pub calendar: String,
+    /// `None` when that calendar is missing.
+    pub sla: Option<TicketSla>,
+}
+
+/// Computes a ticket's SLA at `now`. A ticket created before ticket SLAs were stored uses
+/// the internal policy.
+pub async fn view(db: &Db, ticket: &Ticket, now: DateTime<Utc>) -> Result<TicketSlaView> {
+    let row: Option<SlaRow> = db
+        .fetch_optional(
+            "SELECT contract_id, policy, third_party_stops_clock FROM ticket_sla \
+             WHERE ticket_id = $1",
+            args![ticket.id],
+        )
+        .await?;
+    let policy = match &row {
+        Some(row) => policy_of(row, ticket.id)?,
+        None => TicketPolicy {
+            contract_id: None,
+            policy: internal_policy(db).await?,
+            rules: ClockRules::default(),
+        },
+    };
+    let rows: Vec<PauseRow> = db
+        .fetch_all(
+            "SELECT reason, started_at, ended_at FROM ticket_pauses WHERE ticket_id = $1 \
+             ORDER BY started_at, id",
+            args![ticket.id],
+        )
+        .await?;
+    let pauses = pauses_of(rows, ticket.id)?;
+    let code = policy.policy.targets(ticket.priority).calendar.clone();
+    let years = calendar::clock_years(ticket.created_at);
+    let sla = calendar::load(db, &code, years)
+        .await?
+        .map(|calendar| compute(&calendar, ticket, &policy, &pauses, now));
+    Ok(TicketSlaView {
+        policy,
+        calendar: code,
+        sla,
+    })
+}
+
+/// The SLA states the ticket list filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaState {
+    /// Open, unbreached, with a running clock past [`domain::sla::AT_RISK_PERCENT`] of an
+    /// unmet target.
+    AtRisk,
+    /// Open, with an unmet target past its deadline.
+    Breached,
+}
+
+impl SlaState {
+    /// The API names.
+    pub const NAMES: [&'static str; 2] = ["at_risk", "breached"];
+
+    /// Parses an API name.
+    pub fn parse(field: &str, value: &str) -> Result<SlaState, domain::Invalid> {
+        match value.trim() {
+            "at_risk" => Ok(SlaState::AtRisk),
+            "breached" => Ok(SlaState::Breached),
+            other => Err(domain::Invalid::not_one_of(field, other, &SlaState::NAMES)),
+        }
+    }
+}
+
+/// Builds the list condition for `state` at the instant bound as `now`, on tickets `t`. A
+/// stored deadline of a paused ticket assumed the clock restarted at its last refresh, so
+/// while paused only a deadline before the pause began counts as breached.
+pub(crate) fn condition(state: SlaState, now: &str) -> String {
+    let open = "t.status NOT IN ('resolved', 'closed', 'cancelled')";
+    let breached = format!(
+        "((t.first_response_at IS NULL AND s.first_response_due < {now} \
+           AND (s.paused_since IS NULL OR s.first_response_due <= s.paused_since)) \
+          OR (s.resolution_due < {now} \
+           AND (s.paused_since IS NULL OR s.resolution_due <= s.paused_since)))"
+    );
+    let inner = match state {
+        SlaState::Breached => breached,
+        SlaState::AtRisk => format!(
+            "NOT {breached} AND s.paused_since IS NULL \
+             AND ((t.first_response_at IS NULL AND s.first_response_at_risk <= {now}) \
+              OR s.resolution_at_risk <= {now})"
+        ),
+    };
+    format!("{open} AND EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND {inner})")
+}

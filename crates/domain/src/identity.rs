@@ -129,6 +129,13 @@ pub enum Action {
     ManageContracts,
     /// Edit business calendars: weekly hours, exceptions, zones.
     ManageCalendars,
+    /// See the inventory: sites, hosts, clusters, environments, services, releases,
+    /// deployments and capacity advice.
+    ReadInventory,
+    /// Create and change sites, racks, clusters, hosts, environments and services.
+    ManageInventory,
+    /// Record releases and deployments and link bug tickets to their fixing release.
+    RecordDeployments,
 }
 
 /// The object an action applies to, with the attributes permissions depend on.
@@ -169,6 +176,9 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     if let Some(decision) = decide_client_card(actor.role, action) {
         return decision;
     }
+    if let Some(decision) = decide_inventory(actor.role, action) {
+        return decision;
+    }
     let allowed = match actor.role {
         Role::Admin => true,
         Role::Support | Role::SupportLead => !matches!(
@@ -180,6 +190,8 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
             Action::UpdateTicket | Action::CommentPublic | Action::CommentInternal => {
                 matches!(object, Object::Ticket { queue, .. } if queue == DEVELOPMENT_QUEUE)
             }
+            // The client-card and inventory actions are decided above, and developers see
+            // no analytics, contracts or calendars.
             Action::ManageUsers
             | Action::ReadAudit
             | Action::ReadClient
@@ -187,7 +199,10 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
             | Action::ReadAnalytics
             | Action::ReadContract
             | Action::ManageContracts
-            | Action::ManageCalendars => false,
+            | Action::ManageCalendars
+            | Action::ReadInventory
+            | Action::ManageInventory
+            | Action::RecordDeployments => false,
         },
         Role::Analyst => matches!(
             action,
@@ -213,6 +228,26 @@ fn decide_client_card(role: Role, action: Action) -> Option<Decision> {
             matches!(role, Role::Admin | Role::Sales)
         }
         Action::ManageCalendars => role == Role::Admin,
+        _ => return None,
+    };
+    Some(if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    })
+}
+
+/// Decides the inventory actions for staff: every staff role but sales reads the inventory,
+/// support and administrators change it, and development, support and administrators record
+/// releases and deployments. `None` for any other action.
+fn decide_inventory(role: Role, action: Action) -> Option<Decision> {
+    let allowed = match action {
+        Action::ReadInventory => role != Role::Sales,
+        Action::ManageInventory => matches!(role, Role::Admin | Role::Support | Role::SupportLead),
+        Action::RecordDeployments => matches!(
+            role,
+            Role::Admin | Role::Support | Role::SupportLead | Role::Developer
+        ),
         _ => return None,
     };
     Some(if allowed {
@@ -397,6 +432,49 @@ mod tests {
             decide(&client, Action::ManageClients, own),
             Decision::Forbidden
         );
+    }
+
+    #[test]
+    fn support_and_admin_manage_inventory() {
+        for role in [Role::Admin, Role::Support, Role::SupportLead] {
+            let decision = decide(&actor(role, None), Action::ManageInventory, Object::System);
+            assert_eq!(decision, Decision::Allow, "{role}");
+        }
+    }
+
+    #[test]
+    fn analyst_and_developer_only_read_inventory() {
+        for role in [Role::Analyst, Role::Developer] {
+            let reader = actor(role, None);
+            assert_eq!(
+                decide(&reader, Action::ReadInventory, Object::System),
+                Decision::Allow
+            );
+            assert_eq!(
+                decide(&reader, Action::ManageInventory, Object::System),
+                Decision::Forbidden,
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn developer_records_deployments() {
+        let dev = actor(Role::Developer, None);
+        let decision = decide(&dev, Action::RecordDeployments, Object::System);
+        assert_eq!(decision, Decision::Allow);
+        let analyst = actor(Role::Analyst, None);
+        let decision = decide(&analyst, Action::RecordDeployments, Object::System);
+        assert_eq!(decision, Decision::Forbidden);
+    }
+
+    #[test]
+    fn clients_and_sales_see_no_inventory() {
+        for role in [Role::ClientAdmin, Role::ClientUser, Role::Sales] {
+            let user = actor(role, Some(7).filter(|_| role.is_client()));
+            let decision = decide(&user, Action::ReadInventory, Object::System);
+            assert_eq!(decision, Decision::Forbidden, "{role}");
+        }
     }
 
     #[test]

@@ -48,6 +48,17 @@ pub async fn release(
     Ok(())
 }
 
+/// Returns when job `name` last finished, if it ever did.
+pub async fn last_finished(db: &Db, name: &str) -> Result<Option<DateTime<Utc>>> {
+    let row: Option<(Option<DateTime<Utc>>,)> = db
+        .fetch_optional(
+            "SELECT last_finished_at FROM job_leases WHERE name = $1",
+            args![name],
+        )
+        .await?;
+    Ok(row.and_then(|(finished,)| finished))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +70,19 @@ mod tests {
         assert!(!try_lease(&db, "auto_close", "b", now, ttl).await.unwrap());
         let later = now + Duration::minutes(6);
         assert!(try_lease(&db, "auto_close", "b", later, ttl).await.unwrap());
+    });
+
+    crate::storage_test!(last_finished_after_release, async |db: Db| {
+        let now = domain::time::now();
+        assert_eq!(last_finished(&db, "job").await.unwrap(), None);
+        assert!(
+            try_lease(&db, "job", "a", now, Duration::minutes(5))
+                .await
+                .unwrap()
+        );
+        assert_eq!(last_finished(&db, "job").await.unwrap(), None);
+        release(&db, "job", "a", now, None).await.unwrap();
+        assert_eq!(last_finished(&db, "job").await.unwrap(), Some(now));
     });
 
     crate::storage_test!(released_lease_is_free, async |db: Db| {

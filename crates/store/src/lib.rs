@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod crm;
 pub mod db;
 pub mod identity;
+pub mod infra;
 pub mod jobs;
 pub mod metrics;
 pub mod migrate;

@@ -82,7 +82,7 @@ pub enum Command {
     /// Measure performance on this machine
     #[command(subcommand)]
     Bench(BenchCommand),
-    /// Zabbix webhook deliveries
+    /// Zabbix webhook deliveries and the host sync
     #[command(subcommand)]
     Zabbix(ZabbixCommand),
     /// Write a consistent copy of the running database to DEST (SQLite: VACUUM INTO;
@@ -220,6 +220,10 @@ pub struct TokenRevokeArgs {
 pub enum ZabbixCommand {
     /// Process stored deliveries again from their raw bodies; processed ones are left alone
     Replay(ReplayArgs),
+    /// Match the hosts of the Zabbix API (host.get) to inventory hosts by technical name,
+    /// store their Zabbix host ids and print a JSON report of new, vanished and conflicting
+    /// hosts; nothing is deleted. Needs zabbix_api_url and credentials
+    SyncHosts,
 }
 
 /// Options of `zabbix replay`.

@@ -2,6 +2,7 @@
 //! that of several instances on one database only one runs a job at a time.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,6 +16,8 @@ const TICK: StdDuration = StdDuration::from_secs(60);
 const LEASE: Duration = Duration::minutes(5);
 /// Failed-login rows older than this no longer count towards the hourly limit.
 const FAILURES_KEPT: Duration = Duration::hours(1);
+/// How often the Zabbix host sync runs when the Zabbix API is configured.
+const HOST_SYNC_EVERY: Duration = Duration::hours(1);
 
 /// Settings of the scheduled jobs.
 #[derive(Debug, Clone)]
@@ -23,6 +26,8 @@ pub struct Settings {
     pub instance_id: String,
     /// Resolved tickets close after this many days.
     pub auto_close_days: i64,
+    /// The Zabbix API client, when configured: the host sync runs hourly with it.
+    pub zabbix: Option<Arc<integrations::zabbix::Client>>,
 }
 
 /// Runs the jobs every minute until `shutdown` turns true. The first run is at once.
@@ -67,6 +72,38 @@ pub async fn run_due(db: &Db, settings: &Settings) {
         },
     )
     .await;
+    if let Some(client) = &settings.zabbix {
+        run_host_sync(db, &settings.instance_id, client).await;
+    }
+}
+
+/// Runs the Zabbix host sync when the last run finished an hour ago or more.
+async fn run_host_sync(db: &Db, holder: &str, client: &integrations::zabbix::Client) {
+    const NAME: &str = "zabbix_host_sync";
+    match store::jobs::last_finished(db, NAME).await {
+        Ok(Some(finished)) if domain::time::now() - finished < HOST_SYNC_EVERY => return,
+        Ok(_) => {}
+        Err(error) => {
+            tracing::error!(job = NAME, %error, "job state unreadable");
+            return;
+        }
+    }
+    run_job(db, holder, NAME, |now| async move {
+        let report = crate::host_sync::sync_once(db, client, now).await?;
+        let changed = report.linked.len() + report.vanished.len();
+        Ok((
+            changed as u64,
+            format!(
+                "{} Zabbix hosts: {} linked, {} new in Zabbix, {} vanished, {} conflicts",
+                report.zabbix_hosts,
+                report.linked.len(),
+                report.new_in_zabbix.len(),
+                report.vanished.len(),
+                report.conflicts.len()
+            ),
+        ))
+    })
+    .await;
 }
 
 /// Runs `job` if this instance gets the lease, logs its start and end, and records the
@@ -77,7 +114,7 @@ pub async fn run_due(db: &Db, settings: &Settings) {
 async fn run_job<F, Fut>(db: &Db, holder: &str, name: &str, job: F)
 where
     F: FnOnce(DateTime<Utc>) -> Fut,
-    Fut: Future<Output = store::Result<(u64, String)>>,
+    Fut: Future<Output = anyhow::Result<(u64, String)>>,
 {
     let now = domain::time::now();
     match store::jobs::try_lease(db, name, holder, now, LEASE).await {
@@ -104,8 +141,9 @@ where
             None
         }
         Err(error) => {
+            let error = format!("{error:#}");
             tracing::error!(job = name, instance_id = holder, %error, "job failed");
-            Some(error.to_string())
+            Some(error)
         }
     };
     if let Err(release_error) =

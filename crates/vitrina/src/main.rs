@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod database;
 mod demo;
+mod host_sync;
 mod jobs;
 mod logging;
 mod messages;
@@ -111,6 +112,7 @@ async fn run_with_database(
         Command::User(command) => users::run(db, command).await,
         Command::Token(command) => tokens::run(db, command).await,
         Command::Zabbix(ZabbixCommand::Replay(args)) => replay::run(db, config, args).await,
+        Command::Zabbix(ZabbixCommand::SyncHosts) => host_sync::run(db, config).await,
         Command::Backup(args) => backup::run(db, config, &args.dest).await,
         Command::Import(ImportCommand::Metrics(args)) => metrics::import(db, &args).await,
         Command::Import(ImportCommand::Rates(args)) => analytics::import_rates(db, &args).await,

@@ -72,7 +72,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
 
     let (stop_jobs, jobs_stopped) = watch::channel(false);
     let instance_id = format!("serve-{}", password::random_token(6));
-    let zabbix_sender = zabbix_client.map(|client| {
+    let zabbix_sender = zabbix_client.clone().map(|client| {
         let sender = zabbix_sync::Sender {
             db: state.db.clone(),
             client,
@@ -85,6 +85,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let settings = jobs::Settings {
         instance_id,
         auto_close_days: config.auto_close_days,
+        zabbix: zabbix_client.clone(),
     };
     let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));
 
@@ -110,7 +111,9 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
 
 /// Builds the Zabbix API client when the API is configured; nothing is sent otherwise. The
 /// webhook and the sender share it, and so one session.
-fn zabbix_client(config: &Config) -> anyhow::Result<Option<Arc<integrations::zabbix::Client>>> {
+pub(crate) fn zabbix_client(
+    config: &Config,
+) -> anyhow::Result<Option<Arc<integrations::zabbix::Client>>> {
     let Some(api) = &config.zabbix_api else {
         return Ok(None);
     };

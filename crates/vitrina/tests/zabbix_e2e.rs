@@ -584,3 +584,71 @@ fn per_event(deliveries: &[Delivery]) -> BTreeMap<String, (usize, usize, usize)>
     }
     counts
 }
+
+/// Host sync against the real Zabbix: `vitrina zabbix sync-hosts` signs in as `Admin`, lists
+/// every host and links the inventory host of a test host's technical name to its hostid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Zabbix 6.0 server; run tests/e2e/zabbix.sh"]
+async fn zabbix_e2e_sync_hosts() {
+    const HOST: &str = "e2e-sync-01";
+    let zabbix = Zabbix::connect().await;
+    let old = zabbix
+        .call(
+            "host.get",
+            json!({"filter": {"host": HOST}, "output": ["hostid"]}),
+        )
+        .await;
+    for existing in old.as_array().unwrap() {
+        zabbix
+            .call("host.delete", json!([text(existing, "hostid")]))
+            .await;
+    }
+    // "Linux servers" is one of the host groups of a fresh Zabbix 6.0 database.
+    let groups = zabbix
+        .call(
+            "hostgroup.get",
+            json!({"filter": {"name": ["Linux servers"]}, "output": ["groupid"]}),
+        )
+        .await;
+    let group_id = text(&groups[0], "groupid");
+    let created = zabbix
+        .call(
+            "host.create",
+            json!({"host": HOST, "name": "Проверка сверки хостов",
+                   "groups": [{"groupid": group_id}]}),
+        )
+        .await;
+    let host_id: i64 = created["hostids"][0].as_str().unwrap().parse().unwrap();
+
+    let setup = common::Setup::sqlite();
+    common::assert_success(&setup.run(&["migrate"]).await);
+    let db = setup.db().await;
+    let (host, _) = store::metrics::ensure_host(&db, HOST, domain::time::now())
+        .await
+        .unwrap();
+    let mut command = setup.command(&["zabbix", "sync-hosts"]);
+    command
+        .env("VITRINA_ZABBIX_API_URL", &zabbix.env.url)
+        .env("VITRINA_ZABBIX_API_USERNAME", "Admin")
+        .env("VITRINA_ZABBIX_API_PASSWORD", "zabbix");
+    let output = command.output().await.unwrap();
+    common::assert_success(&output);
+    let report: Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+    let linked: Vec<&str> = report["linked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["technical_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(linked, [HOST], "{report}");
+    assert_eq!(report["linked"][0]["zabbix_host_id"], host_id);
+    let stored = store::infra::hosts::get(&db, host.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.zabbix_host_id, Some(host_id));
+    db.close().await;
+    zabbix
+        .call("host.delete", json!([host_id.to_string()]))
+        .await;
+}

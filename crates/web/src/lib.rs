@@ -13,6 +13,7 @@ pub mod crm;
 pub mod error;
 pub mod i18n;
 pub mod identity;
+pub mod infra;
 pub mod ops;
 pub mod pages;
 pub mod servicedesk;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::profile::routes())
         .merge(servicedesk::pages::routes())
         .merge(crm::routes())
+        .merge(infra::routes())
         .merge(admin::routes())
         .route("/analytics", get(analytics::page::show))
         .nest("/api/v1", api::routes())

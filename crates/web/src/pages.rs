@@ -148,6 +148,20 @@ impl Page {
         self.user.as_ref().is_some_and(|u| !u.role.is_client())
     }
 
+    /// Whether the user may see the inventory, by the one permission check.
+    pub fn reads_inventory(&self) -> bool {
+        use domain::identity::{Action, Actor, Decision, Object, decide};
+        self.user.as_ref().is_some_and(|u| {
+            let actor = Actor {
+                user_id: u.id,
+                login: u.login.clone(),
+                role: u.role,
+                client_id: None,
+            };
+            decide(&actor, Action::ReadInventory, Object::System) == Decision::Allow
+        })
+    }
+
     /// The class that marks the navigation link for `prefix` as current.
     pub fn nav_class(&self, prefix: &str) -> &'static str {
         if self.path == prefix || (prefix != "/" && self.path.starts_with(prefix)) {

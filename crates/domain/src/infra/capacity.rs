@@ -57,6 +57,28 @@ pub enum Resource {
 parse_with_allowed!(Resource);
 
 impl Resource {
+    /// Guesses the resource a metric measures from words in its name (`cpu_utilization`,
+    /// `mem_used_percent`, `disk_usage`, `net_in`), or `None` when no word matches.
+    pub fn from_metric_name(metric: &str) -> Option<Resource> {
+        let name = metric.to_ascii_lowercase();
+        let words: Vec<&str> = name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let has = |candidates: &[&str]| words.iter().any(|w| candidates.contains(w));
+        if has(&["cpu", "processor", "load"]) {
+            Some(Resource::Cpu)
+        } else if has(&["memory", "mem", "ram", "swap"]) {
+            Some(Resource::Memory)
+        } else if has(&["disk", "fs", "filesystem", "storage", "volume", "vfs"]) {
+            Some(Resource::Disk)
+        } else if has(&["network", "net", "interface", "if", "bandwidth"]) {
+            Some(Resource::Network)
+        } else {
+            None
+        }
+    }
+
     /// The default target utilisation: CPU 75 %, disk 85 %; memory and network have none, so
     /// their target must be configured.
     pub fn default_target_percent(self) -> Option<f64> {

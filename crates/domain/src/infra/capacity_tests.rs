@@ -180,3 +180,20 @@ fn cluster_without_nodes_rejected() {
     let error = advise(&series, Resource::Cpu, Scope::Cluster { nodes: 0 }, &cpu()).unwrap_err();
     assert_eq!(error.key, "infra-capacity-no-nodes");
 }
+
+#[test]
+fn resource_from_metric_name_words() {
+    let cases = [
+        ("cpu_utilization", Some(Resource::Cpu)),
+        ("system.cpu.util", Some(Resource::Cpu)),
+        ("mem_used_percent", Some(Resource::Memory)),
+        ("vfs.fs.size[/,pused]", Some(Resource::Disk)),
+        ("net_in", Some(Resource::Network)),
+        ("request_count", None),
+        // A word inside another word does not count.
+        ("cpuless", None),
+    ];
+    for (metric, expected) in cases {
+        assert_eq!(Resource::from_metric_name(metric), expected, "{metric}");
+    }
+}

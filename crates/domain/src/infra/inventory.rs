@@ -5,6 +5,24 @@ use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
 
 use crate::{Error, Invalid};
 
+/// Maximum length in characters of an inventory name (site, rack, cluster, host, environment,
+/// service, release version).
+pub const MAX_NAME_CHARS: usize = 255;
+
+/// Checks an inventory name: trimmed, not empty, at most [`MAX_NAME_CHARS`] characters and
+/// free of control characters. Returns the trimmed name.
+pub fn check_name(field: &str, value: &str) -> Result<String, Invalid> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Invalid::missing(field));
+    }
+    if trimmed.chars().count() > MAX_NAME_CHARS {
+        return Err(Invalid::new(field, "error-too-long").arg("max", MAX_NAME_CHARS));
+    }
+    crate::text::check_characters(field, trimmed)?;
+    Ok(trimmed.to_string())
+}
+
 /// The kind of place hosts run in.
 #[derive(
     Debug,
@@ -270,6 +288,28 @@ impl DeploymentResult {
     }
 }
 
+/// Returns the version that runs after the deployments of one service to one environment,
+/// given oldest first as (version, result), or `None` when no deployment succeeded.
+///
+/// A failed deployment leaves the running version as it was. A rolled-back deployment of the
+/// running version brings back the version that ran before it; a rollback of any other
+/// version reports a deployment that never took over, so it changes nothing.
+pub fn running_version<'a>(
+    deployments: impl IntoIterator<Item = (&'a str, DeploymentResult)>,
+) -> Option<&'a str> {
+    let mut history: Vec<&str> = Vec::new();
+    for (version, result) in deployments {
+        match result {
+            DeploymentResult::Succeeded => history.push(version),
+            DeploymentResult::RolledBack if history.last() == Some(&version) => {
+                history.pop();
+            }
+            DeploymentResult::RolledBack | DeploymentResult::Failed => {}
+        }
+    }
+    history.last().copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +320,58 @@ mod tests {
             account: "b1g-folder".into(),
             region: "ru-central1".into(),
         }
+    }
+
+    #[test]
+    fn running_version_skips_failed() {
+        let deployments = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.1", DeploymentResult::Failed),
+        ];
+        assert_eq!(running_version(deployments), Some("1.0"));
+    }
+
+    #[test]
+    fn running_version_rollback_restores_previous() {
+        let deployments = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.1", DeploymentResult::Succeeded),
+            ("1.1", DeploymentResult::RolledBack),
+        ];
+        assert_eq!(running_version(deployments), Some("1.0"));
+    }
+
+    #[test]
+    fn running_version_ignores_rollback_of_other() {
+        let deployments = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.2", DeploymentResult::RolledBack),
+        ];
+        assert_eq!(running_version(deployments), Some("1.0"));
+    }
+
+    #[test]
+    fn running_version_none_without_success() {
+        assert_eq!(running_version([("1.0", DeploymentResult::Failed)]), None);
+        let rolled_back = [
+            ("1.0", DeploymentResult::Succeeded),
+            ("1.0", DeploymentResult::RolledBack),
+        ];
+        assert_eq!(running_version(rolled_back), None);
+    }
+
+    #[test]
+    fn name_is_trimmed() {
+        assert_eq!(check_name("name", "  db-01 ").as_deref(), Ok("db-01"));
+    }
+
+    #[test]
+    fn name_rejects_blank_long_and_control() {
+        assert_eq!(check_name("name", " ").unwrap_err().key, "error-missing");
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(check_name("name", &long).unwrap_err().key, "error-too-long");
+        let control = check_name("name", "db\u{0}01").unwrap_err();
+        assert_eq!(control.key, "error-forbidden-character");
     }
 
     #[test]

@@ -62,6 +62,12 @@ impl Client {
         self.call("host.get", params).await
     }
 
+    /// Lists every host the API user may read, for the inventory's host sync.
+    pub async fn all_hosts(&self) -> Result<Vec<Host>, Error> {
+        let params = json!({"output": ["hostid", "host", "name"], "sortfield": "host"});
+        self.call("host.get", params).await
+    }
+
     /// Reads triggers with their manual-close setting; unknown ids are absent.
     pub async fn triggers(&self, trigger_ids: &[i64]) -> Result<Vec<Trigger>, Error> {
         let params = json!({"triggerids": id_strings(trigger_ids),

@@ -227,12 +227,14 @@ fn answer(inner: &mut Inner, method: &str, params: &Value, auth: Option<&str>) -
             result(json!(found))
         }
         "host.get" => {
+            // Without a filter, `host.get` lists every host.
             let names: Vec<String> = match &params["filter"]["host"] {
                 Value::Array(items) => items
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),
                 Value::String(name) => vec![name.clone()],
+                _ if params.get("filter").is_none() => inner.hosts.keys().cloned().collect(),
                 _ => Vec::new(),
             };
             let found: Vec<Value> = names

@@ -1,8 +1,13 @@
 //! The JSON API under `/api/v1/`: the same store calls as the pages, with errors as
 //! `{"error": {"code", "message", "field"}}`.
 
+pub mod capacity;
 pub mod clients;
 pub mod contracts;
+pub mod deployments;
+pub mod environments;
+pub mod hosts;
+pub mod inventory;
 pub mod json;
 pub mod openapi;
 pub mod tariffs;
@@ -30,6 +35,7 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/contacts/{contact_id}",
             delete(clients::remove_contact),
         )
+        .merge(inventory_routes())
         .route("/tariffs", get(tariffs::list).post(tariffs::create))
         .route("/tariffs/{id}", get(tariffs::get).patch(tariffs::update))
         .route("/contracts", get(contracts::list).post(contracts::create))
@@ -47,4 +53,44 @@ pub fn routes() -> Router<AppState> {
             post(crate::servicedesk::zabbix::receive),
         )
         .merge(crate::analytics::routes())
+}
+
+/// Inventory routes under `/api/v1`: sites, racks, clusters, hosts, environments, services.
+fn inventory_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/sites",
+            get(inventory::list_sites).post(inventory::create_site),
+        )
+        .route("/sites/{id}", get(inventory::get_site))
+        .route("/sites/{id}/racks", post(inventory::create_rack))
+        .route(
+            "/clusters",
+            get(inventory::list_clusters).post(inventory::create_cluster),
+        )
+        .route("/hosts", get(hosts::list).post(hosts::create))
+        .route("/hosts/{id}", get(hosts::get).patch(hosts::update))
+        .route("/hosts/{id}/capacity", get(capacity::host_capacity))
+        .route(
+            "/environments",
+            get(environments::list).post(environments::create),
+        )
+        .route(
+            "/environments/{id}",
+            get(environments::get).patch(environments::update),
+        )
+        .route(
+            "/services",
+            get(inventory::list_services).post(inventory::create_service),
+        )
+        .route(
+            "/releases",
+            get(deployments::list_releases).post(deployments::create_release),
+        )
+        .route("/releases/{id}", get(deployments::get_release))
+        .route("/releases/{id}/fixes", post(deployments::link_fix))
+        .route(
+            "/deployments",
+            get(deployments::list_deployments).post(deployments::create_deployment),
+        )
 }

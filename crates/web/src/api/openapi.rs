@@ -4,7 +4,9 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, contracts, tariffs, tickets};
+use super::{
+    capacity, clients, contracts, deployments, environments, hosts, inventory, tariffs, tickets,
+};
 use crate::analytics;
 use crate::servicedesk::zabbix;
 
@@ -21,6 +23,14 @@ use crate::servicedesk::zabbix;
         tariffs::list, tariffs::get, tariffs::create, tariffs::update,
         contracts::list, contracts::get, contracts::create, contracts::transition,
         contracts::list_amendments, contracts::create_amendment, contracts::terms,
+        inventory::list_sites, inventory::get_site, inventory::create_site,
+        inventory::create_rack, inventory::list_clusters, inventory::create_cluster,
+        inventory::list_services, inventory::create_service, hosts::list, hosts::get,
+        hosts::create, hosts::update, environments::list, environments::get,
+        environments::create, environments::update, deployments::list_releases,
+        deployments::get_release, deployments::create_release, deployments::link_fix,
+        deployments::create_deployment, deployments::list_deployments,
+        capacity::host_capacity,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

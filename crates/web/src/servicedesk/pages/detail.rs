@@ -59,6 +59,8 @@ pub(super) struct Panel {
     zabbix_sync: Vec<ZabbixSyncView>,
     /// `None` when the ticket's SLA calendar is missing.
     sla: Option<super::sla::SlaPanel>,
+    /// Affected environments and clients, and the fixing release, for staff.
+    infra: Option<crate::infra::TicketInfra>,
     controls: Controls,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
@@ -246,6 +248,7 @@ async fn build(
     };
     let fields = fields(page, &queues, &ticket);
     let controls = controls(page, identity, &ticket, &queues, &members);
+    let infra = crate::infra::for_ticket(state, identity, &ticket).await?;
     let detail = detail(state, identity, ticket, page.lang).await?;
     Ok(Panel {
         fields,
@@ -254,6 +257,7 @@ async fn build(
         links: links(page, &detail),
         zabbix_sync: zabbix_sync(page, &detail),
         sla: detail.sla.as_ref().map(|sla| super::sla::panel(page, sla)),
+        infra,
         controls: Controls {
             transitions: transitions(page, &detail),
             ..controls

@@ -1,0 +1,120 @@
+# Infrastructure inventory: API errors, the site, host and environment pages.
+
+## Errors
+
+inventory-unknown-reference = No object has the id { $value }. Check the id or create the object first.
+inventory-rack-other-site = Rack “{ $rack }” is not at site { $site }. Choose a rack of that site, or leave the site out to take the rack's.
+inventory-host-initial-status = A new host can only be planned or active, got “{ $value }”. Create the host and move it through the lifecycle step by step.
+
+## Pages
+
+nav-infra = Infrastructure
+inventory-hosts-title = Hosts
+inventory-host-title = Host
+inventory-environments-title = Environments
+inventory-environment-title = Environment
+inventory-sites-title = Sites
+inventory-hosts-search = Technical name
+inventory-filter-any-status = Any status
+inventory-hosts-count = { $count ->
+    [one] { $count } host
+   *[other] { $count } hosts
+}
+inventory-hosts-empty = No hosts.
+inventory-environments-empty = No environments.
+inventory-sites-empty = No sites.
+inventory-clients-empty = No clients.
+inventory-section-host = Host
+inventory-section-clients = Clients
+inventory-field-name = Name
+inventory-field-technical-name = Technical name
+inventory-field-kind = Kind
+inventory-field-status = Status
+inventory-field-site = Site
+inventory-field-rack = Rack
+inventory-field-cluster = Cluster
+inventory-field-cores = Cores
+inventory-field-ram = RAM
+inventory-field-storage = Storage
+inventory-field-cloud = Cloud
+inventory-field-racks = Racks
+inventory-field-zabbix-host-id = Zabbix hostid
+inventory-field-zabbix-seen = Seen in Zabbix
+inventory-field-zabbix-missing = Missing in Zabbix since
+inventory-gibibytes = { $value } GiB
+inventory-host-undescribed = not described
+inventory-host-kind-physical = physical
+inventory-host-kind-virtual = virtual
+inventory-host-status-planned = planned
+inventory-host-status-active = active
+inventory-host-status-decommissioning = decommissioning
+inventory-host-status-retired = retired
+inventory-host-step-active = Put into service
+inventory-host-step-decommissioning = Start decommissioning
+inventory-host-step-retired = Retire
+inventory-host-step-planned = Plan
+inventory-done-status = The host's status has changed.
+inventory-environment-kind-dev = development
+inventory-environment-kind-test = test
+inventory-environment-kind-staging = staging
+inventory-environment-kind-prod = production
+inventory-site-kind-own_data_centre = own data centre
+inventory-site-kind-colocation = colocation
+inventory-site-kind-cloud_region = cloud region
+
+## Releases and deployments
+
+inventory-unknown-service = Service “{ $value }” not found. Check the name or create the service first.
+inventory-unknown-environment = Environment “{ $value }” not found. Check the name or create the environment first.
+inventory-fix-not-bug = Ticket { $number } is of kind “{ $kind }”, but only bugs are linked to a release.
+inventory-deployed-in-future = Deployment time { $value } is later than now. Send the time the deployment finished, in UTC.
+inventory-section-running = What runs here
+inventory-section-deployments = Recent deployments
+inventory-running-empty = No service is deployed yet.
+inventory-deployments-empty = No deployments yet.
+inventory-field-service = Service
+inventory-field-version = Version
+inventory-field-deployed-at = When
+inventory-field-deployed-by = Who
+inventory-field-result = Result
+inventory-deployment-result-succeeded = succeeded
+inventory-deployment-result-failed = failed
+inventory-deployment-result-rolled_back = rolled back
+
+## Capacity
+
+inventory-capacity-resource-unknown = The name of metric { $metric } does not tell which resource it measures. Set resource to cpu, memory, disk or network.
+inventory-capacity-metric-unknown = The host has no metric “{ $value }”. Check the metric's name.
+inventory-section-capacity = Capacity
+inventory-capacity-empty = No utilisation metrics in percent. Import them with vitrina import metrics.
+inventory-capacity-current = Utilisation (95th percentile of daily peaks)
+inventory-capacity-target = Target
+inventory-capacity-headroom = Headroom to target, points
+inventory-capacity-exhaustion = Until 100 %
+inventory-capacity-eta-already = already reached
+inventory-capacity-eta-never = not on the current trend
+inventory-capacity-eta-days = { $days } days
+inventory-capacity-basis = Days with data: { $days }, trend points: { $points }.
+inventory-capacity-action-keep = keep as is
+inventory-capacity-action-scale_up = scale up by ×{ $factor }
+inventory-capacity-action-add_nodes = { $count ->
+    [one] add { $count } node
+   *[other] add { $count } nodes
+}
+inventory-capacity-action-move_to_cloud = move load to the cloud and order ×{ $factor } capacity
+inventory-capacity-action-shrink = shrink to { $factor } of today's capacity
+inventory-capacity-resource-cpu = CPU
+inventory-capacity-resource-memory = memory
+inventory-capacity-resource-disk = disk
+inventory-capacity-resource-network = network
+
+## Tickets
+
+inventory-ticket-title = Infrastructure
+inventory-ticket-host = Inventory host
+inventory-ticket-host-unknown = not in the inventory
+inventory-ticket-clients = Affected clients
+inventory-ticket-fixed-in = Fixed in release
+inventory-ticket-shops = Affected shops
+inventory-section-shops = Shops
+inventory-shops-empty = No shops.

@@ -83,3 +83,5 @@ analytics-dashboard-kopecks = kopecks
 analytics-dashboard-conversion-visitors = Conversion by visitors
 analytics-dashboard-conversion-sessions = Conversion by sessions
 analytics-dashboard-unconverted = Some amounts are left out of revenue because their currency has no Bank of Russia rate. Load rates with vitrina import rates.
+
+nav-analytics = Analytics

@@ -83,3 +83,5 @@ analytics-dashboard-kopecks = копеек
 analytics-dashboard-conversion-visitors = Конверсия по посетителям
 analytics-dashboard-conversion-sessions = Конверсия по визитам
 analytics-dashboard-unconverted = Часть сумм не вошла в выручку: для их валюты нет курса Банка России. Загрузите курсы командой vitrina import rates.
+
+nav-analytics = Аналитика

@@ -162,6 +162,20 @@ impl Page {
         })
     }
 
+    /// Whether the user may see the platform-wide analytics, by the one permission check.
+    pub fn reads_platform_analytics(&self) -> bool {
+        use domain::identity::{Action, Actor, Decision, Object, decide};
+        self.user.as_ref().is_some_and(|u| {
+            let actor = Actor {
+                user_id: u.id,
+                login: u.login.clone(),
+                role: u.role,
+                client_id: None,
+            };
+            decide(&actor, Action::ReadAnalytics, Object::System) == Decision::Allow
+        })
+    }
+
     /// The class that marks the navigation link for `prefix` as current.
     pub fn nav_class(&self, prefix: &str) -> &'static str {
         if self.path == prefix || (prefix != "/" && self.path.starts_with(prefix)) {

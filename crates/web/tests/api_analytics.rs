@@ -469,8 +469,9 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
         chart.contains("daily?shop=flowers&#38;from=2026-03-01"),
         "{chart}"
     );
-    let (status, _) = analyst.get("/analytics").await;
+    let (status, html) = analyst.get("/analytics").await;
     assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/analytics\""), "analyst nav: {html}");
     let (status, script) = analyst.get("/static/analytics.js").await;
     assert_eq!(status, StatusCode::OK);
     assert!(script.contains("echarts.init"));
@@ -485,4 +486,5 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Посетители"), "{html}");
+    assert!(!html.contains("href=\"/analytics\""), "client nav: {html}");
 });

@@ -7,6 +7,7 @@ mod common;
 use domain::identity::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use store::shops::{self, NewShop};
 
 use common::{TestServer, ZABBIX_SECRET};
 
@@ -40,18 +41,27 @@ web_test!(zabbix_ticket_shows_impact, async |server: &TestServer| {
         .await;
     let romashka = server.client_company("ООО «Ромашка»").await;
     let lutik = server.client_company("ООО «Лютик»").await;
+    let new_shop = NewShop {
+        slug: "flowers".into(),
+        name: "Цветы Ромашки".into(),
+        time_zone: "Europe/Moscow".into(),
+        client_id: Some(romashka),
+    };
+    let (flowers, _) = shops::create(&server.state.db, &new_shop, domain::time::now())
+        .await
+        .unwrap();
     for (name, clients) in [
         ("prod-msk", vec![romashka, lutik]),
         ("staging", vec![romashka]),
     ] {
-        let (status, _) = api
+        let (status, body) = api
             .post(
                 "/api/v1/environments",
                 json!({"name": name, "kind": "prod", "host_ids": [host["id"]],
-                       "client_ids": clients}),
+                       "client_ids": clients, "shop_ids": [flowers.id]}),
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     let answer = zabbix_problem(server, "7001", "db-01").await;
     let unknown = zabbix_problem(server, "7002", "db-99").await;

@@ -70,6 +70,12 @@ async fn postgres(config: &Config, dest: &Path) -> anyhow::Result<()> {
         .arg(dest)
         .arg("--dbname")
         .arg(parsed.as_str());
+    // A URL that sets `search_path` keeps Vitrina in that schema, so only it is dumped. A dump
+    // of the whole database would also read other applications' schemas and fail when one of
+    // them is dropped while pg_dump runs.
+    if let Some(schema) = search_path_schema(&parsed) {
+        command.arg("--schema").arg(schema);
+    }
     if let Some(password) = password {
         command.env("PGPASSWORD", password);
     }
@@ -91,4 +97,45 @@ async fn postgres(config: &Config, dest: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Returns the first schema of a `search_path` set through the URL's libpq `options`
+/// parameter (`options=-c search_path=NAME`), if any.
+fn search_path_schema(url: &url::Url) -> Option<String> {
+    let options = url
+        .query_pairs()
+        .find(|(key, _)| key == "options")
+        .map(|(_, value)| value.into_owned())?;
+    let setting = options
+        .split_whitespace()
+        .find_map(|part| part.strip_prefix("search_path="))?;
+    let first = setting.split(',').next()?.trim().trim_matches('"');
+    (!first.is_empty()).then(|| first.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_path_schema;
+
+    fn schema_of(url: &str) -> Option<String> {
+        search_path_schema(&url::Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn search_path_from_options() {
+        let url = "postgresql://u@h/db?options=-c%20search_path%3Dcli_ab12";
+        assert_eq!(schema_of(url).as_deref(), Some("cli_ab12"));
+    }
+
+    #[test]
+    fn search_path_first_of_list() {
+        let url = "postgresql://u@h/db?options=-c%20search_path%3Dapp,public";
+        assert_eq!(schema_of(url).as_deref(), Some("app"));
+    }
+
+    #[test]
+    fn search_path_absent() {
+        assert_eq!(schema_of("postgresql://u@h/db"), None);
+        assert_eq!(schema_of("postgresql://u@h/db?sslmode=disable"), None);
+    }
 }

@@ -222,7 +222,7 @@ pub enum ZabbixCommand {
     Replay(ReplayArgs),
     /// Match the hosts of the Zabbix API (host.get) to inventory hosts by technical name,
     /// store their Zabbix host ids and print a JSON report of new, vanished and conflicting
-    /// hosts; nothing is deleted. Needs zabbix_api_url and credentials
+    /// hosts. Nothing is deleted. Needs zabbix_api_url and credentials
     SyncHosts,
 }
 

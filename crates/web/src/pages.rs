@@ -148,7 +148,7 @@ impl Page {
         self.user.as_ref().is_some_and(|u| !u.role.is_client())
     }
 
-    /// Whether the user may see the inventory, by the one permission check.
+    /// Checks, by the one permission check, whether the user may see the inventory.
     pub fn reads_inventory(&self) -> bool {
         use domain::identity::{Action, Actor, Decision, Object, decide};
         self.user.as_ref().is_some_and(|u| {
@@ -162,7 +162,8 @@ impl Page {
         })
     }
 
-    /// Whether the user may see the platform-wide analytics, by the one permission check.
+    /// Checks, by the one permission check, whether the user may see the platform-wide
+    /// analytics.
     pub fn reads_platform_analytics(&self) -> bool {
         use domain::identity::{Action, Actor, Decision, Object, decide};
         self.user.as_ref().is_some_and(|u| {

@@ -198,9 +198,9 @@ impl SummaryRow {
 }
 
 /// Reads the events of `range` with the fields the summary needs.
-// TODO: this reads every event of the range, which is fine for thousands of events a day but
-// not for a 30-day platform view over millions; daily rollups with visitor sketches are
-// missing.
+// TODO: this reads every event of the range. That is fine for thousands of events a day but
+// not for a 30-day platform view over millions, which needs daily rollups with visitor
+// sketches.
 pub async fn summary_events(events_db: &Db, range: &Range) -> Result<Vec<SummaryEvent>> {
     let sql = format!(
         "SELECT shop_id, kind, occurred_at, visitor, session, session_given, order_id, \

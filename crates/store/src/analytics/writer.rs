@@ -96,6 +96,7 @@ async fn run(events_db: Db, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 /// Commits the jobs together. When the group fails, each job is retried in a transaction of
 /// its own, so one bad request cannot fail the others.
+// NOTE: no test makes a group commit fail, so the per-request retry has not been run.
 async fn write_group(events_db: &Db, jobs: Vec<Job>) {
     match insert_all(events_db, &jobs).await {
         Ok(counts) => {
@@ -117,7 +118,8 @@ async fn write_group(events_db: &Db, jobs: Vec<Job>) {
             }
         }
         Err(error) => {
-            tracing::error!(%error, "storing events failed");
+            let shop_id = jobs.first().map(|job| job.shop_id);
+            tracing::error!(%error, ?shop_id, "storing events failed");
             for job in jobs {
                 let _ = job.reply.send(Err(error.to_string()));
             }

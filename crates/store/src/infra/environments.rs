@@ -326,7 +326,7 @@ async fn shop_ids_in(tx: &mut Tx, id: i64) -> Result<Vec<i64>> {
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// The shops an environment serves, by name.
+/// Lists the shops an environment serves, by name.
 pub async fn shops_of(db: &Db, environment_id: i64) -> Result<Vec<Member>> {
     db.fetch_all(
         "SELECT s.id, s.name FROM environment_shops es JOIN shops s ON s.id = es.shop_id \
@@ -364,7 +364,7 @@ pub struct Member {
     pub name: String,
 }
 
-/// The hosts an environment runs on, by technical name.
+/// Lists the hosts an environment runs on, by technical name.
 pub async fn hosts_of(db: &Db, environment_id: i64) -> Result<Vec<Member>> {
     db.fetch_all(
         "SELECT h.id, h.technical_name AS name FROM environment_hosts eh \
@@ -375,7 +375,7 @@ pub async fn hosts_of(db: &Db, environment_id: i64) -> Result<Vec<Member>> {
     .await
 }
 
-/// The client companies an environment serves, by name.
+/// Lists the client companies an environment serves, by name.
 pub async fn clients_of(db: &Db, environment_id: i64) -> Result<Vec<Member>> {
     db.fetch_all(
         "SELECT c.id, c.name FROM environment_clients ec JOIN clients c ON c.id = ec.client_id \
@@ -385,7 +385,7 @@ pub async fn clients_of(db: &Db, environment_id: i64) -> Result<Vec<Member>> {
     .await
 }
 
-/// The environments a host serves, by name.
+/// Lists the environments a host serves, by name.
 pub async fn environments_of_host(db: &Db, host_id: i64) -> Result<Vec<Member>> {
     db.fetch_all(
         "SELECT e.id, e.name FROM environment_hosts eh JOIN environments e \

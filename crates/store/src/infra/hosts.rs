@@ -344,7 +344,7 @@ async fn write(
     Ok(())
 }
 
-/// The values of columns 1–10 of the INSERT and UPDATE statements.
+/// Builds the values of columns 1–10 of the INSERT and UPDATE statements.
 fn columns(draft: &HostDraft, site_id: Option<i64>) -> Vec<Value> {
     args![
         draft.technical_name.as_str(),

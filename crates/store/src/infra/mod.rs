@@ -17,7 +17,7 @@ pub use sites::{Cluster, Rack, Site, SiteDraft};
 use domain::Error as DomainError;
 
 /// Turns a unique-constraint violation into [`DomainError::Duplicate`] on `field`, so two
-/// requests racing past a check get the same answer as the check gives.
+/// requests racing past a check get the same error as the check returns.
 pub(crate) fn duplicate_on(
     field: &str,
     value: &str,

@@ -131,7 +131,7 @@ pub struct NewDeployment {
     pub result: DeploymentResult,
     /// When the deployment finished.
     pub deployed_at: DateTime<Utc>,
-    /// Who deployed, as the tool reports it, or the recording user's login.
+    /// The login of the deployer as the tool reports it, or else the recording user's login.
     pub deployed_by: String,
 }
 
@@ -275,7 +275,7 @@ pub async fn record_deployment(
     Ok((row.try_into()?, created))
 }
 
-/// Which deployments to list; empty fields match every deployment.
+/// A filter for the deployment list. An empty field matches every deployment.
 #[derive(Debug, Clone, Default)]
 pub struct DeploymentFilter {
     pub environment_id: Option<i64>,
@@ -437,7 +437,7 @@ pub async fn link_fix(
     Ok(())
 }
 
-/// The bug tickets a release fixes, by number.
+/// Lists the bug tickets a release fixes, by number.
 pub async fn fixed_tickets(db: &Db, release_id: i64) -> Result<Vec<FixedTicket>> {
     db.fetch_all(
         "SELECT t.id, t.number, t.title, t.status FROM release_fixes f \
@@ -447,7 +447,7 @@ pub async fn fixed_tickets(db: &Db, release_id: i64) -> Result<Vec<FixedTicket>>
     .await
 }
 
-/// The release that fixes a ticket, if one is linked.
+/// Returns the release that fixes a ticket, if one is linked.
 pub async fn release_fixing(db: &Db, ticket_id: i64) -> Result<Option<Release>> {
     db.fetch_optional(
         Sql::assembled(format!(

@@ -284,7 +284,7 @@ pub(crate) async fn require_cluster(tx: &mut Tx, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// The error for an id in a request that names no stored object.
+/// Builds the error for an id in a request that names no stored object.
 pub(crate) fn unknown_reference(field: &str, id: i64) -> crate::Error {
     domain::Invalid::new(field, "inventory-unknown-reference")
         .arg("value", id)

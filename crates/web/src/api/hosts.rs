@@ -28,7 +28,7 @@ pub struct HostJson {
     pub id: i64,
     /// The name imports and Zabbix use, such as `db-01`.
     pub technical_name: String,
-    /// `physical` or `virtual`; `null` for a host only a metric import knows.
+    /// `physical` or `virtual`; `null` for a host that only a metric import created.
     pub kind: Option<String>,
     /// `planned`, `active`, `decommissioning` or `retired`.
     pub status: String,
@@ -279,7 +279,7 @@ impl HostInput<'_> {
 }
 
 /// Creates a host. A described host with the technical name or a used Zabbix host id is a
-/// 409 `duplicate`; an unknown site, rack or cluster id, or a rack of another site, is a 422.
+/// 409 `duplicate`. An unknown site, rack or cluster id, or a rack of another site, is a 422.
 #[utoipa::path(post, path = "/api/v1/hosts", tag = "inventory", request_body = CreateHost,
     responses((status = 201, body = HostJson), (status = 403), (status = 409), (status = 422)))]
 pub async fn create(
@@ -341,7 +341,7 @@ pub struct UpdateHost {
 }
 
 /// Changes a host. A stale `version` is a 409 `conflict`, a skipped or backward status step
-/// a 409 `invalid_transition`. A host only a metric import knows needs `kind`, `cores`,
+/// a 409 `invalid_transition`. A host that only a metric import created needs `kind`, `cores`,
 /// `ram_bytes` and `storage_bytes` in its first change.
 #[utoipa::path(patch, path = "/api/v1/hosts/{id}", tag = "inventory", request_body = UpdateHost,
     params(("id" = i64, Path, description = "Host id")),

@@ -375,7 +375,7 @@ pub async fn create_service(
     Ok((StatusCode::CREATED, Json(ServiceJson::from(service))).into_response())
 }
 
-/// Longest free-text description, in characters.
+/// Maximum length of a free-text description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// Checks optional free text: blank is absent; at most [`MAX_DESCRIPTION_CHARS`] characters

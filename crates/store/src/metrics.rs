@@ -183,3 +183,39 @@ pub async fn count_samples(db: &Db, host_id: i64, metric: &str) -> Result<i64> {
     )
     .await
 }
+
+/// Returns the time of a host's latest stored sample of a metric, or `None` when it has
+/// none: the Zabbix import continues from there.
+pub async fn last_sample_time(
+    db: &Db,
+    host_id: i64,
+    metric: &str,
+) -> Result<Option<DateTime<Utc>>> {
+    let metric = checked_name("metric", metric)?;
+    let row: Option<(DateTime<Utc>,)> = db
+        .fetch_optional(
+            "SELECT time FROM metric_samples WHERE host_id = $1 AND metric = $2 \
+             ORDER BY time DESC LIMIT 1",
+            args![host_id, metric],
+        )
+        .await?;
+    Ok(row.map(|(time,)| time))
+}
+
+/// A host that is linked to a Zabbix host.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LinkedHost {
+    pub id: i64,
+    pub technical_name: String,
+    pub zabbix_host_id: i64,
+}
+
+/// Lists the hosts that have a Zabbix host id and are not retired, by technical name.
+pub async fn zabbix_linked_hosts(db: &Db) -> Result<Vec<LinkedHost>> {
+    db.fetch_all(
+        "SELECT id, technical_name, zabbix_host_id FROM metric_hosts \
+         WHERE zabbix_host_id IS NOT NULL AND status <> 'retired' ORDER BY technical_name",
+        Vec::new(),
+    )
+    .await
+}

@@ -224,6 +224,24 @@ pub enum ZabbixCommand {
     /// store their Zabbix host ids and print a JSON report of new, vanished and conflicting
     /// hosts. Nothing is deleted. Needs zabbix_api_url and credentials
     SyncHosts,
+    /// Import the values of the mapped items (zabbix_metric_items) of every host linked to
+    /// Zabbix as metric samples, continuing after the latest stored sample, and print a JSON
+    /// report. Needs zabbix_api_url and credentials
+    ImportMetrics(ZabbixImportArgs),
+}
+
+/// Options of `zabbix import-metrics`.
+#[derive(Debug, Args)]
+pub struct ZabbixImportArgs {
+    /// history: every value (history.get); trends: hourly averages of completed hours
+    /// (trend.get), for periods Zabbix keeps no history of
+    #[arg(long, value_enum, default_value = "history")]
+    pub source: crate::metric_import::Source,
+
+    /// Where a metric with no stored samples starts: a duration before now (30d, 24h,
+    /// 3600) or an RFC 3339 time (2026-11-01T00:00:00Z)
+    #[arg(long, value_name = "DURATION|TIME", default_value = "30d")]
+    pub since: String,
 }
 
 /// Options of `zabbix replay`.

@@ -40,7 +40,7 @@ const MAX_FLAP_WINDOW_SECONDS: i64 = 7 * 24 * 3600;
 const MAX_AUTO_CLOSE_DAYS: i64 = 3650;
 
 /// Settings keys that environment variables may set, each read from `VITRINA_<KEY>`.
-const ENV_KEYS: [&str; 17] = [
+const ENV_KEYS: [&str; 18] = [
     "data_dir",
     "database_url",
     "listen",
@@ -58,6 +58,7 @@ const ENV_KEYS: [&str; 17] = [
     "zabbix_api_password_file",
     "zabbix_api_token",
     "zabbix_api_token_file",
+    "zabbix_metric_items",
 ];
 
 /// Vitrina's settings after checking. Secrets stay out of `Debug` output.
@@ -87,6 +88,8 @@ pub struct Config {
     pub auto_close_days: i64,
     /// The Zabbix API that ticket changes are reported to; `None` reports nothing.
     pub zabbix_api: Option<ZabbixApi>,
+    /// The Zabbix items the metric import reads, and the metric and unit of each.
+    pub zabbix_metric_items: Vec<domain::infra::ItemMapping>,
 }
 
 /// A setting that is missing, malformed or contradicts another one.
@@ -153,6 +156,7 @@ struct Raw {
     zabbix_api_password_file: Option<PathBuf>,
     zabbix_api_token: Option<SecretString>,
     zabbix_api_token_file: Option<PathBuf>,
+    zabbix_metric_items: Option<String>,
 }
 
 impl Config {
@@ -241,6 +245,17 @@ impl Config {
             token_file: raw.zabbix_api_token_file,
         }
         .check()?;
+        let item_text = raw
+            .zabbix_metric_items
+            .unwrap_or_else(|| domain::infra::DEFAULT_ITEM_MAPPINGS.to_string());
+        let zabbix_metric_items =
+            domain::infra::parse_item_mappings(&item_text).map_err(|reason| {
+                ConfigError::Invalid {
+                    key: "zabbix_metric_items",
+                    value: item_text.clone(),
+                    reason,
+                }
+            })?;
 
         Ok(Config {
             file,
@@ -265,6 +280,7 @@ impl Config {
                 1..=MAX_AUTO_CLOSE_DAYS,
             )?,
             zabbix_api,
+            zabbix_metric_items,
         })
     }
 
@@ -612,6 +628,31 @@ mod tests {
         args.config = Some(dir.path().join("absent.toml"));
         let error = Config::load_from(&args, None, &env(&[])).unwrap_err();
         assert!(error.to_string().contains("absent.toml"), "{error}");
+    }
+
+    #[test]
+    fn zabbix_metric_items_default_and_faulty() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load_from(&global(dir.path()), None, &env(&[])).unwrap();
+        let keys: Vec<&str> = config
+            .zabbix_metric_items
+            .iter()
+            .map(|mapping| mapping.key.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "system.cpu.util",
+                "vm.memory.utilization",
+                "vfs.fs.size[/,pused]"
+            ]
+        );
+        let settings = env(&[("VITRINA_ZABBIX_METRIC_ITEMS", "system.cpu.util=cpu")]);
+        let error = Config::load_from(&global(dir.path()), None, &settings)
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("invalid zabbix_metric_items"), "{error}");
+        assert!(error.contains("has no unit"), "{error}");
     }
 
     #[test]

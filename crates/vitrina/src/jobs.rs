@@ -18,6 +18,10 @@ const LEASE: Duration = Duration::minutes(5);
 const FAILURES_KEPT: Duration = Duration::hours(1);
 /// How often the Zabbix host sync runs when the Zabbix API is configured.
 const HOST_SYNC_EVERY: Duration = Duration::hours(1);
+/// How often item values are imported from Zabbix when the Zabbix API is configured.
+const METRIC_IMPORT_EVERY: Duration = Duration::minutes(10);
+/// How far back the import starts for a metric with no stored samples.
+const METRIC_BACKFILL: Duration = Duration::days(30);
 
 /// Settings of the scheduled jobs.
 #[derive(Debug, Clone)]
@@ -28,6 +32,8 @@ pub struct Settings {
     pub auto_close_days: i64,
     /// The Zabbix API client, when configured: the host sync runs hourly with it.
     pub zabbix: Option<Arc<integrations::zabbix::Client>>,
+    /// The Zabbix items the metric import reads.
+    pub metric_items: Vec<domain::infra::ItemMapping>,
 }
 
 /// Runs the jobs every minute until `shutdown` turns true. The first run is at once.
@@ -74,7 +80,56 @@ pub async fn run_due(db: &Db, settings: &Settings) {
     .await;
     if let Some(client) = &settings.zabbix {
         run_host_sync(db, &settings.instance_id, client).await;
+        run_metric_import(db, settings, client).await;
     }
+}
+
+/// Imports item values from Zabbix when the last import finished ten minutes ago or more.
+async fn run_metric_import(db: &Db, settings: &Settings, client: &integrations::zabbix::Client) {
+    const NAME: &str = "zabbix_metric_import";
+    match store::jobs::last_finished(db, NAME).await {
+        Ok(Some(finished)) if domain::time::now() - finished < METRIC_IMPORT_EVERY => return,
+        Ok(_) => {}
+        Err(error) => {
+            tracing::error!(job = NAME, %error, "job state unreadable");
+            return;
+        }
+    }
+    let i18n = match crate::metrics::translations() {
+        Ok(i18n) => i18n,
+        Err(error) => {
+            tracing::error!(job = NAME, %error, "translations unreadable");
+            return;
+        }
+    };
+    let mappings = &settings.metric_items;
+    run_job(db, &settings.instance_id, NAME, |now| async move {
+        let report = crate::metric_import::import_once(
+            db,
+            client,
+            &i18n,
+            mappings,
+            crate::metric_import::Source::History,
+            now,
+            now - METRIC_BACKFILL,
+        )
+        .await?;
+        for item in report.items.iter().filter(|item| item.error.is_some()) {
+            tracing::warn!(host = %item.host, key = %item.key, error = ?item.error, "zabbix item not imported");
+        }
+        let stored = report.stored();
+        Ok((
+            stored as u64,
+            format!(
+                "{} samples stored from {} items of {} hosts; {} mapped items missing",
+                stored,
+                report.items.len(),
+                report.hosts,
+                report.missing.len()
+            ),
+        ))
+    })
+    .await;
 }
 
 /// Runs the Zabbix host sync when the last run finished an hour ago or more.

@@ -14,6 +14,7 @@ mod host_sync;
 mod jobs;
 mod logging;
 mod messages;
+mod metric_import;
 mod metrics;
 mod replay;
 mod serve;
@@ -113,6 +114,9 @@ async fn run_with_database(
         Command::Token(command) => tokens::run(db, command).await,
         Command::Zabbix(ZabbixCommand::Replay(args)) => replay::run(db, config, args).await,
         Command::Zabbix(ZabbixCommand::SyncHosts) => host_sync::run(db, config).await,
+        Command::Zabbix(ZabbixCommand::ImportMetrics(args)) => {
+            metric_import::run(db, config, args.source, &args.since).await
+        }
         Command::Backup(args) => backup::run(db, config, &args.dest).await,
         Command::Import(ImportCommand::Metrics(args)) => metrics::import(db, &args).await,
         Command::Import(ImportCommand::Rates(args)) => analytics::import_rates(db, &args).await,

@@ -25,17 +25,17 @@ const AT_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 /// Maximum number of gaps the import report lists one by one. The rest are only counted.
 const GAPS_LISTED: usize = 5;
 
-fn translations() -> anyhow::Result<std::sync::Arc<I18n>> {
+pub(crate) fn translations() -> anyhow::Result<std::sync::Arc<I18n>> {
     I18n::load().map_err(|error| anyhow::anyhow!("translations: {error}"))
 }
 
 /// Words a rule violation in English, naming the option at fault (`--window`).
-fn invalid(i18n: &I18n, error: Invalid) -> anyhow::Error {
+pub(crate) fn invalid(i18n: &I18n, error: Invalid) -> anyhow::Error {
     anyhow::anyhow!("invalid --{}: {}", error.field, reason(i18n, &error))
 }
 
 /// The English message of a rule violation, without the field.
-fn reason(i18n: &I18n, error: &Invalid) -> String {
+pub(crate) fn reason(i18n: &I18n, error: &Invalid) -> String {
     let args: Vec<(&str, Arg)> = error
         .args
         .iter()

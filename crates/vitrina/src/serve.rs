@@ -86,6 +86,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
         instance_id,
         auto_close_days: config.auto_close_days,
         zabbix: zabbix_client.clone(),
+        metric_items: config.zabbix_metric_items.clone(),
     };
     let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));
 

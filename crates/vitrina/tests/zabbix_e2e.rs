@@ -592,33 +592,7 @@ fn per_event(deliveries: &[Delivery]) -> BTreeMap<String, (usize, usize, usize)>
 async fn zabbix_e2e_sync_hosts() {
     const HOST: &str = "e2e-sync-01";
     let zabbix = Zabbix::connect().await;
-    let old = zabbix
-        .call(
-            "host.get",
-            json!({"filter": {"host": HOST}, "output": ["hostid"]}),
-        )
-        .await;
-    for existing in old.as_array().unwrap() {
-        zabbix
-            .call("host.delete", json!([text(existing, "hostid")]))
-            .await;
-    }
-    // "Linux servers" is one of the host groups of a fresh Zabbix 6.0 database.
-    let groups = zabbix
-        .call(
-            "hostgroup.get",
-            json!({"filter": {"name": ["Linux servers"]}, "output": ["groupid"]}),
-        )
-        .await;
-    let group_id = text(&groups[0], "groupid");
-    let created = zabbix
-        .call(
-            "host.create",
-            json!({"host": HOST, "name": "Проверка сверки хостов",
-                   "groups": [{"groupid": group_id}]}),
-        )
-        .await;
-    let host_id: i64 = created["hostids"][0].as_str().unwrap().parse().unwrap();
+    let host_id = zabbix.plain_host(HOST, "Проверка сверки хостов").await;
 
     let setup = common::Setup::sqlite();
     common::assert_success(&setup.run(&["migrate"]).await);
@@ -648,6 +622,188 @@ async fn zabbix_e2e_sync_hosts() {
         .unwrap();
     assert_eq!(stored.zabbix_host_id, Some(host_id));
     db.close().await;
+    zabbix
+        .call("host.delete", json!([host_id.to_string()]))
+        .await;
+}
+
+/// Values of the metric test: six per hour for the three completed hours before the current
+/// one, at minutes 0, 10, …, 50, and one at the start of the current hour.
+fn metric_values(hour_start: i64) -> Vec<(i64, f64)> {
+    let mut values = Vec::new();
+    for hour in 1..=3 {
+        for step in 0..6 {
+            let clock = hour_start - hour * 3600 + step * 600;
+            values.push((clock, f64::from(u8::try_from(hour * 10 + step).unwrap())));
+        }
+    }
+    values.push((hour_start, 55.5));
+    values.sort_by_key(|(clock, _)| *clock);
+    values
+}
+
+/// Runs `zabbix import-metrics` against the e2e Zabbix and returns its JSON report.
+async fn import_metrics(zabbix: &Zabbix, setup: &common::Setup, args: &[&str]) -> Value {
+    let mut all = vec!["zabbix", "import-metrics"];
+    all.extend_from_slice(args);
+    let mut command = setup.command(&all);
+    command
+        .env("VITRINA_ZABBIX_API_URL", &zabbix.env.url)
+        .env("VITRINA_ZABBIX_API_USERNAME", "Admin")
+        .env("VITRINA_ZABBIX_API_PASSWORD", "zabbix")
+        .env("VITRINA_ZABBIX_METRIC_ITEMS", "vitrina.e2e.cpu=cpu:percent");
+    let output = command.output().await.unwrap();
+    common::assert_success(&output);
+    serde_json::from_str(&common::stdout(&output)).unwrap()
+}
+
+/// Creates a Vitrina database with `host` linked to Zabbix host `host_id`.
+async fn linked_setup(host: &str, host_id: i64) -> (common::Setup, i64) {
+    let setup = common::Setup::sqlite();
+    common::assert_success(&setup.run(&["migrate"]).await);
+    let db = setup.db().await;
+    let (created, _) = store::metrics::ensure_host(&db, host, domain::time::now())
+        .await
+        .unwrap();
+    db.execute(
+        "UPDATE metric_hosts SET zabbix_host_id = $1 WHERE id = $2",
+        store::args![host_id, created.id],
+    )
+    .await
+    .unwrap();
+    db.close().await;
+    (setup, created.id)
+}
+
+/// Values sent with `zabbix_sender` come back through `history.get` into Vitrina's samples,
+/// a second import stores nothing twice, and `trend.get` gives one row per completed hour
+/// only, which the trend import stores as hourly averages. With `ZABBIX_E2E_RECORD` set to
+/// a file, the item.get and trend.get exchanges are written there as JSON for the replay
+/// test of the trend import.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Zabbix 6.0 server; run tests/e2e/zabbix.sh"]
+async fn zabbix_e2e_import_metrics() {
+    const HOST: &str = "e2e-metrics-01";
+    const KEY: &str = "vitrina.e2e.cpu";
+    let zabbix = Zabbix::connect().await;
+    let host_id = zabbix.plain_host(HOST, "Нагрузка процессора").await;
+    let item = zabbix
+        .call(
+            "item.create",
+            json!({"hostid": host_id.to_string(), "name": "CPU", "key_": KEY, "type": 2,
+                   "value_type": 0, "units": "%"}),
+        )
+        .await;
+    let item_id = text(&json!({"id": item["itemids"][0]}), "id");
+    zabbix.reload_config_cache().await;
+
+    let now = chrono::Utc::now().timestamp();
+    let hour_start = now - now.rem_euclid(3600);
+    let values = metric_values(hour_start);
+    zabbix.send_timed(HOST, KEY, &values).await;
+
+    // history.get: every value, then nothing new on the second run.
+    let (setup, vitrina_host) = linked_setup(HOST, host_id).await;
+    let report = eventually("history.get returns every value sent", async || {
+        let report = import_metrics(&zabbix, &setup, &["--since", "4h"]).await;
+        if report["items"][0]["stored"] == values.len() {
+            Ok(report)
+        } else {
+            // Nothing was stored yet; the import starts again from the same point.
+            let db = setup.db().await;
+            db.execute("DELETE FROM metric_samples", Vec::new())
+                .await
+                .unwrap();
+            db.close().await;
+            Err(report.to_string())
+        }
+    })
+    .await;
+    assert_eq!(report["items"][0]["rejected_count"], 0, "{report}");
+    let db = setup.db().await;
+    let series = store::metrics::load_series(&db, vitrina_host, "cpu")
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: Vec<(i64, f64)> = series
+        .samples()
+        .iter()
+        .map(|sample| (sample.time.timestamp(), sample.value))
+        .collect();
+    assert_eq!(stored, values);
+    db.close().await;
+    let again = import_metrics(&zabbix, &setup, &["--since", "4h"]).await;
+    assert_eq!(again["items"][0]["stored"], 0, "{again}");
+    assert_eq!(again["items"][0]["read"], 0, "{again}");
+
+    // trend.get: the three completed hours, never the current one.
+    let trend_params = json!({
+        "output": ["itemid", "clock", "num", "value_min", "value_avg", "value_max"],
+        "itemids": [item_id],
+        "time_from": hour_start - 4 * 3600,
+        "time_till": now,
+    });
+    let trends = eventually("trend.get has the three completed hours", async || {
+        let trends = zabbix.call("trend.get", trend_params.clone()).await;
+        match trends.as_array().map(Vec::len) {
+            Some(3) => Ok(trends),
+            _ => Err(trends.to_string()),
+        }
+    })
+    .await;
+    for (index, trend) in trends.as_array().unwrap().iter().enumerate() {
+        let hour = hour_start - (3 - i64::try_from(index).unwrap()) * 3600;
+        assert_eq!(text(trend, "clock"), hour.to_string(), "{trends}");
+        assert_eq!(text(trend, "num"), "6", "{trends}");
+    }
+    let (trend_setup, trend_host) = linked_setup(HOST, host_id).await;
+    let report = import_metrics(
+        &zabbix,
+        &trend_setup,
+        &["--source", "trends", "--since", "4h"],
+    )
+    .await;
+    assert_eq!(report["items"][0]["stored"], 3, "{report}");
+    let db = trend_setup.db().await;
+    let series = store::metrics::load_series(&db, trend_host, "cpu")
+        .await
+        .unwrap()
+        .unwrap();
+    let averages: Vec<(i64, f64)> = series
+        .samples()
+        .iter()
+        .map(|sample| (sample.time.timestamp(), sample.value))
+        .collect();
+    let expected: Vec<(i64, f64)> = (1..=3)
+        .rev()
+        .map(|hour| (hour_start - hour * 3600, (hour * 10) as f64 + 2.5))
+        .collect();
+    assert_eq!(averages, expected);
+    db.close().await;
+
+    if let Ok(path) = std::env::var("ZABBIX_E2E_RECORD") {
+        let items = zabbix
+            .call(
+                "item.get",
+                json!({"output": ["itemid", "hostid", "key_", "value_type", "units"],
+                       "hostids": [host_id.to_string()], "filter": {"key_": [KEY]},
+                       "sortfield": "itemid"}),
+            )
+            .await;
+        let version = zabbix.client_as("Admin", "zabbix").version().await.unwrap();
+        let recording = json!({
+            "zabbix_version": version,
+            "recorded_at": now,
+            "host": HOST,
+            "host_id": host_id,
+            "exchanges": [
+                {"method": "item.get", "result": items},
+                {"method": "trend.get", "params": trend_params, "result": trends},
+            ],
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&recording).unwrap()).unwrap();
+        println!("recorded item.get and trend.get to {path}");
+    }
     zabbix
         .call("host.delete", json!([host_id.to_string()]))
         .await;

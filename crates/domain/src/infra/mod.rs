@@ -37,6 +37,7 @@ mod polynomial;
 pub mod series;
 pub mod units;
 pub mod window;
+pub mod zabbix_items;
 
 pub use capacity::{Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise};
 pub use fit::{Curve, Fit};
@@ -52,6 +53,7 @@ pub use inventory::{DeploymentResult, EnvironmentKind, HostKind, HostStatus, Sit
 pub use series::{Gap, ImportSettings, Prepared, Sample, Series, SeriesKind};
 pub use units::{ImportUnit, Quantity, Unit};
 pub use window::Window;
+pub use zabbix_items::{DEFAULT_ITEM_MAPPINGS, ItemMapping, parse_item_mappings};
 
 /// A remark for the user that is not an error, such as why a fallback was taken: a Fluent
 /// message id in `locales/*/infra.ftl` and its arguments.

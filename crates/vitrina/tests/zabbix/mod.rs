@@ -175,43 +175,94 @@ impl Zabbix {
         );
     }
 
+    /// Deletes the host with technical name `host`, if there is one.
+    async fn delete_host_named(&self, host: &str) {
+        let old = self
+            .call(
+                "host.get",
+                json!({"filter": {"host": host}, "output": ["hostid"]}),
+            )
+            .await;
+        for existing in old.as_array().unwrap() {
+            self.call("host.delete", json!([text(existing, "hostid")]))
+                .await;
+        }
+    }
+
+    /// Creates host `host` in the "Linux servers" group (one of the groups of a fresh Zabbix
+    /// 6.0 database) with no items, deleting an earlier one of that name, and returns its id.
+    pub async fn plain_host(&self, host: &str, name: &str) -> i64 {
+        self.delete_host_named(host).await;
+        let groups = self
+            .call(
+                "hostgroup.get",
+                json!({"filter": {"name": ["Linux servers"]}, "output": ["groupid"]}),
+            )
+            .await;
+        let created = self
+            .call(
+                "host.create",
+                json!({"host": host, "name": name,
+                       "groups": [{"groupid": text(&groups[0], "groupid")}]}),
+            )
+            .await;
+        created["hostids"][0].as_str().unwrap().parse().unwrap()
+    }
+
     /// Sends `values` of item `key` on `host` with `zabbix_sender` in one batch, retrying
     /// while the server's configuration cache does not know the item yet.
     pub async fn send(&self, host: &str, key: &str, values: &[&str]) {
-        let (address, port) = self.env.trapper.rsplit_once(':').unwrap();
         let input: String = values
             .iter()
             .map(|value| format!("{host} {key} {value}\n"))
             .collect();
-        let expected = format!("processed: {}; failed: 0", values.len());
-        eventually(
-            &format!("zabbix_sender delivers {key} on {host}"),
-            async || {
-                let mut child = Command::new("zabbix_sender")
-                    .args(["-z", address, "-p", port, "-i", "-"])
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap();
-                let mut stdin = child.stdin.take().unwrap();
-                stdin.write_all(input.as_bytes()).await.unwrap();
-                drop(stdin);
-                let output = child.wait_with_output().await.unwrap();
-                let printed = String::from_utf8_lossy(&output.stdout).into_owned();
-                if printed.contains(&expected) {
-                    return Ok(());
-                }
-                assert!(
-                    printed.contains("processed: 0;"),
-                    "zabbix_sender delivered only part of the batch: {printed}"
-                );
-                Err(format!(
-                    "{printed}{}",
-                    String::from_utf8_lossy(&output.stderr)
-                ))
-            },
-        )
+        let what = format!("zabbix_sender delivers {key} on {host}");
+        self.sender(&what, &[], &input, values.len()).await;
+    }
+
+    /// Sends `(clock, value)` pairs of item `key` on `host` with `zabbix_sender -T` in one
+    /// batch, like [`Zabbix::send`].
+    pub async fn send_timed(&self, host: &str, key: &str, values: &[(i64, f64)]) {
+        let input: String = values
+            .iter()
+            .map(|(clock, value)| format!("{host} {key} {clock} {value}\n"))
+            .collect();
+        let what = format!("zabbix_sender delivers timed {key} on {host}");
+        self.sender(&what, &["-T"], &input, values.len()).await;
+    }
+
+    /// Runs `zabbix_sender` with `input` on stdin until the server processes all `count`
+    /// values.
+    async fn sender(&self, what: &str, options: &[&str], input: &str, count: usize) {
+        let (address, port) = self.env.trapper.rsplit_once(':').unwrap();
+        let expected = format!("processed: {count}; failed: 0");
+        eventually(what, async || {
+            let mut child = Command::new("zabbix_sender")
+                .args(["-z", address, "-p", port])
+                .args(options)
+                .args(["-i", "-"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(input.as_bytes()).await.unwrap();
+            drop(stdin);
+            let output = child.wait_with_output().await.unwrap();
+            let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+            if printed.contains(&expected) {
+                return Ok(());
+            }
+            assert!(
+                printed.contains("processed: 0;"),
+                "zabbix_sender delivered only part of the batch: {printed}"
+            );
+            Err(format!(
+                "{printed}{}",
+                String::from_utf8_lossy(&output.stderr)
+            ))
+        })
         .await
     }
 
@@ -406,16 +457,7 @@ impl Zabbix {
     /// Creates host `host` (deleting an old one of that name) with its two trapper items
     /// and triggers, tagged like a shop of tenant 42.
     pub async fn create_host(&self, setup: &Setup, host: &str, name: &str) -> Host {
-        let old = self
-            .call(
-                "host.get",
-                json!({"filter": {"host": host}, "output": ["hostid"]}),
-            )
-            .await;
-        for existing in old.as_array().unwrap() {
-            self.call("host.delete", json!([text(existing, "hostid")]))
-                .await;
-        }
+        self.delete_host_named(host).await;
         let created = self
             .call(
                 "host.create",

@@ -176,3 +176,110 @@ web_test!(host_card_shows_capacity, async |server: &TestServer| {
     assert!(card.contains("×1.65"), "{card}");
     assert!(card.contains("перенести нагрузку в облако"), "{card}");
 });
+
+/// Stores 30 days of hourly samples of `cpu_utilization` for host `name`: 5 % every hour
+/// but 14:00, where day `d` peaks at `base + d` %. Returns the host's id.
+async fn peaking_host(server: &TestServer, name: &str, base: f64) -> i64 {
+    let db = &server.state.db;
+    let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+    let (host, _) = store::metrics::ensure_host(db, name, start).await.unwrap();
+    let samples: Vec<Sample> = (0..30 * 24)
+        .map(|hour| Sample {
+            time: start + Duration::hours(hour),
+            value: if hour % 24 == 14 {
+                base + (hour / 24) as f64
+            } else {
+                5.0
+            },
+        })
+        .collect();
+    store::metrics::upsert_samples(db, host.id, "cpu_utilization", Unit::Percent, &samples)
+        .await
+        .unwrap();
+    host.id
+}
+
+web_test!(
+    cluster_and_site_capacity_use_the_mean_of_their_hosts,
+    async |server: &TestServer| {
+        let admin = server.user("admin2", Role::Admin, &[]).await;
+        let admin = server.api(&admin).await;
+        let (status, site) = admin
+            .post(
+                "/api/v1/sites",
+                serde_json::json!({"name": "ДЦ Москва", "kind": "own_data_centre"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{site}");
+        let site_id = site["id"].as_i64().unwrap();
+        let (status, cluster) = admin
+            .post(
+                "/api/v1/clusters",
+                serde_json::json!({"name": "pg-main", "site_id": site_id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{cluster}");
+        let cluster_id = cluster["id"].as_i64().unwrap();
+        // Peaks 40 + d and 20 + d at the same hour: the cluster's mean peaks at 30 + d.
+        let first = peaking_host(server, "pg-01", 40.0).await;
+        let second = peaking_host(server, "pg-02", 20.0).await;
+        // A retired host at the site does not count, however busy it was.
+        let retired = peaking_host(server, "old-01", 90.0).await;
+        for (id, cluster, status) in [
+            (first, Some(cluster_id), "active"),
+            (second, Some(cluster_id), "active"),
+            (retired, None, "retired"),
+        ] {
+            server
+                .state
+                .db
+                .execute(
+                    "UPDATE metric_hosts SET site_id = $1, cluster_id = $2, status = $3 \
+                     WHERE id = $4",
+                    store::args![site_id, cluster, status, id],
+                )
+                .await
+                .unwrap();
+        }
+
+        let api = analyst(server).await;
+        for path in [
+            format!("/api/v1/clusters/{cluster_id}/capacity"),
+            format!("/api/v1/sites/{site_id}/capacity"),
+        ] {
+            let (status, report) = api.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {report}");
+            assert_eq!(
+                report["hosts"],
+                serde_json::json!(["pg-01", "pg-02"]),
+                "{report}"
+            );
+            let advice = &report["items"][0]["advice"];
+            // The 95th percentile of the mean peaks 30..59: 30 + 27.55.
+            assert!(close(&advice["current_percent"], 57.55), "{advice}");
+            assert!(close(&advice["trend_points_per_day"], 1.0), "{advice}");
+            assert!(
+                close(&advice["time_to_exhaustion"]["seconds"], 42.45 * DAY),
+                "{advice}"
+            );
+            assert_eq!(advice["action"]["kind"], "move_to_cloud", "{advice}");
+        }
+        let (_, report) = api
+            .get(&format!("/api/v1/clusters/{cluster_id}/capacity"))
+            .await;
+        assert_eq!(report["scope"], "cluster");
+        assert_eq!(report["items"][0]["advice"]["scope"]["kind"], "cluster");
+        assert_eq!(report["items"][0]["advice"]["scope"]["nodes"], 2);
+        let (_, report) = api.get(&format!("/api/v1/sites/{site_id}/capacity")).await;
+        assert_eq!(report["items"][0]["advice"]["scope"]["kind"], "site");
+
+        let (status, _) = api.get("/api/v1/clusters/999999/capacity").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, body) = api
+            .get(&format!(
+                "/api/v1/clusters/{cluster_id}/capacity?metric=nope"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+);

@@ -299,6 +299,9 @@ web_test!(openapi_lists_inventory, async |server: &TestServer| {
         "/api/v1/hosts/{id}",
         "/api/v1/sites",
         "/api/v1/environments",
+        "/api/v1/hosts/{id}/capacity",
+        "/api/v1/clusters/{id}/capacity",
+        "/api/v1/sites/{id}/capacity",
     ] {
         assert!(document["paths"][path].is_object(), "{path} missing");
     }

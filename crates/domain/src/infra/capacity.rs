@@ -7,6 +7,8 @@
 //! shifted to pass through the current use. Times to the target and to 100 % are read from
 //! that shifted curve, so all figures agree with each other.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantArray};
@@ -358,6 +360,45 @@ pub fn advise(
         r2: fitted.r2,
         evaluated_at,
     })
+}
+
+/// Length of the buckets a group's series is averaged over: one hour.
+const GROUP_BUCKET_SECONDS: i64 = 3600;
+
+/// The mean use of a cluster's or site's nodes: each node's highest sample of every UTC hour,
+/// averaged over the nodes that reported in that hour and stamped at the hour's start. A node
+/// that reported nothing in an hour does not pull the mean down; the node count of the scope
+/// still says how many nodes share the load.
+pub fn mean_of_nodes(series: &[Series]) -> Result<Series, Invalid> {
+    let mut hours: BTreeMap<i64, (f64, u32)> = BTreeMap::new();
+    for node in series {
+        if node.unit() != Unit::Percent {
+            return Err(
+                Invalid::new("unit", "infra-capacity-needs-percent").arg("unit", node.unit())
+            );
+        }
+        let mut peaks: BTreeMap<i64, f64> = BTreeMap::new();
+        for sample in node.samples() {
+            let hour = sample.time.timestamp().div_euclid(GROUP_BUCKET_SECONDS);
+            let peak = peaks.entry(hour).or_insert(sample.value);
+            *peak = peak.max(sample.value);
+        }
+        for (hour, peak) in peaks {
+            let (sum, count) = hours.entry(hour).or_insert((0.0, 0));
+            *sum += peak;
+            *count += 1;
+        }
+    }
+    let samples = hours
+        .into_iter()
+        .filter_map(|(hour, (sum, count))| {
+            DateTime::from_timestamp(hour * GROUP_BUCKET_SECONDS, 0).map(|time| Sample {
+                time,
+                value: sum / f64::from(count),
+            })
+        })
+        .collect();
+    Series::new(Unit::Percent, samples)
 }
 
 /// The highest sample of each UTC day, stamped at that sample's time.

@@ -197,3 +197,39 @@ fn resource_from_metric_name_words() {
         assert_eq!(Resource::from_metric_name(metric), expected, "{metric}");
     }
 }
+
+#[test]
+fn mean_of_nodes_averages_hourly_peaks_of_reporting_nodes() {
+    let at = |minutes: i64| DateTime::from_timestamp(1_767_225_600 + minutes * 60, 0).unwrap();
+    let node = |points: &[(i64, f64)]| {
+        Series::new(
+            Unit::Percent,
+            points
+                .iter()
+                .map(|&(minutes, value)| Sample {
+                    time: at(minutes),
+                    value,
+                })
+                .collect(),
+        )
+        .unwrap()
+    };
+    // Node a peaks at 60 then 20; node b at 40 in the first hour and is silent after.
+    let a = node(&[(0, 10.0), (30, 60.0), (60, 20.0)]);
+    let b = node(&[(10, 40.0), (50, 30.0)]);
+    let mean = mean_of_nodes(&[a, b]).unwrap();
+    let values: Vec<(DateTime<Utc>, f64)> =
+        mean.samples().iter().map(|s| (s.time, s.value)).collect();
+    assert_eq!(values, [(at(0), 50.0), (at(60), 20.0)]);
+
+    let bytes = Series::new(
+        Unit::Bytes,
+        vec![Sample {
+            time: at(0),
+            value: 1.0,
+        }],
+    )
+    .unwrap();
+    let error = mean_of_nodes(&[bytes]).unwrap_err();
+    assert_eq!(error.key, "infra-capacity-needs-percent");
+}

@@ -39,7 +39,9 @@ pub mod units;
 pub mod window;
 pub mod zabbix_items;
 
-pub use capacity::{Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise};
+pub use capacity::{
+    Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise, mean_of_nodes,
+};
 pub use fit::{Curve, Fit};
 pub use forecast::{
     Crossing, ForecastRequest, ForecastResult, Limit, Mode, TimeleftRequest, TimeleftResult,

@@ -256,6 +256,15 @@ pub async fn create_cluster(
     Ok(cluster)
 }
 
+/// Reads a cluster.
+pub async fn get_cluster(db: &Db, id: i64) -> Result<Option<Cluster>> {
+    db.fetch_optional(
+        "SELECT id, name, site_id, created_at FROM clusters WHERE id = $1",
+        args![id],
+    )
+    .await
+}
+
 /// Lists every cluster by name.
 pub async fn list_clusters(db: &Db) -> Result<Vec<Cluster>> {
     db.fetch_all(

@@ -1,21 +1,30 @@
-//! Capacity advice per host (`GET /hosts/{id}/capacity`): for each utilisation metric in
+//! Capacity advice per host, cluster and site (`GET /hosts/{id}/capacity`,
+//! `/clusters/{id}/capacity`, `/sites/{id}/capacity`): for each utilisation metric in
 //! percent, the 95th percentile of daily peaks, headroom against the target, time to the
-//! target and to exhaustion, and the advised action with the numbers behind it.
+//! target and to exhaustion, and the advised action with the numbers behind it. A cluster or
+//! site is advised on the mean use of its hosts (hourly peaks averaged over the hosts that
+//! reported), with the number of hosts that have the metric as its node count.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use domain::identity::{Action, Object};
 use domain::infra::window::parse_duration_seconds;
-use domain::infra::{CapacityAdvice, CapacityPolicy, Fit, Resource, Scope, Unit, Window, advise};
+use domain::infra::{
+    CapacityAdvice, CapacityPolicy, Fit, HostStatus, Resource, Scope, Series, Unit, Window, advise,
+    mean_of_nodes,
+};
 use serde::{Deserialize, Serialize};
-use store::infra::hosts::{self, Host, HostMetric};
+use store::infra::hosts::{self, Host, HostListQuery};
+use store::infra::sites;
 use utoipa::{IntoParams, ToSchema};
 
 use super::hosts::readable_host;
 use super::tickets::path_id;
 use crate::context::{Auth, Context};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::{Arg, Lang};
 use crate::pages::problem_message;
+use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 
 /// Options of `GET /hosts/{id}/capacity`.
@@ -171,71 +180,83 @@ pub async fn capacity_report(
         if only.is_none() && metric.unit != Unit::Percent.as_ref() {
             continue;
         }
-        match advise_metric(state, host, &metric, options).await? {
-            Ok(advice) => {
-                let messages = advice
-                    .reasons
-                    .iter()
-                    .map(|note| {
-                        let args: Vec<(&str, Arg)> = note
-                            .args
-                            .iter()
-                            .map(|(name, value)| (*name, Arg::Text(value.clone())))
-                            .collect();
-                        state.i18n.format(lang, note.key, &args)
-                    })
-                    .collect();
-                report.items.push(CapacityItem {
-                    metric: metric.metric,
-                    advice,
-                    messages,
-                });
-            }
-            Err(invalid) => {
-                let message = match crate::error::AppError::from(invalid) {
-                    crate::error::AppError::Problem(problem) => {
-                        problem_message(&state.i18n, lang, &problem)
-                    }
-                    crate::error::AppError::Internal(message) => message,
-                };
-                report.skipped.push(SkippedMetric {
-                    metric: metric.metric,
-                    unit: metric.unit,
-                    message,
-                });
-            }
-        }
+        let series = store::metrics::load_series(&state.db, host.id, &metric.metric).await?;
+        let outcome = advise_metric(&metric.metric, series, Scope::Host, options);
+        push_outcome(
+            state,
+            lang,
+            &mut report.items,
+            &mut report.skipped,
+            metric.metric,
+            metric.unit,
+            outcome,
+        );
     }
     Ok(report)
 }
 
-/// Advises on one metric: the outer error is a storage failure, the inner one why the metric
-/// gets no advice.
-async fn advise_metric(
+/// Adds the advice on one metric to `items`, or the reason there is none to `skipped`, with
+/// the messages worded in `lang`.
+fn push_outcome(
     state: &AppState,
-    host: &Host,
-    metric: &HostMetric,
-    options: &CapacityOptions,
-) -> AppResult<Result<CapacityAdvice, domain::Invalid>> {
-    let resource = match options
-        .resource
-        .or_else(|| Resource::from_metric_name(&metric.metric))
-    {
-        Some(resource) => resource,
-        None => {
-            return Ok(Err(domain::Invalid::new(
-                "resource",
-                "inventory-capacity-resource-unknown",
-            )
-            .arg("metric", &metric.metric)));
+    lang: Lang,
+    items: &mut Vec<CapacityItem>,
+    skipped: &mut Vec<SkippedMetric>,
+    metric: String,
+    unit: String,
+    outcome: Result<CapacityAdvice, domain::Invalid>,
+) {
+    match outcome {
+        Ok(advice) => {
+            let messages = advice
+                .reasons
+                .iter()
+                .map(|note| {
+                    let args: Vec<(&str, Arg)> = note
+                        .args
+                        .iter()
+                        .map(|(name, value)| (*name, Arg::Text(value.clone())))
+                        .collect();
+                    state.i18n.format(lang, note.key, &args)
+                })
+                .collect();
+            items.push(CapacityItem {
+                metric,
+                advice,
+                messages,
+            });
         }
-    };
+        Err(invalid) => {
+            let message = match AppError::from(invalid) {
+                AppError::Problem(problem) => problem_message(&state.i18n, lang, &problem),
+                AppError::Internal(message) => message,
+            };
+            skipped.push(SkippedMetric {
+                metric,
+                unit,
+                message,
+            });
+        }
+    }
+}
+
+/// Advises on one metric's series, or gives the reason the metric gets no advice.
+fn advise_metric(
+    metric: &str,
+    series: Option<Series>,
+    scope: Scope,
+    options: &CapacityOptions,
+) -> Result<CapacityAdvice, domain::Invalid> {
+    let resource = options
+        .resource
+        .or_else(|| Resource::from_metric_name(metric))
+        .ok_or_else(|| {
+            domain::Invalid::new("resource", "inventory-capacity-resource-unknown")
+                .arg("metric", metric)
+        })?;
     let policy = match options.target {
         Some(target) => CapacityPolicy::with_target(target),
-        None => match CapacityPolicy::for_resource(resource) {
-            Ok(policy) => policy,
-            Err(invalid) => return Ok(Err(invalid)),
-        },
+        None => CapacityPolicy::for_resource(resource)?,
     };
     let policy = CapacityPolicy {
         lead_time_seconds: options
@@ -245,13 +266,183 @@ async fn advise_metric(
         fit: options.fit,
         ..policy
     };
-    let Some(series) = store::metrics::load_series(&state.db, host.id, &metric.metric).await?
-    else {
-        return Ok(Err(domain::Invalid::new(
-            "window",
-            "infra-forecast-no-values",
-        )
-        .arg("window", policy.window)));
+    let series = series.ok_or_else(|| {
+        domain::Invalid::new("window", "infra-forecast-no-values").arg("window", policy.window)
+    })?;
+    advise(&series, resource, scope, &policy)
+}
+
+/// Capacity advice for a cluster's or site's hosts taken together.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupCapacityReport {
+    /// `cluster` or `site`.
+    pub scope: String,
+    pub id: i64,
+    pub name: String,
+    /// The hosts counted: every host of the cluster or site that is active or being
+    /// decommissioned.
+    pub hosts: Vec<String>,
+    pub items: Vec<CapacityItem>,
+    pub skipped: Vec<SkippedMetric>,
+}
+
+/// The maximum number of hosts a cluster or site report reads.
+const GROUP_HOSTS_MAX: i64 = 1000;
+
+/// Computes capacity advice for a cluster on the mean use of its hosts, per utilisation
+/// metric in percent; `add_nodes` counts nodes of the cluster's size.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}/capacity", tag = "inventory",
+    params(("id" = i64, Path, description = "Cluster id"), CapacityParams),
+    responses((status = 200, body = GroupCapacityReport), (status = 403), (status = 404),
+        (status = 422)))]
+pub async fn cluster_capacity(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Path(id): Path<String>,
+    Query(params): Query<CapacityParams>,
+) -> AppResult<Json<GroupCapacityReport>> {
+    authorize(&identity, Action::ReadInventory, Object::System)?;
+    let cluster = sites::get_cluster(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let query = HostListQuery {
+        cluster_id: Some(cluster.id),
+        limit: GROUP_HOSTS_MAX,
+        ..HostListQuery::default()
     };
-    Ok(advise(&series, resource, Scope::Host, &policy))
+    let report = group_report(
+        &state,
+        context.lang,
+        &params,
+        "cluster",
+        cluster.id,
+        cluster.name,
+        &query,
+    )
+    .await?;
+    Ok(Json(report))
+}
+
+/// Computes capacity advice for a site on the mean use of its hosts, per utilisation metric
+/// in percent.
+#[utoipa::path(get, path = "/api/v1/sites/{id}/capacity", tag = "inventory",
+    params(("id" = i64, Path, description = "Site id"), CapacityParams),
+    responses((status = 200, body = GroupCapacityReport), (status = 403), (status = 404),
+        (status = 422)))]
+pub async fn site_capacity(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Path(id): Path<String>,
+    Query(params): Query<CapacityParams>,
+) -> AppResult<Json<GroupCapacityReport>> {
+    authorize(&identity, Action::ReadInventory, Object::System)?;
+    let site = sites::get_site(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let query = HostListQuery {
+        site_id: Some(site.id),
+        limit: GROUP_HOSTS_MAX,
+        ..HostListQuery::default()
+    };
+    let report = group_report(
+        &state,
+        context.lang,
+        &params,
+        "site",
+        site.id,
+        site.name,
+        &query,
+    )
+    .await?;
+    Ok(Json(report))
+}
+
+/// Advises on the mean use of the hosts `query` finds, for every percent metric one of them
+/// has (or metric `params.metric`), with `Scope::Cluster` or `Scope::Site` over the hosts
+/// that have it.
+async fn group_report(
+    state: &AppState,
+    lang: Lang,
+    params: &CapacityParams,
+    scope: &str,
+    id: i64,
+    name: String,
+    query: &HostListQuery,
+) -> AppResult<GroupCapacityReport> {
+    let options = params.check()?;
+    let only = params
+        .metric
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let (members, _) = hosts::list(&state.db, query).await?;
+    let members: Vec<Host> = members
+        .into_iter()
+        .filter(|host| {
+            matches!(
+                host.status,
+                HostStatus::Active | HostStatus::Decommissioning
+            )
+        })
+        .collect();
+    let mut report = GroupCapacityReport {
+        scope: scope.to_string(),
+        id,
+        name,
+        hosts: members.iter().map(|h| h.technical_name.clone()).collect(),
+        items: Vec::new(),
+        skipped: Vec::new(),
+    };
+    // Metric name → (unit, series of each host that has it).
+    let mut metrics: std::collections::BTreeMap<String, (String, Vec<Series>)> =
+        std::collections::BTreeMap::new();
+    for host in &members {
+        for metric in hosts::metrics_of(&state.db, host.id).await? {
+            if only.is_some_and(|name| name != metric.metric) {
+                continue;
+            }
+            if only.is_none() && metric.unit != Unit::Percent.as_ref() {
+                continue;
+            }
+            if let Some(series) =
+                store::metrics::load_series(&state.db, host.id, &metric.metric).await?
+            {
+                let entry = metrics
+                    .entry(metric.metric.clone())
+                    .or_insert_with(|| (metric.unit.clone(), Vec::new()));
+                entry.1.push(series);
+            }
+        }
+    }
+    if let Some(metric) = only
+        && metrics.is_empty()
+    {
+        return Err(
+            domain::Invalid::new("metric", "inventory-capacity-metric-unknown")
+                .arg("value", metric)
+                .into(),
+        );
+    }
+    for (metric, (unit, series)) in metrics {
+        let nodes = u32::try_from(series.len()).unwrap_or(u32::MAX);
+        let scope = if scope == "cluster" {
+            Scope::Cluster { nodes }
+        } else {
+            Scope::Site { hosts: nodes }
+        };
+        let outcome = mean_of_nodes(&series)
+            .and_then(|mean| advise_metric(&metric, Some(mean), scope, &options));
+        push_outcome(
+            state,
+            lang,
+            &mut report.items,
+            &mut report.skipped,
+            metric,
+            unit,
+            outcome,
+        );
+    }
+    Ok(report)
 }

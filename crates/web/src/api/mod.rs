@@ -64,10 +64,12 @@ fn inventory_routes() -> Router<AppState> {
         )
         .route("/sites/{id}", get(inventory::get_site))
         .route("/sites/{id}/racks", post(inventory::create_rack))
+        .route("/sites/{id}/capacity", get(capacity::site_capacity))
         .route(
             "/clusters",
             get(inventory::list_clusters).post(inventory::create_cluster),
         )
+        .route("/clusters/{id}/capacity", get(capacity::cluster_capacity))
         .route("/hosts", get(hosts::list).post(hosts::create))
         .route("/hosts/{id}", get(hosts::get).patch(hosts::update))
         .route("/hosts/{id}/capacity", get(capacity::host_capacity))

@@ -31,6 +31,8 @@ use crate::servicedesk::zabbix;
         deployments::get_release, deployments::create_release, deployments::link_fix,
         deployments::create_deployment, deployments::list_deployments,
         capacity::host_capacity,
+        capacity::cluster_capacity,
+        capacity::site_capacity,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

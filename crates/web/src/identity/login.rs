@@ -237,10 +237,16 @@ pub async fn language(
 
 /// Keeps redirects on this site: only local paths like `/tickets?x=1` are followed.
 pub fn safe_next(next: Option<&str>) -> String {
+    // Browsers drop tabs and line breaks from a URL before reading it, so `/\t/evil` is
+    // `//evil` to them; and a line break cannot go into a Location header at all.
+    let local = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
-        }
+        Some(path) if local(path) => path.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -259,5 +265,8 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\n/x")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example/")), "/");
     }
 }

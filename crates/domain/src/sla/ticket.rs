@@ -92,11 +92,15 @@ pub fn ticket_sla(
         // as business time of its resolution clock.
         let until = met_at.unwrap_or(now);
         let elapsed = actual.elapsed(until);
-        let breached = elapsed > Duration::minutes(target_minutes);
+        let due = projection.deadline();
+        // No business time passes after closing, so a target used up at 18:00 is breached
+        // from the deadline on, not from the next opening.
+        let breached = elapsed > Duration::minutes(target_minutes)
+            || (elapsed >= Duration::minutes(target_minutes) && due.is_some_and(|due| until > due));
         let at_risk_minutes = target_minutes * AT_RISK_PERCENT / 100;
         TargetState {
             target_minutes,
-            due: projection.deadline(),
+            due,
             at_risk_from: projection.instant_at(at_risk_minutes),
             met_at,
             remaining_minutes: target_minutes - elapsed.num_minutes(),
@@ -198,6 +202,28 @@ mod tests {
         assert!(state.first_response.breached);
         assert!(!state.first_response.at_risk);
         assert_eq!(state.first_response.remaining_minutes, -1);
+    }
+
+    #[test]
+    fn deadline_at_closing_time_is_breached_that_evening() {
+        let times = TicketTimes {
+            created: at("2026-03-02T08:00:00"),
+            first_response_at: Some(at("2026-03-02T09:00:00")),
+            resolved_at: None,
+            pauses: &[],
+        };
+        let at_now = |now: &str| {
+            ticket_sla(&office(), &targets(), ClockRules::default(), times, at(now)).resolution
+        };
+        let closing = at_now("2026-03-02T18:00:00");
+        assert_eq!(closing.due, Some(at("2026-03-02T18:00:00")));
+        assert!(!closing.breached, "the deadline itself is still in time");
+        let evening = at_now("2026-03-02T19:30:00");
+        assert!(evening.breached, "{evening:?}");
+        assert!(!evening.at_risk);
+        assert_eq!(evening.remaining_minutes, 0);
+        let saturday = at_now("2026-03-07T12:00:00");
+        assert!(saturday.breached, "{saturday:?}");
     }
 
     #[test]

@@ -178,3 +178,43 @@ web_test!(
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 );
+
+web_test!(
+    status_form_needs_the_version_it_was_shown,
+    async |server: &TestServer| {
+        let manager = server.user("petrova", Role::Sales, &[]).await;
+        let api = server.api(&manager).await;
+        let client_id = server.client_company("ООО «Ромашка»").await;
+        let id = signed_contract(&api, client_id, "start").await;
+        let browser = server.browser("petrova").await;
+        let card = format!("/contracts/{id}");
+        let status_path = format!("/contracts/{id}/status");
+
+        let response = browser
+            .post_form(&status_path, &card, &[("to", "suspended")])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let response = browser
+            .post_form(
+                &status_path,
+                &card,
+                &[("to", "suspended"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT, "a stale version");
+        let (_, contract) = api.get(&format!("/api/v1/contracts/{id}")).await;
+        assert_eq!(contract["status"], "active", "{contract}");
+
+        let version = contract["version"].as_i64().unwrap().to_string();
+        let response = browser
+            .post_form(
+                &status_path,
+                &card,
+                &[("to", "suspended"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, contract) = api.get(&format!("/api/v1/contracts/{id}")).await;
+        assert_eq!(contract["status"], "suspended", "{contract}");
+    }
+);

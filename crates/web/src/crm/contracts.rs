@@ -559,10 +559,12 @@ pub async fn change_status(
     let contract = manageable_contract(&state, &identity, path_id(&id)?).await?;
     let params = Params::new("", &pairs);
     let to = parse_status("to", params.get("to").unwrap_or_default())?;
+    // The form sends the version it was rendered with; without it a stale page could
+    // change a contract someone else has just changed.
     let version = params
         .get("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(contract.version);
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| domain::Invalid::missing("version"))?;
     let conclusion = match params.get("signed_on") {
         Some(date) if contract.status == ContractStatus::Draft => Some(Conclusion::Signed {
             signed_on: parse_date("signed_on", date)?,

@@ -142,6 +142,30 @@ storage_test!(queue_with_assigned_tickets_is_kept, async |db: Db| {
     let kept = users::queues_of(&db, engineer.id).await.unwrap();
     assert_eq!(kept, vec!["L1".to_string(), "L2".to_string()]);
 
+    // A refused queue change also refuses the rest of the edit.
+    let before = users::get(&db, engineer.id).await.unwrap().unwrap();
+    let rename = users::UserChange {
+        display_name: Some("Иванов И. И.".into()),
+        disabled: Some(true),
+        ..users::UserChange::default()
+    };
+    let error = users::update_with_queues(
+        &db,
+        engineer.id,
+        Some(before.version),
+        &rename,
+        Some(&only_l2),
+        &Author::system(),
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(error, Error::Domain(DomainError::Invalid(ref i)) if i.field == "queues"));
+    let after = users::get(&db, engineer.id).await.unwrap().unwrap();
+    assert_eq!(after.display_name, before.display_name);
+    assert!(!after.disabled);
+    assert_eq!(after.version, before.version);
+
     let both_and_more = vec![
         "L1".to_string(),
         "L2".to_string(),

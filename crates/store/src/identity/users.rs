@@ -6,7 +6,7 @@ use domain::{Error as DomainError, Invalid};
 use serde_json::json;
 
 use super::audit::{self, Author};
-use crate::{Db, Error, Result, Sql, args};
+use crate::{Db, Error, Result, Sql, Tx, args};
 
 /// A user as stored. The password hash stays out of `Debug` output.
 #[derive(Clone, sqlx::FromRow)]
@@ -167,7 +167,43 @@ pub async fn update(
     author: &Author,
     now: DateTime<Utc>,
 ) -> Result<User> {
+    update_with_queues(db, id, version, change, None, author, now).await
+}
+
+/// Changes a user like [`update`] and, when `queues` is given and differs, their queue
+/// memberships like [`set_queues`], in one transaction: when either part is refused,
+/// nothing is changed.
+pub async fn update_with_queues(
+    db: &Db,
+    id: i64,
+    version: Option<i64>,
+    change: &UserChange,
+    queues: Option<&[String]>,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<User> {
     let mut tx = db.begin().await?;
+    update_in(&mut tx, id, version, change, author, now).await?;
+    if let Some(codes) = queues {
+        let old = queues_in(&mut tx, id).await?;
+        if old != codes {
+            set_queues_in(&mut tx, id, &old, codes, author, now).await?;
+        }
+    }
+    tx.commit().await?;
+    get(db, id)
+        .await?
+        .ok_or(Error::Domain(DomainError::NotFound))
+}
+
+async fn update_in(
+    tx: &mut Tx,
+    id: i64,
+    version: Option<i64>,
+    change: &UserChange,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let current: User = tx
         .fetch_optional(
             crate::Sql::assembled(format!("SELECT {COLUMNS} FROM users WHERE id = $1")),
@@ -234,7 +270,7 @@ pub async fn update(
                      "disabled": disabled, "locale": locale,
                      "password_changed": change.password_hash.is_some()});
     audit::record(
-        &mut tx,
+        tx,
         author,
         "user.update",
         ("user", id),
@@ -242,22 +278,22 @@ pub async fn update(
         Some(new),
         now,
     )
-    .await?;
-    tx.commit().await?;
-    get(db, id)
-        .await?
-        .ok_or(Error::Domain(DomainError::NotFound))
+    .await
 }
+
+/// Reads the codes of a user's queues, in queue order.
+const QUEUES_OF: &str = "SELECT q.code FROM queue_members m JOIN queues q ON q.id = m.queue_id \
+     WHERE m.user_id = $1 ORDER BY q.id";
 
 /// The codes of the queues a user belongs to.
 pub async fn queues_of(db: &Db, user_id: i64) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = db
-        .fetch_all(
-            "SELECT q.code FROM queue_members m JOIN queues q ON q.id = m.queue_id \
-             WHERE m.user_id = $1 ORDER BY q.id",
-            args![user_id],
-        )
-        .await?;
+    let rows: Vec<(String,)> = db.fetch_all(QUEUES_OF, args![user_id]).await?;
+    Ok(rows.into_iter().map(|(code,)| code).collect())
+}
+
+/// Reads a user's queue codes inside a transaction.
+async fn queues_in(tx: &mut Tx, user_id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = tx.fetch_all(QUEUES_OF, args![user_id]).await?;
     Ok(rows.into_iter().map(|(code,)| code).collect())
 }
 
@@ -269,8 +305,20 @@ pub async fn set_queues(
     author: &Author,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let old = queues_of(db, user_id).await?;
     let mut tx = db.begin().await?;
+    let old = queues_in(&mut tx, user_id).await?;
+    set_queues_in(&mut tx, user_id, &old, codes, author, now).await?;
+    tx.commit().await
+}
+
+async fn set_queues_in(
+    tx: &mut Tx,
+    user_id: i64,
+    old: &[String],
+    codes: &[String],
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.execute(
         "DELETE FROM queue_members WHERE user_id = $1",
         args![user_id],
@@ -311,7 +359,7 @@ pub async fn set_queues(
         }
     }
     audit::record(
-        &mut tx,
+        tx,
         author,
         "user.queues",
         ("user", user_id),
@@ -319,6 +367,5 @@ pub async fn set_queues(
         Some(json!(codes)),
         now,
     )
-    .await?;
-    tx.commit().await
+    .await
 }

@@ -159,10 +159,16 @@ async fn save(
     };
     let author = access::author(identity);
     let now = domain::time::now();
-    users::update(&state.db, user.id, Some(version), &change, &author, now).await?;
-    if users::queues_of(&state.db, user.id).await? != checked.queues {
-        users::set_queues(&state.db, user.id, &checked.queues, &author, now).await?;
-    }
+    users::update_with_queues(
+        &state.db,
+        user.id,
+        Some(version),
+        &change,
+        Some(&checked.queues),
+        &author,
+        now,
+    )
+    .await?;
     tracing::info!(user_id = user.id, disabled = input.disabled, "user changed");
     Ok(())
 }

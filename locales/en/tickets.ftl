@@ -180,3 +180,4 @@ ticket-done-link = Link added.
 
 ticket-new-submit = Create ticket
 ticket-new-cancel = Cancel
+ticket-queue-client-fixed = Clients do not choose the queue: the ticket goes to first-line support. Leave out the queue field (received “{ $value }”).

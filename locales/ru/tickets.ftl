@@ -180,3 +180,4 @@ ticket-done-link = Связь добавлена.
 
 ticket-new-submit = Создать заявку
 ticket-new-cancel = Отмена
+ticket-queue-client-fixed = Клиент не выбирает очередь: заявка попадает на первую линию поддержки. Уберите поле queue (передано «{ $value }»).

@@ -380,3 +380,39 @@ web_test!(
         assert_eq!(list["total"], 0);
     }
 );
+
+web_test!(
+    clients_cannot_choose_the_queue,
+    async |server: &TestServer| {
+        let romashka = server.client_company("ООО «Ромашка»").await;
+        let member = server.client_user("romashka", romashka).await;
+        let api = server.api(&member).await;
+        let (status, answer) = api
+            .post(
+                "/api/v1/tickets",
+                json!({"kind": "incident", "title": "Не работает оплата", "description": "d",
+                       "queue": "infrastructure", "priority": "P1"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["error"]["field"], "queue", "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("infrastructure"),
+            "{answer}"
+        );
+        let (_, list) = api.get("/api/v1/tickets").await;
+        assert_eq!(list["total"], 0);
+
+        let (status, ticket) = api
+            .post(
+                "/api/v1/tickets",
+                json!({"kind": "incident", "title": "Не работает оплата", "description": "d"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{ticket}");
+        assert_eq!(ticket["queue"], "L1");
+    }
+);

@@ -529,6 +529,16 @@ pub fn new_ticket(
         None => Priority::P3,
     };
     let client = identity.actor.role.is_client();
+    // Clients raise tickets to the first line; support moves them on from there.
+    if client
+        && body
+            .queue
+            .as_deref()
+            .is_some_and(|queue| queue.trim() != "L1")
+    {
+        return Err(Invalid::new("queue", "ticket-queue-client-fixed")
+            .arg("value", body.queue.as_deref().unwrap_or_default()));
+    }
     let source = match (&identity.via, client) {
         (_, true) => Source::Portal,
         (Via::Token { .. }, false) => Source::Api,

@@ -1,5 +1,5 @@
 // The client portal: a demo client user raises a ticket from the portal, a staff member
-// answers it publicly and adds an internal note in a second browser context, and the client
+// replies to it publicly and adds an internal note in a second browser context, and the client
 // sees the answer but not the note.
 
 import assert from 'node:assert/strict';

@@ -101,8 +101,9 @@ pub struct Actor {
     pub client_id: Option<i64>,
 }
 
-/// What an actor wants to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An action an actor requests. The variant names are the action names of the table in
+/// `docs/PERMISSIONS.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr, VariantArray)]
 pub enum Action {
     /// See a ticket and its public comments.
     ReadTicket,
@@ -206,7 +207,7 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
         },
         Role::Analyst => matches!(
             action,
-            Action::ReadTicket | Action::ReadInternal | Action::ReadAnalytics
+            Action::ReadTicket | Action::ReadInternal | Action::ReadAnalytics | Action::ReadAudit
         ),
         Role::Sales => action == Action::ReadTicket,
         Role::ClientAdmin | Role::ClientUser => false,
@@ -277,7 +278,13 @@ fn decide_client(actor: &Actor, action: Action, object: Object<'_>) -> Decision 
         | Action::ReadClient
         | Action::ReadContract => Decision::Allow,
         Action::ReadInternal => Decision::Hidden,
-        Action::ManageUsers if actor.role == Role::ClientAdmin => Decision::Allow,
+        // A client administrator manages the users of its own company, checked on that
+        // company's card. The system-wide user administration stays staff-only.
+        Action::ManageUsers
+            if actor.role == Role::ClientAdmin && matches!(object, Object::Client { .. }) =>
+        {
+            Decision::Allow
+        }
         _ => Decision::Forbidden,
     }
 }

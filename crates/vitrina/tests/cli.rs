@@ -202,6 +202,12 @@ cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
     let ready = client.get(format!("{url}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
     assert_eq!(login(&client, &url, "support", DEMO_PASSWORD).await, 303);
+    for login_name in ["romashka-admin", "romashka"] {
+        assert!(printed.contains(login_name), "{printed}");
+        let client_browser = browser();
+        let status = login(&client_browser, &url, login_name, DEMO_PASSWORD).await;
+        assert_eq!(status, 303, "{login_name}");
+    }
     let tickets = client
         .get(format!("{url}/api/v1/tickets?limit=1000"))
         .send()
@@ -247,10 +253,22 @@ cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
     );
     assert_eq!(ticket_count(&db).await, before);
     let staff: i64 = db
-        .fetch_scalar("SELECT COUNT(*) FROM users", Vec::new())
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM users WHERE client_id IS NULL",
+            Vec::new(),
+        )
         .await
         .unwrap();
     assert_eq!(staff, 8);
+    let client_users: i64 = db
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM users u JOIN clients c ON c.id = u.client_id \
+             WHERE c.name = 'ООО «Ромашка»'",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(client_users, 2);
     db.close().await;
 });
 

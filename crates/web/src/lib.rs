@@ -16,6 +16,7 @@ pub mod identity;
 pub mod infra;
 pub mod ops;
 pub mod pages;
+pub mod portal;
 pub mod servicedesk;
 pub mod state;
 
@@ -23,7 +24,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
-use axum::response::Redirect;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -42,7 +42,6 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 /// Builds the application router with every route and middleware.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/tickets") }))
         .route(
             "/login",
             get(identity::login::form).post(identity::login::submit),
@@ -55,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(infra::routes())
         .merge(admin::routes())
         .route("/analytics", get(analytics::page::show))
+        .merge(portal::routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::document))
         .route("/healthz", get(ops::healthz))

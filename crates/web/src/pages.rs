@@ -143,6 +143,13 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
 
+    /// Returns whether the user administers a client company's users.
+    pub fn is_client_admin(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == Role::ClientAdmin)
+    }
+
     /// Whether the user is staff rather than a client.
     pub fn is_staff(&self) -> bool {
         self.user.as_ref().is_some_and(|u| !u.role.is_client())

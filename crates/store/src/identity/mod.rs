@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod password_links;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

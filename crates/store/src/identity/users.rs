@@ -71,11 +71,23 @@ pub struct NewUser {
 
 /// Creates a user. A login that exists already is a [`DomainError::Duplicate`].
 pub async fn create(db: &Db, new: &NewUser, author: &Author, now: DateTime<Utc>) -> Result<User> {
+    let mut tx = db.begin().await?;
+    let id = create_in(&mut tx, new, author, now).await?;
+    tx.commit().await?;
+    get(db, id).await?.ok_or(DomainError::NotFound.into())
+}
+
+/// Creates a user inside `tx` and returns its id, as [`create`] does.
+pub async fn create_in(
+    tx: &mut crate::Tx,
+    new: &NewUser,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let login = domain::identity::normalize_login(&new.login)?;
     if new.role.is_client() != new.client_id.is_some() {
         return Err(Invalid::new("client_id", "error-client-role-mismatch").into());
     }
-    let mut tx = db.begin().await?;
     let inserted = tx
         .fetch_optional::<(i64,)>(
             "INSERT INTO users (login, display_name, email, role, client_id, password_hash, \
@@ -102,7 +114,7 @@ pub async fn create(db: &Db, new: &NewUser, author: &Author, now: DateTime<Utc>)
         .into());
     };
     audit::record(
-        &mut tx,
+        tx,
         author,
         "user.create",
         ("user", id),
@@ -114,8 +126,18 @@ pub async fn create(db: &Db, new: &NewUser, author: &Author, now: DateTime<Utc>)
         now,
     )
     .await?;
-    tx.commit().await?;
-    get(db, id).await?.ok_or(DomainError::NotFound.into())
+    Ok(id)
+}
+
+/// Lists the users of client company `client_id`, by login.
+pub async fn list_of_client(db: &Db, client_id: i64) -> Result<Vec<User>> {
+    db.fetch_all(
+        crate::Sql::assembled(format!(
+            "SELECT {COLUMNS} FROM users WHERE client_id = $1 ORDER BY login"
+        )),
+        args![client_id],
+    )
+    .await
 }
 
 /// Finds a user by id.

@@ -1,11 +1,12 @@
 //! Demo data, so a new installation's first page is never empty: staff of every role,
-//! clients of every kind, tickets of every kind in every status, and incidents raised by
+//! clients of every kind with two client users of one of them, tickets of every kind in every status, and incidents raised by
 //! Zabbix deliveries.
 //!
 //! Loading is skipped when the database has any ticket, so running it again, or on a
 //! database in use, adds nothing.
 
 mod clients;
+mod portal;
 mod staff;
 mod tickets;
 mod zabbix;
@@ -61,6 +62,7 @@ async fn load_unless_present(state: &AppState) -> anyhow::Result<Outcome> {
     let now = domain::time::now();
     let clients = clients::load(db, now).await?;
     tracing::info!(clients, "demo clients loaded");
+    portal::ensure(db).await?;
     tickets::load(db, &staff, now).await?;
     let deliveries = zabbix::load(state, &staff, now).await?;
     let tickets = ticket_count(db).await?;
@@ -92,7 +94,7 @@ pub async fn print_summary(db: &Db, outcome: &Outcome) -> anyhow::Result<()> {
         Outcome::Busy => println!("Another Vitrina instance is loading demo data right now."),
     }
     let mut rows = Vec::new();
-    for member in STAFF {
+    for member in STAFF.iter().chain(&portal::CLIENT_USERS) {
         let user = store::identity::users::find_by_login(db, member.login)
             .await
             .context("cannot read demo users")?;
@@ -105,7 +107,7 @@ pub async fn print_summary(db: &Db, outcome: &Outcome) -> anyhow::Result<()> {
     }
     println!("Demo logins (every password: {PASSWORD}):");
     for (login, role, name) in rows {
-        println!("  {login:<10} {PASSWORD}  {role:<13} {name}");
+        println!("  {login:<14} {PASSWORD}  {role:<13} {name}");
     }
     Ok(())
 }

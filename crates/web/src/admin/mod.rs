@@ -43,9 +43,9 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Checks an administration action with the permission check, and also rejects client
-/// roles: `decide` lets a client administrator manage the users of their own company, but
-/// these pages list and change every company's users.
+/// Checks an administration action with the permission check on the whole system. Client
+/// roles are rejected once more by name, because these pages list and change every
+/// company's users, and a client administrator manages only their own company's users.
 fn require(identity: &Identity, action: Action) -> AppResult<()> {
     authorize(identity, action, Object::System)?;
     if identity.actor.role.is_client() {

@@ -369,6 +369,27 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Creates a `client_admin` of company `client_id` with [`PASSWORD`].
+    pub async fn client_admin(&self, login: &str, client_id: i64) -> User {
+        let user = self.client_user(login, client_id).await;
+        let change = users::UserChange {
+            role: Some(Role::ClientAdmin),
+            ..users::UserChange::default()
+        };
+        users::update(
+            &self.state.db,
+            user.id,
+            None,
+            &change,
+            &Author::system(),
+            domain::time::now(),
+        )
+        .await
+        .unwrap()
+    }
+}
+
 /// Finds `name="csrf_token" value="…"` in a page.
 pub fn csrf_from(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";

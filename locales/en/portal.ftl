@@ -1,0 +1,35 @@
+# Client portal: the company's home page, its user administration and invitation links.
+
+nav-portal = Portal
+nav-portal-users = Users
+portal-title = Client portal
+portal-contracts = Contracts and their current terms
+portal-contract-amendments = Amendments in force
+portal-contracts-hint = Plan, price and end date are shown as of today, with amendments applied. The full terms and the change history are on the contract's page.
+portal-tickets = Latest tickets
+portal-ticket-number = Number
+portal-ticket-title = Title
+portal-ticket-status = Status
+portal-ticket-updated = Updated
+portal-tickets-empty = No tickets yet.
+portal-tickets-all = All tickets ({ $count })
+portal-users-title = Company users
+portal-user-actions = Actions
+portal-user-state-active = Active
+portal-user-state-invited = Invited
+portal-user-state-disabled = Disabled
+portal-user-deactivate = Deactivate
+portal-done-deactivated = The user is deactivated: their sessions ended and their API tokens no longer work.
+portal-invite = Invite a user
+portal-invite-submit = Invite
+portal-invite-hint = The invited user gets a one-time link to set a password. The link works for 72 hours.
+portal-invite-link = Give { $login } this link to set a password. It works once, for 72 hours:
+portal-error-deactivate-self = You cannot deactivate your own account. Ask another administrator of your company.
+portal-error-password-mismatch = The password and its confirmation differ. Enter the password in both fields again.
+portal-set-password-title = Set a password
+portal-set-password-for = Choose a password to sign in as { $login }.
+portal-new-password = New password
+portal-password-confirmation = Password again
+portal-set-password-submit = Save the password
+portal-password-set = The password of { $login } is saved. You can sign in now.
+portal-link-invalid = This link does not work: it was used already, its 72 hours have passed, or the user is disabled. Ask an administrator of your company for a new invitation.

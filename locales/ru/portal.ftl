@@ -1,0 +1,35 @@
+# Client portal: the company's home page, its user administration and invitation links.
+
+nav-portal = Кабинет
+nav-portal-users = Пользователи
+portal-title = Кабинет клиента
+portal-contracts = Договоры и действующие условия
+portal-contract-amendments = Действующие доп. соглашения
+portal-contracts-hint = Тариф, цена и срок показаны на сегодня, с учётом дополнительных соглашений. Полные условия и история изменений — на странице договора.
+portal-tickets = Последние заявки
+portal-ticket-number = Номер
+portal-ticket-title = Тема
+portal-ticket-status = Статус
+portal-ticket-updated = Обновлена
+portal-tickets-empty = Заявок пока нет.
+portal-tickets-all = Все заявки ({ $count })
+portal-users-title = Пользователи компании
+portal-user-actions = Действия
+portal-user-state-active = Активен
+portal-user-state-invited = Приглашён
+portal-user-state-disabled = Отключён
+portal-user-deactivate = Отключить
+portal-done-deactivated = Пользователь отключён: его сеансы завершены, API-токены больше не действуют.
+portal-invite = Пригласить пользователя
+portal-invite-submit = Пригласить
+portal-invite-hint = Приглашённый получит одноразовую ссылку, по которой задаст пароль. Ссылка действует 72 часа.
+portal-invite-link = Передайте пользователю { $login } ссылку для установки пароля. Она действует 72 часа и срабатывает один раз:
+portal-error-deactivate-self = Нельзя отключить собственную учётную запись. Попросите другого администратора компании.
+portal-error-password-mismatch = Пароль и подтверждение не совпадают. Введите пароль ещё раз в оба поля.
+portal-set-password-title = Установка пароля
+portal-set-password-for = Задайте пароль для входа под логином { $login }.
+portal-new-password = Новый пароль
+portal-password-confirmation = Пароль ещё раз
+portal-set-password-submit = Сохранить пароль
+portal-password-set = Пароль для { $login } сохранён. Теперь можно войти.
+portal-link-invalid = Ссылка недействительна: она уже использована, срок её действия (72 часа) истёк или пользователь отключён. Попросите администратора вашей компании прислать новое приглашение.

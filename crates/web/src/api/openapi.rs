@@ -5,7 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    capacity, clients, contracts, deployments, environments, hosts, inventory, tariffs, tickets,
+    capacity, clients, contracts, deals, deployments, disputes, environments, hosts, inventory,
+    reports, tariffs, tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -31,6 +32,9 @@ use crate::servicedesk::zabbix;
         deployments::get_release, deployments::create_release, deployments::link_fix,
         deployments::create_deployment, deployments::list_deployments,
         capacity::host_capacity,
+        deals::list, deals::get, deals::create, deals::update,
+        disputes::list, disputes::get, disputes::create, disputes::transition,
+        reports::sales,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

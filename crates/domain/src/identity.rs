@@ -137,6 +137,15 @@ pub enum Action {
     ManageInventory,
     /// Record releases and deployments and link bug tickets to their fixing release.
     RecordDeployments,
+    // Sales pipeline and disputes.
+    /// See deals, the pipeline board and the sales reports.
+    ReadDeals,
+    /// Create deals and move them between stages.
+    ManageDeals,
+    /// See claims (претензии) and their answer deadlines.
+    ReadDisputes,
+    /// Register claims and change their status and outcome.
+    ManageDisputes,
 }
 
 /// The object an action applies to, with the attributes permissions depend on.
@@ -171,6 +180,9 @@ pub const DEVELOPMENT_QUEUE: &str = "development";
 /// Decides whether `actor` may perform `action` on `object`. Every handler calls this, and
 /// nothing else grants access.
 pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
+    if let Some(decision) = decide_sales(actor.role, action) {
+        return decision;
+    }
     if actor.role.is_client() {
         return decide_client(actor, action, object);
     }
@@ -203,7 +215,11 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
             | Action::ManageCalendars
             | Action::ReadInventory
             | Action::ManageInventory
-            | Action::RecordDeployments => false,
+            | Action::RecordDeployments
+            | Action::ReadDeals
+            | Action::ManageDeals
+            | Action::ReadDisputes
+            | Action::ManageDisputes => false,
         },
         Role::Analyst => matches!(
             action,
@@ -255,6 +271,27 @@ fn decide_inventory(role: Role, action: Action) -> Option<Decision> {
         Decision::Allow
     } else {
         Decision::Forbidden
+    })
+}
+
+/// Decides the sales pipeline and dispute actions: sales and administrators change deals
+/// and claims, analysts read both, support reads claims (their evidence is tickets), and
+/// everyone else, client users included, may not know they exist. `None` for any other
+/// action.
+fn decide_sales(role: Role, action: Action) -> Option<Decision> {
+    let manages = matches!(role, Role::Admin | Role::Sales);
+    let reads = match action {
+        Action::ReadDeals | Action::ManageDeals => manages || role == Role::Analyst,
+        Action::ReadDisputes | Action::ManageDisputes => {
+            manages || matches!(role, Role::Analyst | Role::Support | Role::SupportLead)
+        }
+        _ => return None,
+    };
+    let changes = matches!(action, Action::ManageDeals | Action::ManageDisputes);
+    Some(match (reads, changes) {
+        (false, _) => Decision::Hidden,
+        (true, true) if !manages => Decision::Forbidden,
+        (true, _) => Decision::Allow,
     })
 }
 
@@ -600,6 +637,68 @@ mod tests {
                 Object::System,
             );
             assert_eq!(decision, expected, "{role}");
+        }
+    }
+    // Sales pipeline and disputes.
+    #[test]
+    fn sales_and_admin_manage_deals() {
+        for role in [Role::Sales, Role::Admin] {
+            let decision = decide(&actor(role, None), Action::ManageDeals, Object::System);
+            assert_eq!(decision, Decision::Allow, "{role}");
+        }
+    }
+
+    #[test]
+    fn analyst_reads_deals_only() {
+        let analyst = actor(Role::Analyst, None);
+        assert_eq!(
+            decide(&analyst, Action::ReadDeals, Object::System),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&analyst, Action::ManageDeals, Object::System),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn deals_hidden_from_support_developer_clients() {
+        for (role, client_id) in [
+            (Role::Support, None),
+            (Role::SupportLead, None),
+            (Role::Developer, None),
+            (Role::ClientAdmin, Some(7)),
+            (Role::ClientUser, Some(7)),
+        ] {
+            for action in [Action::ReadDeals, Action::ManageDeals] {
+                let decision = decide(&actor(role, client_id), action, Object::System);
+                assert_eq!(decision, Decision::Hidden, "{role} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn support_reads_but_cannot_change_disputes() {
+        let support = actor(Role::Support, None);
+        assert_eq!(
+            decide(&support, Action::ReadDisputes, Object::System),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&support, Action::ManageDisputes, Object::System),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn disputes_hidden_from_developer_and_clients() {
+        for (role, client_id) in [(Role::Developer, None), (Role::ClientAdmin, Some(7))] {
+            let decision = decide(
+                &actor(role, client_id),
+                Action::ReadDisputes,
+                Object::System,
+            );
+            assert_eq!(decision, Decision::Hidden, "{role}");
         }
     }
 }

@@ -184,6 +184,21 @@ impl Page {
         })
     }
 
+    /// Checks, by the one permission check, whether the user may perform a system-wide
+    /// `action`, for showing navigation links.
+    pub fn allows(&self, action: domain::identity::Action) -> bool {
+        use domain::identity::{Decision, Object, decide};
+        self.user.as_ref().is_some_and(|u| {
+            let actor = domain::identity::Actor {
+                user_id: u.id,
+                login: u.login.clone(),
+                role: u.role,
+                client_id: None,
+            };
+            decide(&actor, action, Object::System) == Decision::Allow
+        })
+    }
+
     /// The class that marks the navigation link for `prefix` as current.
     pub fn nav_class(&self, prefix: &str) -> &'static str {
         if self.path == prefix || (prefix != "/" && self.path.starts_with(prefix)) {

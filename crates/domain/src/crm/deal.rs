@@ -40,6 +40,11 @@ pub enum DealStage {
 }
 
 impl DealStage {
+    /// Every stage in pipeline order, for crates that do not use strum.
+    pub fn all() -> &'static [DealStage] {
+        DealStage::VARIANTS
+    }
+
     /// Returns whether the deal is still being worked on.
     pub fn is_open(self) -> bool {
         !matches!(self, DealStage::Won | DealStage::Lost)

@@ -6,6 +6,7 @@ pub mod claim;
 pub mod client;
 pub mod contract;
 pub mod deal;
+pub mod mrr;
 pub mod phone;
 pub mod requisites;
 pub mod tariff;

@@ -261,6 +261,20 @@ pub async fn create(
     author: &Author,
     now: DateTime<Utc>,
 ) -> Result<Contract> {
+    let mut tx = db.begin().await?;
+    let contract = create_in(&mut tx, new, author, now).await?;
+    tx.commit().await?;
+    Ok(contract)
+}
+
+/// Creates a draft contract inside `tx`, as [`create`] does, so a caller can create it
+/// together with its own changes.
+pub async fn create_in(
+    tx: &mut Tx,
+    new: &NewContract,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<Contract> {
     if new.ends_on.is_some_and(|end| end < new.starts_on) {
         return Err(Invalid::new("ends_on", "crm-end-before-start")
             .arg("start", new.starts_on)
@@ -274,7 +288,6 @@ pub async fn create(
     }
     ContractNumber::new(&new.series, 1)?;
 
-    let mut tx = db.begin().await?;
     let client: Option<(i64,)> = tx
         .fetch_optional("SELECT id FROM clients WHERE id = $1", args![new.client_id])
         .await?;
@@ -283,7 +296,7 @@ pub async fn create(
             .arg("value", new.client_id)
             .into());
     }
-    let plan = tariffs::get_in(&mut tx, new.plan_id)
+    let plan = tariffs::get_in(tx, new.plan_id)
         .await?
         .ok_or_else(|| Invalid::new("plan_id", "crm-plan-unknown").arg("value", new.plan_id))?;
     if plan.plan.valid_to.is_some_and(|to| to < new.starts_on) {
@@ -332,9 +345,9 @@ pub async fn create(
             ],
         )
         .await?;
-    let contract = get_in(&mut tx, id).await?.ok_or(DomainError::NotFound)?;
+    let contract = get_in(tx, id).await?.ok_or(DomainError::NotFound)?;
     audit::record(
-        &mut tx,
+        tx,
         author,
         "contract.create",
         ("contract", id),
@@ -350,7 +363,6 @@ pub async fn create(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(contract)
 }
 

@@ -1,12 +1,14 @@
 //! Demo data, so a new installation's first page is never empty: staff of every role,
-//! clients of every kind with two client users of one of them, tickets of every kind in every status, and incidents raised by
-//! Zabbix deliveries.
+//! clients of every kind with two client users of one of them, tariff plans, a contract,
+//! deals and a claim, tickets of every kind in every status, and incidents raised by Zabbix
+//! deliveries.
 //!
 //! Loading is skipped when the database has any ticket, so running it again, or on a
 //! database in use, adds nothing.
 
 mod clients;
 mod portal;
+mod sales;
 mod staff;
 mod tickets;
 mod zabbix;
@@ -63,6 +65,8 @@ async fn load_unless_present(state: &AppState) -> anyhow::Result<Outcome> {
     let clients = clients::load(db, now).await?;
     tracing::info!(clients, "demo clients loaded");
     portal::ensure(db).await?;
+    sales::load(db, &staff, now).await?;
+    tracing::info!("demo plans, contract, deals and claim loaded");
     tickets::load(db, &staff, now).await?;
     let deliveries = zabbix::load(state, &staff, now).await?;
     let tickets = ticket_count(db).await?;

@@ -379,7 +379,7 @@ pub struct CreateContract {
 }
 
 /// The series of contracts created without one.
-const DEFAULT_SERIES: &str = "ДУ";
+pub const DEFAULT_SERIES: &str = "ДУ";
 
 /// Creates a draft contract with the series' next number.
 #[utoipa::path(post, path = "/api/v1/contracts", tag = "contracts", request_body = CreateContract,

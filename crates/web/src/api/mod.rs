@@ -4,12 +4,15 @@
 pub mod capacity;
 pub mod clients;
 pub mod contracts;
+pub mod deals;
 pub mod deployments;
+pub mod disputes;
 pub mod environments;
 pub mod hosts;
 pub mod inventory;
 pub mod json;
 pub mod openapi;
+pub mod reports;
 pub mod tariffs;
 pub mod ticket_sla;
 pub mod tickets;
@@ -46,6 +49,13 @@ pub fn routes() -> Router<AppState> {
             get(contracts::list_amendments).post(contracts::create_amendment),
         )
         .route("/contracts/{id}/terms", get(contracts::terms))
+        // Sales pipeline and disputes.
+        .route("/deals", get(deals::list).post(deals::create))
+        .route("/deals/{id}", get(deals::get).patch(deals::update))
+        .route("/disputes", get(disputes::list).post(disputes::create))
+        .route("/disputes/{id}", get(disputes::get))
+        .route("/disputes/{id}/transitions", post(disputes::transition))
+        .route("/reports/sales", get(reports::sales))
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(

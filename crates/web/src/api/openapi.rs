@@ -5,7 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    capacity, clients, contracts, deployments, environments, hosts, inventory, tariffs, tickets,
+    capacity, clients, contracts, deals, deployments, disputes, environments, hosts, inventory,
+    reports, tariffs, tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -33,6 +34,9 @@ use crate::servicedesk::zabbix;
         capacity::host_capacity,
         capacity::cluster_capacity,
         capacity::site_capacity,
+        deals::list, deals::get, deals::create, deals::update,
+        disputes::list, disputes::get, disputes::create, disputes::transition,
+        reports::sales,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -241,7 +241,8 @@ pub struct PlanBody {
 }
 
 impl PlanBody {
-    fn plan(&self) -> Result<(TariffPlan, PlanVat), Invalid> {
+    /// Checks the body into a plan version 1 and its VAT.
+    pub fn plan(&self) -> Result<(TariffPlan, PlanVat), Invalid> {
         let vat = match self.vat.as_deref().map(str::trim).unwrap_or("standard") {
             "exempt" => PlanVat {
                 category: None,

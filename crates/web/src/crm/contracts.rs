@@ -28,7 +28,11 @@ use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;
 
 /// Notices a redirect to the card may ask for with `?done=KEY`.
-const DONE_KEYS: &[&str] = &["contract-done-amendment", "contract-done-status"];
+const DONE_KEYS: &[&str] = &[
+    "contract-done-amendment",
+    "contract-done-status",
+    "contract-done-created",
+];
 
 #[derive(Template)]
 #[template(path = "contracts/list.html")]
@@ -36,6 +40,7 @@ struct ListPage {
     page: Page,
     rows: Vec<Row>,
     total: String,
+    can_manage: bool,
 }
 
 struct Row {
@@ -99,6 +104,7 @@ pub async fn list(
     render(&ListPage {
         rows: found.iter().map(|c| Row::new(&page, c)).collect(),
         total: page.tn("contracts-count", "count", total),
+        can_manage: allows(&identity, Action::ManageContracts, Object::System),
         page,
     })
 }

@@ -1,12 +1,19 @@
 //! Commercial pages: the client list with search, the client card with its contacts and
-//! change log, the create and edit forms, and the contract pages with their print views.
+//! change log, the create and edit forms, the contract pages with their print views, and the
+//! deal pipeline with the tariff plan and contract forms it leads to, and claims.
 
 pub mod access;
 mod card;
+mod choices;
+mod contract_form;
 mod contracts;
+mod deals;
+mod disputes;
 mod form;
 mod list;
+mod plans;
 mod print;
+mod reports;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -35,4 +42,20 @@ pub fn routes() -> Router<AppState> {
             "/contracts/{id}/amendments/{amendment_id}/print",
             get(print::amendment),
         )
+        // Sales pipeline and disputes.
+        .route("/deals", get(deals::index))
+        .route("/deals/new", get(deals::new).post(deals::create))
+        .route("/deals/{id}", get(deals::show))
+        .route("/deals/{id}/stage", post(deals::stage))
+        .route(
+            "/contracts/new",
+            get(contract_form::new).post(contract_form::create),
+        )
+        .route("/tariffs", get(plans::list))
+        .route("/tariffs/new", get(plans::new).post(plans::create))
+        .route("/disputes", get(disputes::list))
+        .route("/disputes/new", get(disputes::new).post(disputes::create))
+        .route("/disputes/{id}", get(disputes::show))
+        .route("/disputes/{id}/status", post(disputes::change_status))
+        .route("/reports/sales", get(reports::sales))
 }

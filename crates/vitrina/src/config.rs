@@ -16,8 +16,10 @@ use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
 
+mod smtp;
 mod zabbix_api;
 
+use smtp::RawSmtp;
 use zabbix_api::RawZabbixApi;
 pub use zabbix_api::ZabbixApi;
 
@@ -40,7 +42,7 @@ const MAX_FLAP_WINDOW_SECONDS: i64 = 7 * 24 * 3600;
 const MAX_AUTO_CLOSE_DAYS: i64 = 3650;
 
 /// Settings keys that environment variables may set, each read from `VITRINA_<KEY>`.
-const ENV_KEYS: [&str; 17] = [
+const ENV_KEYS: [&str; 25] = [
     "data_dir",
     "database_url",
     "listen",
@@ -58,6 +60,14 @@ const ENV_KEYS: [&str; 17] = [
     "zabbix_api_password_file",
     "zabbix_api_token",
     "zabbix_api_token_file",
+    "smtp_host",
+    "smtp_port",
+    "smtp_from",
+    "smtp_tls",
+    "smtp_username",
+    "smtp_password",
+    "smtp_password_file",
+    "head_of_support",
 ];
 
 /// Vitrina's settings after checking. Secrets stay out of `Debug` output.
@@ -87,6 +97,11 @@ pub struct Config {
     pub auto_close_days: i64,
     /// The Zabbix API that ticket changes are reported to; `None` reports nothing.
     pub zabbix_api: Option<ZabbixApi>,
+    /// The SMTP server mail goes through; `None` keeps mail queued.
+    pub smtp: Option<integrations::mail::SmtpConfig>,
+    /// Login of the head of support, whom escalation at an SLA breach notifies; `None`
+    /// notifies the queue's leads instead.
+    pub head_of_support: Option<String>,
 }
 
 /// A setting that is missing, malformed or contradicts another one.
@@ -153,6 +168,14 @@ struct Raw {
     zabbix_api_password_file: Option<PathBuf>,
     zabbix_api_token: Option<SecretString>,
     zabbix_api_token_file: Option<PathBuf>,
+    smtp_host: Option<String>,
+    smtp_port: Option<Number>,
+    smtp_from: Option<String>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<SecretString>,
+    smtp_password_file: Option<PathBuf>,
+    head_of_support: Option<String>,
 }
 
 impl Config {
@@ -241,6 +264,16 @@ impl Config {
             token_file: raw.zabbix_api_token_file,
         }
         .check()?;
+        let smtp = RawSmtp {
+            host: raw.smtp_host,
+            port: raw.smtp_port,
+            from: raw.smtp_from,
+            tls: raw.smtp_tls,
+            username: raw.smtp_username,
+            password: raw.smtp_password,
+            password_file: raw.smtp_password_file,
+        }
+        .check()?;
 
         Ok(Config {
             file,
@@ -265,6 +298,11 @@ impl Config {
                 1..=MAX_AUTO_CLOSE_DAYS,
             )?,
             zabbix_api,
+            smtp,
+            head_of_support: raw
+                .head_of_support
+                .map(|login| login.trim().to_lowercase())
+                .filter(|login| !login.is_empty()),
         })
     }
 
@@ -304,6 +342,7 @@ impl Config {
             auto_close_days: self.auto_close_days,
             // `serve` adds the client when the API is configured.
             zabbix_api: None,
+            smtp_configured: self.smtp.is_some(),
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct Settings {
     pub auto_close_days: i64,
     /// The Zabbix API client, when configured: the host sync runs hourly with it.
     pub zabbix: Option<Arc<integrations::zabbix::Client>>,
+    /// Renders and sends queued mail every run.
+    pub mail: crate::mail::MailSender,
+    /// Escalation levels and the head of support.
+    pub escalation: store::notify::escalation::Settings,
 }
 
 /// Runs the jobs every minute until `shutdown` turns true. The first run is at once.
@@ -75,6 +79,30 @@ pub async fn run_due(db: &Db, settings: &Settings) {
     if let Some(client) = &settings.zabbix {
         run_host_sync(db, &settings.instance_id, client).await;
     }
+    let escalation = &settings.escalation;
+    run_job(
+        db,
+        &settings.instance_id,
+        "sla_escalation",
+        |now| async move {
+            let fired = store::notify::escalation::run(db, escalation, now).await?;
+            Ok((fired, format!("fired {fired} escalation levels")))
+        },
+    )
+    .await;
+    // After the escalations, so their mail goes out in the same run.
+    let mail = &settings.mail;
+    run_job(db, &settings.instance_id, "mail_send", |now| async move {
+        let report = mail.run_once(now).await?;
+        Ok((
+            report.rendered + report.sent + report.failed,
+            format!(
+                "{} rendered, {} sent, {} failed",
+                report.rendered, report.sent, report.failed
+            ),
+        ))
+    })
+    .await;
 }
 
 /// Runs the Zabbix host sync when the last run finished an hour ago or more.

@@ -10,6 +10,7 @@ pub mod hosts;
 pub mod inventory;
 pub mod json;
 pub mod openapi;
+pub mod sla_reports;
 pub mod tariffs;
 pub mod ticket_sla;
 pub mod tickets;
@@ -46,6 +47,12 @@ pub fn routes() -> Router<AppState> {
             get(contracts::list_amendments).post(contracts::create_amendment),
         )
         .route("/contracts/{id}/terms", get(contracts::terms))
+        // SLA reports.
+        .route("/reports/sla", get(sla_reports::report))
+        .route(
+            "/contracts/{id}/sla-breaches",
+            get(sla_reports::contract_breaches),
+        )
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(

@@ -5,7 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    capacity, clients, contracts, deployments, environments, hosts, inventory, tariffs, tickets,
+    capacity, clients, contracts, deployments, environments, hosts, inventory, sla_reports,
+    tariffs, tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -31,6 +32,7 @@ use crate::servicedesk::zabbix;
         deployments::get_release, deployments::create_release, deployments::link_fix,
         deployments::create_deployment, deployments::list_deployments,
         capacity::host_capacity,
+        sla_reports::report, sla_reports::contract_breaches,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -146,6 +146,11 @@ pub enum Action {
     ReadDisputes,
     /// Register claims and change their status and outcome.
     ManageDisputes,
+    // Notifications and SLA reports.
+    /// See and mark read one's own in-app notifications (staff only).
+    ReadNotifications,
+    /// See MTTA, MTTR and SLA compliance of all clients and queues (staff only).
+    ReadSlaReports,
 }
 
 /// The object an action applies to, with the attributes permissions depend on.
@@ -192,6 +197,11 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
     if let Some(decision) = decide_inventory(actor.role, action) {
         return decision;
     }
+    // Notifications and SLA reports: every staff member reads their own notifications and
+    // the reports; clients were decided above.
+    if matches!(action, Action::ReadNotifications | Action::ReadSlaReports) {
+        return Decision::Allow;
+    }
     let allowed = match actor.role {
         Role::Admin => true,
         Role::Support | Role::SupportLead => !matches!(
@@ -219,7 +229,9 @@ pub fn decide(actor: &Actor, action: Action, object: Object<'_>) -> Decision {
             | Action::ReadDeals
             | Action::ManageDeals
             | Action::ReadDisputes
-            | Action::ManageDisputes => false,
+            | Action::ManageDisputes
+            | Action::ReadNotifications
+            | Action::ReadSlaReports => false,
         },
         Role::Analyst => matches!(
             action,
@@ -699,6 +711,23 @@ mod tests {
                 Object::System,
             );
             assert_eq!(decision, Decision::Hidden, "{role}");
+        }
+    }
+
+    // Notifications and SLA reports.
+    #[test]
+    fn staff_read_notifications_and_reports_clients_do_not() {
+        for action in [Action::ReadNotifications, Action::ReadSlaReports] {
+            for role in Role::VARIANTS {
+                let client_id = role.is_client().then_some(1);
+                let decision = decide(&actor(*role, client_id), action, Object::System);
+                let expected = if role.is_client() {
+                    Decision::Forbidden
+                } else {
+                    Decision::Allow
+                };
+                assert_eq!(decision, expected, "{role} {action:?}");
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod identity;
 pub mod infra;
 pub mod money;
+pub mod notify;
 pub mod servicedesk;
 pub mod shops;
 pub mod sla;

@@ -12,6 +12,7 @@ pub mod infra;
 pub mod jobs;
 pub mod metrics;
 pub mod migrate;
+pub mod notify;
 pub mod servicedesk;
 pub mod shops;
 pub mod testing;

@@ -16,8 +16,10 @@ use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
 
+mod smtp;
 mod zabbix_api;
 
+use smtp::RawSmtp;
 use zabbix_api::RawZabbixApi;
 pub use zabbix_api::ZabbixApi;
 
@@ -40,7 +42,7 @@ const MAX_FLAP_WINDOW_SECONDS: i64 = 7 * 24 * 3600;
 const MAX_AUTO_CLOSE_DAYS: i64 = 3650;
 
 /// Settings keys that environment variables may set, each read from `VITRINA_<KEY>`.
-const ENV_KEYS: [&str; 18] = [
+const ENV_KEYS: [&str; 26] = [
     "data_dir",
     "database_url",
     "listen",
@@ -59,6 +61,14 @@ const ENV_KEYS: [&str; 18] = [
     "zabbix_api_token",
     "zabbix_api_token_file",
     "zabbix_metric_items",
+    "smtp_host",
+    "smtp_port",
+    "smtp_from",
+    "smtp_tls",
+    "smtp_username",
+    "smtp_password",
+    "smtp_password_file",
+    "head_of_support",
 ];
 
 /// Vitrina's settings after checking. Secrets stay out of `Debug` output.
@@ -90,6 +100,11 @@ pub struct Config {
     pub zabbix_api: Option<ZabbixApi>,
     /// The Zabbix items the metric import reads, and the metric and unit of each.
     pub zabbix_metric_items: Vec<domain::infra::ItemMapping>,
+    /// The SMTP server mail goes through; `None` keeps mail queued.
+    pub smtp: Option<integrations::mail::SmtpConfig>,
+    /// Login of the head of support, whom escalation at an SLA breach notifies; `None`
+    /// notifies the queue's leads instead.
+    pub head_of_support: Option<String>,
 }
 
 /// A setting that is missing, malformed or contradicts another one.
@@ -157,6 +172,14 @@ struct Raw {
     zabbix_api_token: Option<SecretString>,
     zabbix_api_token_file: Option<PathBuf>,
     zabbix_metric_items: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<Number>,
+    smtp_from: Option<String>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<SecretString>,
+    smtp_password_file: Option<PathBuf>,
+    head_of_support: Option<String>,
 }
 
 impl Config {
@@ -256,6 +279,16 @@ impl Config {
                     reason,
                 }
             })?;
+        let smtp = RawSmtp {
+            host: raw.smtp_host,
+            port: raw.smtp_port,
+            from: raw.smtp_from,
+            tls: raw.smtp_tls,
+            username: raw.smtp_username,
+            password: raw.smtp_password,
+            password_file: raw.smtp_password_file,
+        }
+        .check()?;
 
         Ok(Config {
             file,
@@ -281,6 +314,11 @@ impl Config {
             )?,
             zabbix_api,
             zabbix_metric_items,
+            smtp,
+            head_of_support: raw
+                .head_of_support
+                .map(|login| login.trim().to_lowercase())
+                .filter(|login| !login.is_empty()),
         })
     }
 
@@ -320,6 +358,7 @@ impl Config {
             auto_close_days: self.auto_close_days,
             // `serve` adds the client when the API is configured.
             zabbix_api: None,
+            smtp_configured: self.smtp.is_some(),
         }
     }
 }

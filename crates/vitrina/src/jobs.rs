@@ -34,6 +34,10 @@ pub struct Settings {
     pub zabbix: Option<Arc<integrations::zabbix::Client>>,
     /// The Zabbix items the metric import reads.
     pub metric_items: Vec<domain::infra::ItemMapping>,
+    /// Renders and sends queued mail every run.
+    pub mail: crate::mail::MailSender,
+    /// Escalation levels and the head of support.
+    pub escalation: store::notify::escalation::Settings,
 }
 
 /// Runs the jobs every minute until `shutdown` turns true. The first run is at once.
@@ -82,6 +86,30 @@ pub async fn run_due(db: &Db, settings: &Settings) {
         run_host_sync(db, &settings.instance_id, client).await;
         run_metric_import(db, settings, client).await;
     }
+    let escalation = &settings.escalation;
+    run_job(
+        db,
+        &settings.instance_id,
+        "sla_escalation",
+        |now| async move {
+            let fired = store::notify::escalation::run(db, escalation, now).await?;
+            Ok((fired, format!("fired {fired} escalation levels")))
+        },
+    )
+    .await;
+    // After the escalations, so their mail goes out in the same run.
+    let mail = &settings.mail;
+    run_job(db, &settings.instance_id, "mail_send", |now| async move {
+        let report = mail.run_once(now).await?;
+        Ok((
+            report.rendered + report.sent + report.failed,
+            format!(
+                "{} rendered, {} sent, {} failed",
+                report.rendered, report.sent, report.failed
+            ),
+        ))
+    })
+    .await;
 }
 
 /// Imports item values from Zabbix when the last import finished ten minutes ago or more.

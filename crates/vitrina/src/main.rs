@@ -13,6 +13,7 @@ mod demo;
 mod host_sync;
 mod jobs;
 mod logging;
+mod mail;
 mod messages;
 mod metric_import;
 mod metrics;

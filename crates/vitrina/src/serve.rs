@@ -12,6 +12,7 @@ use web::AppState;
 use web::identity::password;
 
 use crate::config::Config;
+use crate::mail::MailSender;
 use crate::{database, demo, jobs, zabbix_sync};
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops the scheduler and the Zabbix sender
@@ -82,11 +83,17 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
         };
         tokio::spawn(sender.run(zabbix_wake.clone(), jobs_stopped.clone()))
     });
+    let mail = mail_sender(&config, &state, &instance_id)?;
     let settings = jobs::Settings {
         instance_id,
         auto_close_days: config.auto_close_days,
         zabbix: zabbix_client.clone(),
         metric_items: config.zabbix_metric_items.clone(),
+        mail,
+        escalation: store::notify::escalation::Settings {
+            head_of_support: config.head_of_support.clone(),
+            ..store::notify::escalation::Settings::default()
+        },
     };
     let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));
 
@@ -125,6 +132,29 @@ pub(crate) fn zabbix_client(
     })
     .with_context(|| format!("invalid zabbix_api_url {:?}", api.url))?;
     Ok(Some(Arc::new(client)))
+}
+
+/// Builds the mail sender; without SMTP settings it only renders queued mail.
+fn mail_sender(config: &Config, state: &AppState, holder: &str) -> anyhow::Result<MailSender> {
+    let mailer = match &config.smtp {
+        Some(smtp) => {
+            let mailer = integrations::mail::Mailer::new(smtp)
+                .with_context(|| format!("invalid SMTP settings for {}", smtp.host))?;
+            tracing::info!(server = mailer.endpoint(), "mail goes through SMTP");
+            Some(Arc::new(mailer))
+        }
+        None => {
+            tracing::info!("smtp_host is not set; mail stays queued in the outbox");
+            None
+        }
+    };
+    Ok(MailSender {
+        db: state.db.clone(),
+        mailer,
+        i18n: state.i18n.clone(),
+        public_url: config.public_url.clone(),
+        holder: holder.to_string(),
+    })
 }
 
 /// Returns `plain` with the Zabbix API on: ticket changes queue calls back to Zabbix and wake

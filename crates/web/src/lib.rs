@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod identity;
 pub mod infra;
+pub mod notify;
 pub mod ops;
 pub mod pages;
 pub mod portal;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crm::routes())
         .merge(infra::routes())
         .merge(admin::routes())
+        .merge(notify::routes())
         .route("/analytics", get(analytics::page::show))
         .merge(portal::routes())
         .nest("/api/v1", api::routes())

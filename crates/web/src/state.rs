@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub auto_close_days: i64,
     /// The Zabbix API, when configured: the webhook reads a new problem's start time from it.
     pub zabbix_api: Option<Arc<integrations::zabbix::Client>>,
+    /// Whether an SMTP server is configured; without one, mail stays queued.
+    pub smtp_configured: bool,
 }
 
 impl WebConfig {
@@ -46,6 +48,7 @@ impl Default for WebConfig {
             display_zone: chrono_tz::Europe::Moscow,
             auto_close_days: 7,
             zabbix_api: None,
+            smtp_configured: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod clock;
 mod policy;
+pub mod report;
 mod ticket;
 
 pub use clock::{Escalation, KpiMinutes, Pause, SlaClock, SlaStatus, StopReason, kpi_minutes};

@@ -4,6 +4,7 @@
 pub mod history;
 pub mod queues;
 pub mod sla;
+pub mod sla_report;
 pub mod tickets;
 pub mod zabbix;
 pub mod zabbix_outbox;

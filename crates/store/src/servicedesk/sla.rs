@@ -214,6 +214,54 @@ fn policy_of(row: &SlaRow, ticket_id: i64) -> Result<TicketPolicy> {
     })
 }
 
+/// Loads a ticket's pending intervals in order.
+async fn pauses_in(tx: &mut Tx, ticket_id: i64) -> Result<Vec<Pause>> {
+    let rows: Vec<PauseRow> = tx
+        .fetch_all(
+            "SELECT reason, started_at, ended_at FROM ticket_pauses WHERE ticket_id = $1 \
+             ORDER BY started_at, id",
+            args![ticket_id],
+        )
+        .await?;
+    pauses_of(rows, ticket_id)
+}
+
+/// The inputs of a ticket's SLA clocks.
+#[derive(Debug, Clone)]
+pub struct ClockInputs {
+    pub policy: TicketPolicy,
+    /// The calendar of the ticket's priority.
+    pub calendar: domain::calendar::Calendar,
+    pub pauses: Vec<Pause>,
+}
+
+/// Loads the inputs of a ticket's SLA clocks. `None` for a ticket without a stored policy or
+/// whose calendar is missing.
+pub async fn clock_inputs_in(tx: &mut Tx, ticket: &Ticket) -> Result<Option<ClockInputs>> {
+    let row: Option<SlaRow> = tx
+        .fetch_optional(
+            "SELECT contract_id, policy, third_party_stops_clock FROM ticket_sla \
+             WHERE ticket_id = $1",
+            args![ticket.id],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let policy = policy_of(&row, ticket.id)?;
+    let pauses = pauses_in(tx, ticket.id).await?;
+    let code = &policy.policy.targets(ticket.priority).calendar;
+    let years = calendar::clock_years(ticket.created_at);
+    let Some(calendar) = calendar::load_in(tx, code, years).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ClockInputs {
+        policy,
+        calendar,
+        pauses,
+    }))
+}
+
 /// Recomputes and stores a ticket's deadlines at `now`. A ticket without a stored policy
 /// (created before ticket SLAs were stored) is left alone, and a policy that names a
 /// missing calendar leaves the deadlines empty with a warning instead of failing the change.
@@ -232,14 +280,7 @@ pub async fn refresh_in(tx: &mut Tx, ticket_id: i64, now: DateTime<Utc>) -> Resu
         return Ok(());
     };
     let policy = policy_of(&row, ticket_id)?;
-    let rows: Vec<PauseRow> = tx
-        .fetch_all(
-            "SELECT reason, started_at, ended_at FROM ticket_pauses WHERE ticket_id = $1 \
-             ORDER BY started_at, id",
-            args![ticket_id],
-        )
-        .await?;
-    let pauses = pauses_of(rows, ticket_id)?;
+    let pauses = pauses_in(tx, ticket_id).await?;
     let targets = policy.policy.targets(ticket.priority);
     let years = calendar::clock_years(ticket.created_at);
     let sla = match calendar::load_in(tx, &targets.calendar, years).await? {

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::history::{self, NewLine};
 use super::{queues, sla, zabbix_outbox};
 use crate::identity::audit::{self, Author};
+use crate::notify;
 use crate::{Db, Error, Result, Sql, Tx, Value, args};
 
 /// A ticket with its queue code and assignee login resolved.
@@ -450,6 +451,11 @@ pub async fn update(
         )
         .await?;
     }
+    if let Some(user_id) = assignee_id
+        && assignee_id != current.assignee_id
+    {
+        notify::events::on_assigned_in(&mut tx, id, user_id, author, now).await?;
+    }
     let mut queued = false;
     if let Some(user_id) = assignee_id
         && current.assignee_id.is_none()
@@ -591,6 +597,9 @@ pub async fn set_status_in(
         note_key,
     };
     history::write(tx, current.id, author, line, now).await?;
+    if to == Status::Resolved {
+        notify::events::on_resolved_in(tx, current.id, author, now).await?;
+    }
     audit::record(
         tx,
         author,
@@ -725,6 +734,9 @@ pub async fn add_comment_in(
         ..NewLine::default()
     };
     history::write(tx, ticket_id, author, line, now).await?;
+    if staff_response {
+        notify::events::on_public_comment_in(tx, ticket_id, body, author, now).await?;
+    }
     audit::record(
         tx,
         author,

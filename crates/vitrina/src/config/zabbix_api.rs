@@ -109,7 +109,7 @@ fn check_url(url: &str) -> Result<(), ConfigError> {
 
 /// Reads a secret given inline or in a file (one trailing newline dropped). Setting both, an
 /// unreadable file or an empty value is an error.
-fn secret(
+pub(super) fn secret(
     key: &'static str,
     inline: Option<SecretString>,
     file: Option<PathBuf>,

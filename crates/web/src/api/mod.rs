@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod json;
 pub mod openapi;
 pub mod reports;
+pub mod sla_reports;
 pub mod tariffs;
 pub mod ticket_sla;
 pub mod tickets;
@@ -56,6 +57,12 @@ pub fn routes() -> Router<AppState> {
         .route("/disputes/{id}", get(disputes::get))
         .route("/disputes/{id}/transitions", post(disputes::transition))
         .route("/reports/sales", get(reports::sales))
+        // SLA reports.
+        .route("/reports/sla", get(sla_reports::report))
+        .route(
+            "/contracts/{id}/sla-breaches",
+            get(sla_reports::contract_breaches),
+        )
         .route("/queues", get(tickets::queues))
         .route("/me", get(tickets::me))
         .route(

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     capacity, clients, contracts, deals, deployments, disputes, environments, hosts, inventory,
-    reports, tariffs, tickets,
+    reports, sla_reports, tariffs, tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -37,6 +37,7 @@ use crate::servicedesk::zabbix;
         deals::list, deals::get, deals::create, deals::update,
         disputes::list, disputes::get, disputes::create, disputes::transition,
         reports::sales,
+        sla_reports::report, sla_reports::contract_breaches,
     ),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -10,7 +10,7 @@ use domain::analytics::context::describe;
 use domain::analytics::rates::{self as rate_rows, RateRow};
 use domain::analytics::rees46::{self, Duplicates, SessionOrders};
 use store::Db;
-use store::analytics::events::{self, NewEvent};
+use store::analytics::events::{self, NewEvent, ShopZone};
 use store::shops::{self, NewShop};
 use web::i18n::{Arg, I18n, Lang};
 
@@ -148,8 +148,12 @@ pub async fn import_rees46(
     })?;
     let orders = session_orders(&i18n, &args.file)?;
 
+    let target = ShopZone {
+        id: shop.id,
+        zone: shop.zone()?,
+    };
     let events_db = crate::database::open_events(config).await?;
-    let result = store_rees46(&events_db, &i18n, shop.id, &args.file, &orders).await;
+    let result = store_rees46(&events_db, &i18n, target, &args.file, &orders).await;
     events_db.close().await;
     let report = result?;
 
@@ -212,7 +216,7 @@ fn session_orders(i18n: &I18n, file: &Path) -> anyhow::Result<SessionOrders> {
 async fn store_rees46(
     events_db: &Db,
     i18n: &I18n,
-    shop_id: i64,
+    shop: ShopZone,
     file: &Path,
     orders: &SessionOrders,
 ) -> anyhow::Result<Rees46Report> {
@@ -241,21 +245,21 @@ async fn store_rees46(
             event,
         });
         if batch.len() >= IMPORT_BATCH {
-            flush(events_db, shop_id, &mut batch, &mut report).await?;
+            flush(events_db, shop, &mut batch, &mut report).await?;
         }
     }
-    flush(events_db, shop_id, &mut batch, &mut report).await?;
+    flush(events_db, shop, &mut batch, &mut report).await?;
     report.duplicates = duplicates.dropped;
     Ok(report)
 }
 
 async fn flush(
     events_db: &Db,
-    shop_id: i64,
+    shop: ShopZone,
     batch: &mut Vec<NewEvent>,
     report: &mut Rees46Report,
 ) -> anyhow::Result<()> {
-    let stored = events::insert(events_db, shop_id, batch, domain::time::now())
+    let stored = events::insert(events_db, shop, batch, domain::time::now())
         .await
         .context("cannot store the events")?;
     report.stored += stored;

@@ -298,6 +298,17 @@ web_test!(summary_tricky_cases, async |server: &TestServer| {
     )
     .await;
     assert_eq!(with_bots["visitors"], 6);
+    // The rollups count the same page loads, and every purchase event.
+    let (status, rolled) = api
+        .get("/api/v1/analytics/breakdown?shop=moscow&from=2026-03-01&to=2026-03-04&by=device")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rolled}");
+    assert_eq!(rolled["total"]["page_views"], body["page_views"]);
+    assert_eq!(
+        rolled["total"]["purchases"], 4,
+        "the repeat of A-1 included"
+    );
+    assert_eq!(rolled["total"]["refunds"], 1);
 
     // The repeat of order A-1 on 4 March alone is not a new order.
     let (_, fourth) = summary(&api, "shop=moscow&from=2026-03-04&to=2026-03-04").await;
@@ -466,6 +477,12 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
     assert!(html.contains("data-test=\"orders\">1<"), "{html}");
     assert!(html.contains("50.00 %"), "{html}");
     assert!(html.contains("/static/vendor/echarts/echarts.min.js"));
+    assert!(html.contains("data-test=\"breakdown-category\""), "{html}");
+    assert!(html.contains("data-test=\"heatmap\""), "{html}");
+    assert!(
+        html.contains("/api/v1/analytics/export?shop=flowers&#38;from=2026-03-01"),
+        "{html}"
+    );
     let chart = html.split("data-url=\"").nth(1).unwrap_or_default();
     assert!(
         chart.contains("daily?shop=flowers&#38;from=2026-03-01"),
@@ -477,6 +494,7 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
     let (status, script) = analyst.get("/static/analytics.js").await;
     assert_eq!(status, StatusCode::OK);
     assert!(script.contains("echarts.init"));
+    assert!(script.contains("heatmap-chart"));
 
     let client = server.browser("client").await;
     let (status, _) = client

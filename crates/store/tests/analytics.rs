@@ -429,3 +429,28 @@ analytics_test!(
         assert_eq!(incremental.len(), 3, "{incremental:?}");
     }
 );
+
+analytics_test!(
+    rollups_missing_after_upgrade,
+    async |_db: Db, events_db: Db| {
+        let batch = [product_view("e1", "2026-03-01T10:00:00Z", "phones")];
+        assert!(
+            !rollups::missing(&events_db, 1).await.unwrap(),
+            "no events yet"
+        );
+        events::insert(&events_db, shop(1), &batch, received())
+            .await
+            .unwrap();
+        assert!(!rollups::missing(&events_db, 1).await.unwrap());
+        // Rows stored before the rollups existed have no rollup rows.
+        events_db
+            .execute("DELETE FROM event_rollups", vec![])
+            .await
+            .unwrap();
+        assert!(rollups::missing(&events_db, 1).await.unwrap());
+        rollups::rebuild(&events_db, 1, chrono_tz::Europe::Moscow)
+            .await
+            .unwrap();
+        assert!(!rollups::missing(&events_db, 1).await.unwrap());
+    }
+);

@@ -11,6 +11,7 @@ use domain::analytics::rates::{self as rate_rows, RateRow};
 use domain::analytics::rees46::{self, Duplicates, SessionOrders};
 use store::Db;
 use store::analytics::events::{self, NewEvent, ShopZone};
+use store::analytics::rollups;
 use store::shops::{self, NewShop};
 use web::i18n::{Arg, I18n, Lang};
 
@@ -130,6 +131,23 @@ struct Rees46Report {
     already_stored: u64,
     rejected: Vec<String>,
     duplicates: u64,
+}
+
+/// Rebuilds the rollups of every shop that has stored events but no rollup rows, such as
+/// events stored before the rollups existed. New events are rolled up as they are stored.
+// NOTE: two instances starting at once may both rebuild a shop; each rebuild replaces the
+// shop's rows in one transaction, so the result is the same unless events arrive meanwhile.
+pub async fn backfill_rollups(db: &Db, events_db: &Db) -> anyhow::Result<()> {
+    for shop in shops::list(db).await? {
+        if !rollups::missing(events_db, shop.id).await? {
+            continue;
+        }
+        let counted = rollups::rebuild(events_db, shop.id, shop.zone()?)
+            .await
+            .with_context(|| format!("cannot rebuild the rollups of shop {}", shop.slug))?;
+        tracing::info!(shop_id = shop.id, events = counted, "rollups backfilled");
+    }
+    Ok(())
 }
 
 /// Imports a REES46 file into a shop's events. The file is read twice: first for the order

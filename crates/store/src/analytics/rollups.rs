@@ -94,6 +94,25 @@ pub async fn rebuild(events_db: &Db, shop_id: i64, zone: Tz) -> Result<u64> {
     Ok(rows.len() as u64)
 }
 
+/// Returns whether a shop has stored events but no rollup rows, as after an upgrade from a
+/// release without rollups, so [`rebuild`] should run for it.
+pub async fn missing(events_db: &Db, shop_id: i64) -> Result<bool> {
+    let events: i64 = events_db
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE shop_id = $1 LIMIT 1) AS any_event",
+            args![shop_id],
+        )
+        .await?;
+    let rows: i64 = events_db
+        .fetch_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM event_rollups WHERE shop_id = $1 LIMIT 1) \
+             AS any_row",
+            args![shop_id],
+        )
+        .await?;
+    Ok(events > 0 && rows == 0)
+}
+
 /// A column that rollup reports group by; names come from this list only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dimension {

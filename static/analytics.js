@@ -1,19 +1,19 @@
-// Draws the daily chart of the analytics dashboard from /api/v1/analytics/daily with ECharts.
-document.addEventListener('DOMContentLoaded', function () {
-  var element = document.getElementById('daily-chart');
-  if (!element || typeof echarts === 'undefined') {
-    return;
-  }
-  element.style.height = '320px';
+// Draws the analytics dashboard's charts with ECharts: the daily series from
+// /api/v1/analytics/daily and the device x category heatmap from /api/v1/analytics/heatmap.
+function analyticsChart(element, height) {
+  var locale = document.documentElement.lang === 'ru' ? 'RU' : 'EN';
+  element.style.height = height;
+  return echarts.init(element, null, { locale: locale });
+}
+
+function drawDaily(element) {
   fetch(element.dataset.url, { credentials: 'same-origin' })
     .then(function (response) { return response.json(); })
     .then(function (series) {
       if (!series.days) {
         return;
       }
-      var locale = document.documentElement.lang === 'ru' ? 'RU' : 'EN';
-      var chart = echarts.init(element, null, { locale: locale });
-      chart.setOption({
+      analyticsChart(element, '320px').setOption({
         tooltip: { trigger: 'axis' },
         legend: {},
         xAxis: { type: 'category', data: series.days.map(function (day) { return day.date; }) },
@@ -24,4 +24,46 @@ document.addEventListener('DOMContentLoaded', function () {
         ]
       });
     });
+}
+
+function drawHeatmap(element) {
+  fetch(element.dataset.url, { credentials: 'same-origin' })
+    .then(function (response) { return response.json(); })
+    .then(function (matrix) {
+      if (!matrix.cells || matrix.cells.length === 0) {
+        return;
+      }
+      var segments = [];
+      var categories = [];
+      matrix.cells.forEach(function (cell) {
+        if (segments.indexOf(cell.segment) < 0) { segments.push(cell.segment); }
+        if (categories.indexOf(cell.category) < 0) { categories.push(cell.category); }
+      });
+      var data = matrix.cells.map(function (cell) {
+        var share = cell.share_of_segment === null ? 0 : cell.share_of_segment;
+        return [categories.indexOf(cell.category), segments.indexOf(cell.segment), Math.round(share * 1000) / 10];
+      });
+      analyticsChart(element, Math.max(160, 60 + 40 * segments.length) + 'px').setOption({
+        tooltip: { formatter: function (point) { return categories[point.value[0]] + ' / ' + segments[point.value[1]] + ': ' + point.value[2] + ' %'; } },
+        grid: { left: 90, bottom: 60 },
+        xAxis: { type: 'category', data: categories, axisLabel: { rotate: 30 } },
+        yAxis: { type: 'category', data: segments },
+        visualMap: { min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, show: false },
+        series: [{ type: 'heatmap', data: data, label: { show: true, formatter: function (point) { return point.value[2] + ' %'; } } }]
+      });
+    });
+}
+
+document.addEventListener('DOMContentLoaded', function () {
+  if (typeof echarts === 'undefined') {
+    return;
+  }
+  var daily = document.getElementById('daily-chart');
+  if (daily) {
+    drawDaily(daily);
+  }
+  var heatmap = document.getElementById('heatmap-chart');
+  if (heatmap) {
+    drawHeatmap(heatmap);
+  }
 });

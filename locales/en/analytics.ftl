@@ -85,3 +85,20 @@ analytics-dashboard-conversion-sessions = Conversion by sessions
 analytics-dashboard-unconverted = Some amounts are left out of revenue because their currency has no Bank of Russia rate. Load rates with vitrina import rates.
 
 nav-analytics = Analytics
+
+## Rollup reports: breakdowns, heatmap, exports
+
+analytics-limit-invalid = The row limit "{ $value }" is invalid: give an integer from 1 to { $max }.
+analytics-breakdown-note = The tables below count events from the daily rollups, each shop on its own calendar days, and compare them with the same number of days before the range. Purchases here are purchase events, so an order sent twice counts twice; the orders above are deduplicated.
+analytics-breakdown-category = Category
+analytics-breakdown-source = Traffic source
+analytics-breakdown-device = Device
+analytics-breakdown-previous = Previous period
+analytics-breakdown-change = Change
+analytics-breakdown-purchases = Purchases
+analytics-breakdown-empty = No events in this range.
+analytics-change-new = new
+analytics-heatmap-title = Who looks at what: devices × categories
+analytics-heatmap-share = Share of the device's product views
+analytics-heatmap-purchases-per-view = Purchases per product view
+analytics-min-volume-invalid = The minimum volume "{ $value }" is invalid: give a non-negative integer.

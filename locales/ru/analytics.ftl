@@ -85,3 +85,20 @@ analytics-dashboard-conversion-sessions = Конверсия по визитам
 analytics-dashboard-unconverted = Часть сумм не вошла в выручку: для их валюты нет курса Банка России. Загрузите курсы командой vitrina import rates.
 
 nav-analytics = Аналитика
+
+## Отчёты по сводкам: разбивки, тепловая карта, выгрузки
+
+analytics-limit-invalid = Недопустимое число строк «{ $value }»: укажите целое число от 1 до { $max }.
+analytics-breakdown-note = Таблицы ниже считают события по дневным сводкам, каждый магазин по своим календарным дням, и сравнивают их с тем же числом дней перед периодом. Покупки здесь — это события покупки, поэтому заказ, отправленный дважды, учтён дважды; заказы выше учтены без повторов.
+analytics-breakdown-category = Категория
+analytics-breakdown-source = Источник трафика
+analytics-breakdown-device = Устройство
+analytics-breakdown-previous = Прошлый период
+analytics-breakdown-change = Изменение
+analytics-breakdown-purchases = Покупки
+analytics-breakdown-empty = За этот период событий нет.
+analytics-change-new = новое
+analytics-heatmap-title = Кто что смотрит: устройства × категории
+analytics-heatmap-share = Доля просмотров товаров с устройства
+analytics-heatmap-purchases-per-view = Покупок на просмотр товара
+analytics-min-volume-invalid = Недопустимый минимальный объём «{ $value }»: укажите неотрицательное целое число.

@@ -9,12 +9,21 @@ use domain::analytics::money::{Currency, RateLookup};
 use domain::analytics::rates::RateRow;
 use domain::analytics::validate::validate_event;
 use serde_json::{Value, json};
-use store::analytics::events::{self, NewEvent, Range};
+use store::analytics::events::{self, NewEvent, Range, ShopZone};
+use store::analytics::rollups::{self, DayRange, Dimension};
 use store::shops::{self, NewShop};
 use store::{Db, analytics_test};
 
 fn received() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()
+}
+
+/// A shop id with Moscow days, for rows stored without a shops table entry.
+fn shop(id: i64) -> ShopZone {
+    ShopZone {
+        id,
+        zone: chrono_tz::Europe::Moscow,
+    }
 }
 
 fn new_shop(slug: &str) -> NewShop {
@@ -141,16 +150,16 @@ analytics_test!(
             view("e2", "2026-03-01T10:01:00Z", "v1"),
             view("e1", "2026-03-01T10:02:00Z", "v1"),
         ];
-        let inserted = events::insert(&events_db, 1, &batch, received())
+        let inserted = events::insert(&events_db, shop(1), &batch, received())
             .await
             .unwrap();
         assert_eq!(inserted, 2);
-        let again = events::insert(&events_db, 1, &batch[..1], received())
+        let again = events::insert(&events_db, shop(1), &batch[..1], received())
             .await
             .unwrap();
         assert_eq!(again, 0);
         // The same id in another shop is another event.
-        let other = events::insert(&events_db, 2, &batch[..1], received())
+        let other = events::insert(&events_db, shop(2), &batch[..1], received())
             .await
             .unwrap();
         assert_eq!(other, 1);
@@ -162,7 +171,7 @@ analytics_test!(events_large_batch_stored, async |_db: Db, events_db: Db| {
     let batch: Vec<NewEvent> = (0..1000)
         .map(|i| view(&format!("e{i}"), "2026-03-01T10:00:00Z", &format!("v{i}")))
         .collect();
-    let inserted = events::insert(&events_db, 1, &batch, received())
+    let inserted = events::insert(&events_db, shop(1), &batch, received())
         .await
         .unwrap();
     assert_eq!(inserted, 1000);
@@ -180,7 +189,7 @@ analytics_test!(events_read_back_by_range, async |_db: Db, events_db: Db| {
         view("e2", "2026-03-02T10:00:00Z", "v1"),
         bot,
     ];
-    events::insert(&events_db, 1, &batch, received())
+    events::insert(&events_db, shop(1), &batch, received())
         .await
         .unwrap();
     let rows = events::summary_events(&events_db, &march(1)).await.unwrap();
@@ -218,7 +227,7 @@ analytics_test!(
             purchase("p2", "2026-03-04T10:00:00Z", "A-1001"),
             purchase("p3", "2026-03-04T11:00:00Z", "A-1002"),
         ];
-        events::insert(&events_db, 1, &batch, received())
+        events::insert(&events_db, shop(1), &batch, received())
             .await
             .unwrap();
         let before = events::orders_counted_before(&events_db, &march(4))
@@ -268,7 +277,10 @@ analytics_test!(
             let id = format!("e{}", i - i % 3 / 2);
             tasks.push(tokio::spawn(async move {
                 let event = view(&id, "2026-03-01T10:00:00Z", "v1");
-                writer.insert(1, vec![event], received()).await.unwrap()
+                writer
+                    .insert(shop(1), vec![event], received())
+                    .await
+                    .unwrap()
             }));
         }
         let mut inserted = 0;
@@ -277,5 +289,168 @@ analytics_test!(
         }
         assert_eq!(inserted, 40);
         assert_eq!(events::count(&events_db, 1).await.unwrap(), 40);
+        let groups = rollups::grouped(&events_db, &march_days(1, 1), Dimension::Day, None)
+            .await
+            .unwrap();
+        let page_views: Vec<i64> = groups.iter().map(|g| g.counts.page_view).collect();
+        assert_eq!(page_views, [40]);
+    }
+);
+
+fn march_days(from: u32, to: u32) -> DayRange {
+    DayRange {
+        shop_id: Some(1),
+        from: NaiveDate::from_ymd_opt(2026, 3, from).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 3, to).unwrap(),
+        include_bots: false,
+    }
+}
+
+fn product_view(id: &str, time: &str, category: &str) -> NewEvent {
+    stored(
+        json!({"id": id, "type": "product_view", "time": time, "visitor": "v1",
+        "category": category, "price_kopecks": 10000}),
+    )
+}
+
+analytics_test!(
+    rollups_count_new_events_once,
+    async |_db: Db, events_db: Db| {
+        let batch = [
+            product_view("e1", "2026-03-01T10:00:00Z", "phones"),
+            product_view("e1", "2026-03-01T10:00:00Z", "phones"),
+            product_view("e2", "2026-03-01T10:01:00Z", "phones"),
+            product_view("e3", "2026-03-01T10:02:00Z", "books"),
+        ];
+        events::insert(&events_db, shop(1), &batch, received())
+            .await
+            .unwrap();
+        events::insert(&events_db, shop(1), &batch[..2], received())
+            .await
+            .unwrap();
+        let groups = rollups::grouped(&events_db, &march_days(1, 1), Dimension::Category, None)
+            .await
+            .unwrap();
+        let views: Vec<(&str, i64)> = groups
+            .iter()
+            .map(|g| (g.key.as_str(), g.counts.product_view))
+            .collect();
+        assert_eq!(views, [("books", 1), ("phones", 2)]);
+    }
+);
+
+analytics_test!(
+    rollups_days_follow_shop_zone,
+    async |_db: Db, events_db: Db| {
+        // 22:30 UTC on 1 March is 2 March in Moscow and 1 March in UTC−5.
+        let late = [product_view("e1", "2026-03-01T22:30:00Z", "phones")];
+        events::insert(&events_db, shop(1), &late, received())
+            .await
+            .unwrap();
+        let west = ShopZone {
+            id: 2,
+            zone: chrono_tz::America::Bogota,
+        };
+        events::insert(&events_db, west, &late, received())
+            .await
+            .unwrap();
+        let all_shops = DayRange {
+            shop_id: None,
+            ..march_days(1, 2)
+        };
+        let groups = rollups::grouped(&events_db, &all_shops, Dimension::Day, None)
+            .await
+            .unwrap();
+        let days: Vec<(&str, i64)> = groups
+            .iter()
+            .map(|g| (g.key.as_str(), g.counts.product_view))
+            .collect();
+        assert_eq!(days, [("2026-03-01", 1), ("2026-03-02", 1)]);
+    }
+);
+
+analytics_test!(
+    rollups_leave_bots_out_by_default,
+    async |_db: Db, events_db: Db| {
+        let bot = stored(
+            json!({"id": "b1", "type": "page_view", "time": "2026-03-01T11:00:00Z",
+            "visitor": "crawler", "user_agent": "Mozilla/5.0 (compatible; YandexBot/3.0)"}),
+        );
+        let batch = [view("e1", "2026-03-01T10:00:00Z", "v1"), bot];
+        events::insert(&events_db, shop(1), &batch, received())
+            .await
+            .unwrap();
+        let count = |groups: Vec<rollups::Group>| -> i64 {
+            groups.iter().map(|g| g.counts.page_view).sum()
+        };
+        let people = rollups::grouped(&events_db, &march_days(1, 1), Dimension::Device, None)
+            .await
+            .unwrap();
+        assert_eq!(count(people), 1);
+        let with_bots = DayRange {
+            include_bots: true,
+            ..march_days(1, 1)
+        };
+        let everyone = rollups::grouped(&events_db, &with_bots, Dimension::Device, None)
+            .await
+            .unwrap();
+        assert_eq!(count(everyone), 2);
+    }
+);
+
+analytics_test!(
+    rollups_rebuild_matches_incremental,
+    async |_db: Db, events_db: Db| {
+        let batch = [
+            product_view("e1", "2026-03-01T20:59:00Z", "phones"),
+            product_view("e2", "2026-03-01T21:01:00Z", "phones"),
+            view("e3", "2026-03-02T10:00:00Z", "v2"),
+            purchase("p1", "2026-03-02T10:05:00Z", "A-1"),
+        ];
+        events::insert(&events_db, shop(1), &batch, received())
+            .await
+            .unwrap();
+        let read = async || {
+            rollups::grouped(
+                &events_db,
+                &march_days(1, 2),
+                Dimension::Day,
+                Some(Dimension::Category),
+            )
+            .await
+            .unwrap()
+        };
+        let incremental = read().await;
+        let counted = rollups::rebuild(&events_db, 1, chrono_tz::Europe::Moscow)
+            .await
+            .unwrap();
+        assert_eq!(counted, 4);
+        assert_eq!(read().await, incremental);
+        assert_eq!(incremental.len(), 3, "{incremental:?}");
+    }
+);
+
+analytics_test!(
+    rollups_missing_after_upgrade,
+    async |_db: Db, events_db: Db| {
+        let batch = [product_view("e1", "2026-03-01T10:00:00Z", "phones")];
+        assert!(
+            !rollups::missing(&events_db, 1).await.unwrap(),
+            "no events yet"
+        );
+        events::insert(&events_db, shop(1), &batch, received())
+            .await
+            .unwrap();
+        assert!(!rollups::missing(&events_db, 1).await.unwrap());
+        // Rows stored before the rollups existed have no rollup rows.
+        events_db
+            .execute("DELETE FROM event_rollups", vec![])
+            .await
+            .unwrap();
+        assert!(rollups::missing(&events_db, 1).await.unwrap());
+        rollups::rebuild(&events_db, 1, chrono_tz::Europe::Moscow)
+            .await
+            .unwrap();
+        assert!(!rollups::missing(&events_db, 1).await.unwrap());
     }
 );

@@ -10,7 +10,8 @@ use domain::analytics::context::describe;
 use domain::analytics::rates::{self as rate_rows, RateRow};
 use domain::analytics::rees46::{self, Duplicates, SessionOrders};
 use store::Db;
-use store::analytics::events::{self, NewEvent};
+use store::analytics::events::{self, NewEvent, ShopZone};
+use store::analytics::rollups;
 use store::shops::{self, NewShop};
 use web::i18n::{Arg, I18n, Lang};
 
@@ -132,6 +133,23 @@ struct Rees46Report {
     duplicates: u64,
 }
 
+/// Rebuilds the rollups of every shop that has stored events but no rollup rows, such as
+/// events stored before the rollups existed. New events are rolled up as they are stored.
+// NOTE: two instances starting at once may both rebuild a shop; each rebuild replaces the
+// shop's rows in one transaction, so the result is the same unless events arrive meanwhile.
+pub async fn backfill_rollups(db: &Db, events_db: &Db) -> anyhow::Result<()> {
+    for shop in shops::list(db).await? {
+        if !rollups::missing(events_db, shop.id).await? {
+            continue;
+        }
+        let counted = rollups::rebuild(events_db, shop.id, shop.zone()?)
+            .await
+            .with_context(|| format!("cannot rebuild the rollups of shop {}", shop.slug))?;
+        tracing::info!(shop_id = shop.id, events = counted, "rollups backfilled");
+    }
+    Ok(())
+}
+
 /// Imports a REES46 file into a shop's events. The file is read twice: first for the order
 /// totals of sessions, whose purchase events carry them, then to store the events.
 pub async fn import_rees46(
@@ -148,8 +166,12 @@ pub async fn import_rees46(
     })?;
     let orders = session_orders(&i18n, &args.file)?;
 
+    let target = ShopZone {
+        id: shop.id,
+        zone: shop.zone()?,
+    };
     let events_db = crate::database::open_events(config).await?;
-    let result = store_rees46(&events_db, &i18n, shop.id, &args.file, &orders).await;
+    let result = store_rees46(&events_db, &i18n, target, &args.file, &orders).await;
     events_db.close().await;
     let report = result?;
 
@@ -212,7 +234,7 @@ fn session_orders(i18n: &I18n, file: &Path) -> anyhow::Result<SessionOrders> {
 async fn store_rees46(
     events_db: &Db,
     i18n: &I18n,
-    shop_id: i64,
+    shop: ShopZone,
     file: &Path,
     orders: &SessionOrders,
 ) -> anyhow::Result<Rees46Report> {
@@ -241,21 +263,21 @@ async fn store_rees46(
             event,
         });
         if batch.len() >= IMPORT_BATCH {
-            flush(events_db, shop_id, &mut batch, &mut report).await?;
+            flush(events_db, shop, &mut batch, &mut report).await?;
         }
     }
-    flush(events_db, shop_id, &mut batch, &mut report).await?;
+    flush(events_db, shop, &mut batch, &mut report).await?;
     report.duplicates = duplicates.dropped;
     Ok(report)
 }
 
 async fn flush(
     events_db: &Db,
-    shop_id: i64,
+    shop: ShopZone,
     batch: &mut Vec<NewEvent>,
     report: &mut Rees46Report,
 ) -> anyhow::Result<()> {
-    let stored = events::insert(events_db, shop_id, batch, domain::time::now())
+    let stored = events::insert(events_db, shop, batch, domain::time::now())
         .await
         .context("cannot store the events")?;
     report.stored += stored;

@@ -13,7 +13,7 @@ use web::identity::password;
 
 use crate::config::Config;
 use crate::mail::MailSender;
-use crate::{database, demo, jobs, zabbix_sync};
+use crate::{analytics, database, demo, jobs, zabbix_sync};
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops the scheduler and the Zabbix sender
 /// and closes the database.
@@ -21,6 +21,7 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = database::open(&config).await?;
     check_zabbix_queue(&db, &config.zabbix_queue).await?;
     let events = database::open_events(&config).await?;
+    analytics::backfill_rollups(&db, &events).await?;
 
     let generated_secret = with_demo && config.zabbix_webhook_secret.is_none();
     if generated_secret {

@@ -298,6 +298,17 @@ web_test!(summary_tricky_cases, async |server: &TestServer| {
     )
     .await;
     assert_eq!(with_bots["visitors"], 6);
+    // The rollups count the same page loads, and every purchase event.
+    let (status, rolled) = api
+        .get("/api/v1/analytics/breakdown?shop=moscow&from=2026-03-01&to=2026-03-04&by=device")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rolled}");
+    assert_eq!(rolled["total"]["page_views"], body["page_views"]);
+    assert_eq!(
+        rolled["total"]["purchases"], 4,
+        "the repeat of A-1 included"
+    );
+    assert_eq!(rolled["total"]["refunds"], 1);
 
     // The repeat of order A-1 on 4 March alone is not a new order.
     let (_, fourth) = summary(&api, "shop=moscow&from=2026-03-04&to=2026-03-04").await;
@@ -402,6 +413,8 @@ web_test!(openapi_lists_analytics, async |server: &TestServer| {
     assert!(document["paths"]["/api/v1/events"]["post"].is_object());
     assert!(document["paths"]["/api/v1/analytics/summary"]["get"].is_object());
     assert!(document["paths"]["/api/v1/analytics/daily"]["get"].is_object());
+    assert!(document["paths"]["/api/v1/analytics/breakdown"]["get"].is_object());
+    assert!(document["paths"]["/api/v1/analytics/heatmap"]["get"].is_object());
 });
 
 web_test!(daily_series_per_shop_day, async |server: &TestServer| {
@@ -464,6 +477,12 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
     assert!(html.contains("data-test=\"orders\">1<"), "{html}");
     assert!(html.contains("50.00 %"), "{html}");
     assert!(html.contains("/static/vendor/echarts/echarts.min.js"));
+    assert!(html.contains("data-test=\"breakdown-category\""), "{html}");
+    assert!(html.contains("data-test=\"heatmap\""), "{html}");
+    assert!(
+        html.contains("/api/v1/analytics/export?shop=flowers&#38;from=2026-03-01"),
+        "{html}"
+    );
     let chart = html.split("data-url=\"").nth(1).unwrap_or_default();
     assert!(
         chart.contains("daily?shop=flowers&#38;from=2026-03-01"),
@@ -475,6 +494,7 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
     let (status, script) = analyst.get("/static/analytics.js").await;
     assert_eq!(status, StatusCode::OK);
     assert!(script.contains("echarts.init"));
+    assert!(script.contains("heatmap-chart"));
 
     let client = server.browser("client").await;
     let (status, _) = client
@@ -488,3 +508,377 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
     assert!(html.contains("Посетители"), "{html}");
     assert!(!html.contains("href=\"/analytics\""), "client nav: {html}");
 });
+
+fn product_view(id: &str, time: &str, visitor: &str, category: &str, user_agent: &str) -> Value {
+    json!({"id": id, "type": "product_view", "time": time, "visitor": visitor,
+           "url": "/catalog/x1", "category": category, "price_kopecks": 10000,
+           "user_agent": user_agent})
+}
+
+const DESKTOP: &str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
+const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148";
+
+web_test!(
+    breakdown_compares_previous_period,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let events = json!([
+            // Previous period (1–2 March): one phone view.
+            product_view(
+                "e1",
+                "2026-03-02T10:00:00Z",
+                "v1",
+                "electronics.phones",
+                DESKTOP
+            ),
+            // Current period (3–4 March): two phone views, one book view, one repeated id.
+            product_view(
+                "e2",
+                "2026-03-03T10:00:00Z",
+                "v1",
+                "electronics.phones",
+                DESKTOP
+            ),
+            product_view(
+                "e3",
+                "2026-03-04T10:00:00Z",
+                "v2",
+                "electronics.phones",
+                PHONE
+            ),
+            product_view("e4", "2026-03-04T11:00:00Z", "v2", "books", PHONE),
+            product_view("e4", "2026-03-04T11:00:00Z", "v2", "books", PHONE),
+        ]);
+        let (status, body) = post_events(server, &key, events).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let analyst = server
+            .api(&server.user("analyst", Role::Analyst, &[]).await)
+            .await;
+
+        let (status, body) = analyst
+            .get("/api/v1/analytics/breakdown?shop=flowers&from=2026-03-03&to=2026-03-04")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["by"], "category");
+        assert_eq!(body["previous_from"], "2026-03-01");
+        assert_eq!(body["previous_to"], "2026-03-02");
+        let rows: Vec<(&str, i64, i64)> = body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row["key"].as_str().unwrap(),
+                    row["current"]["product_views"].as_i64().unwrap(),
+                    row["previous"]["product_views"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(rows, [("electronics.phones", 2, 1), ("books", 1, 0)]);
+        assert_eq!(body["total"]["page_views"], 3);
+        assert_eq!(body["previous_total"]["page_views"], 1);
+
+        let (status, body) = analyst
+        .get("/api/v1/analytics/breakdown?shop=flowers&from=2026-03-03&to=2026-03-04&by=device&limit=1")
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["rows"].as_array().unwrap().len(), 1);
+        assert_eq!(body["rows"][0]["key"], "mobile");
+        assert_eq!(body["total"]["product_views"], 3);
+    }
+);
+
+web_test!(
+    breakdown_rejects_bad_parameters,
+    async |server: &TestServer| {
+        let analyst = server
+            .api(&server.user("analyst", Role::Analyst, &[]).await)
+            .await;
+        let range = "from=2026-03-01&to=2026-03-02";
+        let cases = [
+            ("breakdown", format!("{range}&by=city"), "by"),
+            ("breakdown", format!("{range}&limit=0"), "limit"),
+            ("breakdown", format!("{range}&limit=ten"), "limit"),
+            ("breakdown", "from=2026-03-01".to_string(), "to"),
+            ("heatmap", format!("{range}&by=category"), "by"),
+        ];
+        for (report, query, field) in cases {
+            let (status, body) = analyst
+                .get(&format!("/api/v1/analytics/{report}?{query}"))
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+            assert_eq!(body["error"]["field"], field, "{query}");
+        }
+    }
+);
+
+web_test!(heatmap_segments_by_category, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    let other = server.client_company("ООО Лютик").await;
+    let (_, key) = shop(server, "flowers", "Europe/Moscow", Some(company)).await;
+    shop(server, "foreign", "Europe/Moscow", Some(other)).await;
+    let events = json!([
+        product_view("e1", "2026-03-03T10:00:00Z", "v1", "electronics.phones", DESKTOP),
+        product_view("e2", "2026-03-03T10:01:00Z", "v1", "books", DESKTOP),
+        product_view("e3", "2026-03-03T10:02:00Z", "v2", "books", PHONE),
+        {"id": "p1", "type": "purchase", "time": "2026-03-03T10:05:00Z", "visitor": "v2",
+         "category": "books", "order_id": "A-1", "revenue_kopecks": 10000,
+         "user_agent": PHONE},
+    ]);
+    let (status, body) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let client = server
+        .api(&server.client_user("client", company).await)
+        .await;
+
+    let (status, body) = client
+        .get("/api/v1/analytics/heatmap?shop=flowers&from=2026-03-03&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cells: Vec<(&str, &str, i64, f64)> = body["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| {
+            (
+                cell["segment"].as_str().unwrap(),
+                cell["category"].as_str().unwrap(),
+                cell["product_views"].as_i64().unwrap(),
+                cell["share_of_segment"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("desktop", "books", 1, 0.5),
+            ("desktop", "electronics", 1, 0.5),
+            ("mobile", "books", 1, 1.0),
+        ]
+    );
+    assert_eq!(body["cells"][2]["purchases_per_view"], 1.0);
+
+    let (status, _) = client
+        .get("/api/v1/analytics/heatmap?shop=foreign&from=2026-03-03&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = client
+        .get("/api/v1/analytics/breakdown?from=2026-03-03&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+});
+
+/// Downloads an export as bytes with the analyst's token.
+async fn export(server: &TestServer, token: &str, query: &str) -> (StatusCode, String, Vec<u8>) {
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/analytics/export?{query}", server.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+web_test!(
+    export_matches_breakdown_and_neutralises,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let events = json!([
+            product_view(
+                "e1",
+                "2026-03-02T10:00:00Z",
+                "v1",
+                "=HYPERLINK(\"x\")",
+                DESKTOP
+            ),
+            product_view(
+                "e2",
+                "2026-03-03T10:00:00Z",
+                "v1",
+                "=HYPERLINK(\"x\")",
+                DESKTOP
+            ),
+            product_view(
+                "e3",
+                "2026-03-03T10:00:00Z",
+                "v1",
+                "=HYPERLINK(\"x\")",
+                DESKTOP
+            ),
+            product_view("e4", "2026-03-03T11:00:00Z", "v2", "-books", PHONE),
+        ]);
+        let (status, body) = post_events(server, &key, events).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let analyst = server.user("analyst", Role::Analyst, &[]).await;
+        let token = server.token(&analyst).await;
+        let query = "shop=flowers&from=2026-03-03&to=2026-03-03";
+
+        let (status, content_type, bytes) = export(server, &token, query).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(content_type.starts_with("text/csv"), "{content_type}");
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(&headers[0], "category");
+        assert_eq!(&headers[1], "page_views");
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][0], "'=HYPERLINK(\"x\")");
+        assert_eq!(&rows[0][1], "2");
+        assert_eq!(&rows[0][2], "1");
+        assert_eq!(&rows[0][3], "1", "the change from 1 to 2 views is +100 %");
+        assert_eq!(&rows[1][0], "'-books");
+
+        let (status, content_type, bytes) =
+            export(server, &token, &format!("{query}&format=xlsx")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(content_type.contains("spreadsheetml"), "{content_type}");
+        use calamine::{Data, Reader, Xlsx};
+        let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.get((0, 0)), Some(&Data::String("category".into())));
+        assert_eq!(
+            sheet.get((1, 0)),
+            Some(&Data::String("'=HYPERLINK(\"x\")".into()))
+        );
+        assert_eq!(sheet.get((1, 1)), Some(&Data::Float(2.0)));
+        assert_eq!(sheet.get((1, 3)), Some(&Data::Float(1.0)));
+        assert_eq!(sheet.get((2, 0)), Some(&Data::String("'-books".into())));
+        assert_eq!(sheet.get((2, 1)), Some(&Data::Float(1.0)));
+
+        let (status, _, bytes) = export(server, &token, &format!("{query}&report=heatmap")).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.starts_with("device,category,product_views,share_of_segment"),
+            "{text}"
+        );
+        assert!(
+            text.contains("desktop,\"'=HYPERLINK(\"\"x\"\")\""),
+            "{text}"
+        );
+
+        let (status, _, _) = export(server, &token, &format!("{query}&format=pdf")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
+
+web_test!(
+    trends_rank_categories_week_over_week,
+    async |server: &TestServer| {
+        let (_, first) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let (_, second) = shop(server, "books", "Asia/Vladivostok", None).await;
+        // 2026-03-09 is a Monday: the current week runs 9–11 March, the previous 2–4 March.
+        let mut events = Vec::new();
+        for i in 0..3 {
+            events.push(product_view(
+                &format!("b{i}"),
+                "2026-03-03T10:00:00Z",
+                "v1",
+                "books.novels",
+                DESKTOP,
+            ));
+        }
+        events.push(product_view(
+            "p1",
+            "2026-03-03T10:00:00Z",
+            "v1",
+            "phones",
+            DESKTOP,
+        ));
+        events.push(product_view(
+            "b9",
+            "2026-03-10T10:00:00Z",
+            "v1",
+            "books.novels",
+            DESKTOP,
+        ));
+        for i in 0..4 {
+            events.push(product_view(
+                &format!("p{}", i + 2),
+                "2026-03-10T10:00:00Z",
+                "v1",
+                "phones.android",
+                DESKTOP,
+            ));
+        }
+        events.push(product_view(
+            "t1",
+            "2026-03-10T10:00:00Z",
+            "v1",
+            "toys",
+            DESKTOP,
+        ));
+        let (status, body) = post_events(server, &first, Value::Array(events)).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let other = json!([product_view(
+            "x1",
+            "2026-03-10T10:00:00Z",
+            "v9",
+            "phones",
+            PHONE
+        )]);
+        let (status, body) = post_events(server, &second, other).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let analyst = server
+            .api(&server.user("analyst", Role::Analyst, &[]).await)
+            .await;
+
+        let (status, body) = analyst
+            .get("/api/v1/analytics/trends?date=2026-03-11&period=week&min_volume=1")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["current_from"], "2026-03-09");
+        assert_eq!(body["previous_from"], "2026-03-02");
+        assert_eq!(body["previous_to"], "2026-03-04");
+        let categories: Vec<(&str, i64, i64)> = body["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["category"].as_str().unwrap(),
+                    c["current"].as_i64().unwrap(),
+                    c["previous"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            categories,
+            [("phones", 5, 1), ("books", 1, 3), ("toys", 1, 0)]
+        );
+        assert_eq!(body["growing"][0]["category"], "phones");
+        assert_eq!(body["growing"][0]["growth"], 4.0);
+        assert_eq!(body["falling"][0]["category"], "books");
+        assert_eq!(body["new"][0]["category"], "toys");
+        let days = body["days"].as_array().unwrap();
+        assert_eq!(days.len(), 10, "2 to 11 March");
+        let phones = body["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["category"] == "phones")
+            .unwrap();
+        assert_eq!(phones["values"][1], 1, "3 March");
+        assert_eq!(phones["values"][8], 5, "10 March");
+
+        let (status, body) = analyst
+            .get("/api/v1/analytics/trends?date=2026-03-11&shop=books&min_volume=1")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["categories"].as_array().unwrap().len(), 1);
+
+        let (status, body) = analyst.get("/api/v1/analytics/trends?period=year").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], "period");
+    }
+);

@@ -7,12 +7,14 @@
 pub mod bots;
 pub mod context;
 pub mod event;
+pub mod export;
 pub mod funnel;
 pub mod identity;
 pub mod money;
 pub mod orders;
 pub mod rates;
 pub mod rees46;
+pub mod rollup;
 pub mod segment;
 pub mod session;
 pub mod sketch;

@@ -4,11 +4,14 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use domain::analytics::context::EventContext;
 use domain::analytics::money::Currency;
+use domain::analytics::rollup::Rollup;
 use domain::analytics::summary::SummaryEvent;
 use domain::analytics::{Event, EventType, url};
 
+use super::rollups;
 use crate::{Args, Db, Engine, Error, Result, Sql, Tx, Value, args};
 
 /// Rows per INSERT statement on PostgreSQL: 6,000 arguments, far below its limit of 65,535.
@@ -35,11 +38,12 @@ pub struct NewEvent {
 }
 
 /// Stores `events` of one shop in one transaction and returns how many were new. Events whose
-/// id the shop has already, in the database or earlier in `events`, are skipped. The
+/// id the shop has already, in the database or earlier in `events`, are skipped. The new
+/// events are added to the rollups, whose days are calendar days of the shop's `zone`. The
 /// transaction is committed before this returns, so the events are durable then.
 pub async fn insert(
     events_db: &Db,
-    shop_id: i64,
+    shop: ShopZone,
     events: &[NewEvent],
     received_at: DateTime<Utc>,
 ) -> Result<u64> {
@@ -47,28 +51,59 @@ pub async fn insert(
         return Ok(0);
     }
     let mut tx = events_db.begin().await?;
-    let inserted = insert_in(&mut tx, shop_id, events, received_at).await?;
+    let inserted = insert_in(&mut tx, shop, events, received_at).await?;
     tx.commit().await?;
     Ok(inserted)
 }
 
-/// Stores `events` of one shop inside `tx` and returns how many were new; the caller commits.
+/// A shop's id with the zone whose calendar days its rollups count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShopZone {
+    pub id: i64,
+    pub zone: Tz,
+}
+
+/// Stores `events` of one shop inside `tx`, adds the new ones to the rollups and returns how
+/// many were new; the caller commits.
 pub async fn insert_in(
     tx: &mut Tx,
-    shop_id: i64,
+    shop: ShopZone,
     events: &[NewEvent],
     received_at: DateTime<Utc>,
 ) -> Result<u64> {
+    let (inserted, rollup) = insert_rows_in(tx, shop, events, received_at).await?;
+    rollups::add_in(tx, shop.id, &rollup).await?;
+    Ok(inserted)
+}
+
+/// Stores `events` of one shop inside `tx` and returns how many were new with their counts,
+/// which the caller adds to the rollups before it commits. Callers that store several shops
+/// in one transaction add every shop's counts at the end in shop order, so concurrent
+/// transactions on PostgreSQL lock rollup rows in one order and cannot deadlock on them.
+pub async fn insert_rows_in(
+    tx: &mut Tx,
+    shop: ShopZone,
+    events: &[NewEvent],
+    received_at: DateTime<Utc>,
+) -> Result<(u64, Rollup)> {
     let rows_per_statement = match tx.engine() {
         Engine::Sqlite => ROWS_PER_STATEMENT_SQLITE,
         Engine::Postgres => ROWS_PER_STATEMENT_POSTGRES,
     };
     let mut inserted = 0;
+    let mut rollup = Rollup::default();
     for chunk in events.chunks(rows_per_statement) {
-        let (sql, values) = insert_statement(shop_id, chunk, received_at);
-        inserted += tx.execute(sql, values).await?;
+        let (sql, values) = insert_statement(shop.id, chunk, received_at);
+        let new_ids: Vec<(String,)> = tx.fetch_all(sql, values).await?;
+        inserted += new_ids.len() as u64;
+        for (id,) in new_ids {
+            // The first event of the chunk with this id is the one the database kept.
+            if let Some(new) = chunk.iter().find(|new| new.event.id == id) {
+                rollup.add(&new.event, &new.context, shop.zone);
+            }
+        }
     }
-    Ok(inserted)
+    Ok((inserted, rollup))
 }
 
 fn insert_statement(shop_id: i64, chunk: &[NewEvent], received_at: DateTime<Utc>) -> (Sql, Args) {
@@ -90,7 +125,7 @@ fn insert_statement(shop_id: i64, chunk: &[NewEvent], received_at: DateTime<Utc>
         sql.push(')');
         push_values(&mut values, shop_id, new, received_at);
     }
-    sql.push_str(" ON CONFLICT (shop_id, event_id) DO NOTHING");
+    sql.push_str(" ON CONFLICT (shop_id, event_id) DO NOTHING RETURNING event_id");
     (Sql::assembled(sql), values)
 }
 

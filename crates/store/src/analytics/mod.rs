@@ -1,6 +1,7 @@
 //! Analytics storage: storefront events in their own database, the rows the summary reads,
-//! and the Bank of Russia rates in the main database.
+//! their daily rollups, and the Bank of Russia rates in the main database.
 
 pub mod events;
 pub mod rates;
+pub mod rollups;
 pub mod writer;

@@ -2,12 +2,15 @@
 //! task stores everything queued in one transaction, so many small requests share one commit
 //! (and on SQLite one `fsync`) instead of waiting for one commit each.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use domain::analytics::rollup::Rollup;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::events::{self, NewEvent};
+use super::events::{self, NewEvent, ShopZone};
+use super::rollups;
 use crate::{Db, Error, Result};
 
 /// Maximum number of events one group transaction stores; more queued events wait for the
@@ -17,7 +20,7 @@ pub const GROUP_MAX_EVENTS: usize = 10_000;
 const QUEUE_REQUESTS: usize = 1024;
 
 struct Job {
-    shop_id: i64,
+    shop: ShopZone,
     events: Vec<NewEvent>,
     received_at: DateTime<Utc>,
     reply: oneshot::Sender<std::result::Result<u64, String>>,
@@ -50,13 +53,13 @@ impl EventWriter {
     /// Stores a shop's events and returns how many were new, once they are committed.
     pub async fn insert(
         &self,
-        shop_id: i64,
+        shop: ShopZone,
         events: Vec<NewEvent>,
         received_at: DateTime<Utc>,
     ) -> Result<u64> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
-            shop_id,
+            shop,
             events,
             received_at,
             reply,
@@ -108,17 +111,17 @@ async fn write_group(events_db: &Db, jobs: Vec<Job>) {
         Err(error) if jobs.len() > 1 => {
             tracing::warn!(%error, jobs = jobs.len(), "group commit of events failed, retrying each request");
             for job in jobs {
-                let result = events::insert(events_db, job.shop_id, &job.events, job.received_at)
+                let result = events::insert(events_db, job.shop, &job.events, job.received_at)
                     .await
                     .map_err(|error| {
-                        tracing::error!(%error, shop_id = job.shop_id, "storing events failed");
+                        tracing::error!(%error, shop_id = job.shop.id, "storing events failed");
                         error.to_string()
                     });
                 let _ = job.reply.send(result);
             }
         }
         Err(error) => {
-            let shop_id = jobs.first().map(|job| job.shop_id);
+            let shop_id = jobs.first().map(|job| job.shop.id);
             tracing::error!(%error, ?shop_id, "storing events failed");
             for job in jobs {
                 let _ = job.reply.send(Err(error.to_string()));
@@ -130,10 +133,15 @@ async fn write_group(events_db: &Db, jobs: Vec<Job>) {
 async fn insert_all(events_db: &Db, jobs: &[Job]) -> Result<Vec<u64>> {
     let mut tx = events_db.begin().await?;
     let mut counts = Vec::with_capacity(jobs.len());
+    let mut rollups: BTreeMap<i64, Rollup> = BTreeMap::new();
     for job in jobs {
-        let inserted =
-            events::insert_in(&mut tx, job.shop_id, &job.events, job.received_at).await?;
+        let (inserted, rollup) =
+            events::insert_rows_in(&mut tx, job.shop, &job.events, job.received_at).await?;
         counts.push(inserted);
+        rollups.entry(job.shop.id).or_default().merge(rollup);
+    }
+    for (shop_id, rollup) in &rollups {
+        rollups::add_in(&mut tx, *shop_id, rollup).await?;
     }
     tx.commit().await?;
     Ok(counts)

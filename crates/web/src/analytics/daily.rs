@@ -7,17 +7,15 @@ use chrono::NaiveDate;
 use domain::analytics::identity::IdentityWindow;
 use domain::analytics::session::{SessionRules, day_start};
 use domain::analytics::summary::summarize_daily;
-use domain::identity::{Action, Object};
 use serde::Serialize;
 use store::analytics::events::{self, Range};
 use utoipa::ToSchema;
 
 use super::summary::{
-    PLATFORM_ZONE, SummaryParams, find_shop, next_day, parse_flag, parse_range, present, shop_zones,
+    PLATFORM_ZONE, SummaryParams, authorized_shop, next_day, parse_flag, parse_range, shop_zones,
 };
 use crate::context::Auth;
 use crate::error::AppResult;
-use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 
 /// Figures of one day.
@@ -64,17 +62,7 @@ pub async fn get(
     Auth(identity): Auth,
     Query(params): Query<SummaryParams>,
 ) -> AppResult<Json<DailyJson>> {
-    let shop = match present(&params.shop) {
-        Some(slug) => Some(find_shop(&state, slug).await?),
-        None => None,
-    };
-    let object = match &shop {
-        Some(shop) => Object::Shop {
-            client_id: shop.client_id,
-        },
-        None => Object::System,
-    };
-    authorize(&identity, Action::ReadAnalytics, object)?;
+    let shop = authorized_shop(&state, &identity, &params.shop).await?;
     let events_db = super::events_db(&state)?;
 
     let zone = match &shop {

@@ -15,7 +15,7 @@ use domain::analytics::context::describe;
 use domain::analytics::validate::validate_batch;
 use serde::Serialize;
 use serde_json::Value;
-use store::analytics::events::{self, NewEvent};
+use store::analytics::events::{self, NewEvent, ShopZone};
 use utoipa::ToSchema;
 
 use crate::context::Context;
@@ -99,9 +99,13 @@ pub async fn receive(
             session_given: false,
         })
         .collect();
+    let target = ShopZone {
+        id: shop.id,
+        zone: shop.zone()?,
+    };
     let accepted = match &state.event_writer {
-        Some(writer) => writer.insert(shop.id, new_events, received_at).await?,
-        None => events::insert(&events_db, shop.id, &new_events, received_at).await?,
+        Some(writer) => writer.insert(target, new_events, received_at).await?,
+        None => events::insert(&events_db, target, &new_events, received_at).await?,
     };
 
     let rejected = rejected_fields(&state, context.lang, &batch.rejected);

@@ -1,10 +1,14 @@
 //! Shop analytics over HTTP: storefront event intake with a shop's ingestion key, and the
 //! summary of a date range for one shop or the whole platform.
 
+pub mod breakdown;
 pub mod daily;
+pub mod export;
 pub mod ingest;
 pub mod page;
+pub mod sections;
 pub mod summary;
+pub mod trends;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -29,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/events", post(ingest::receive))
         .route("/analytics/summary", get(summary::get))
         .route("/analytics/daily", get(daily::get))
+        .route("/analytics/breakdown", get(breakdown::get))
+        .route("/analytics/heatmap", get(breakdown::heatmap_get))
+        .route("/analytics/export", get(export::get))
+        .route("/analytics/trends", get(trends::get))
 }
 
 /// Shops recently found by their ingestion key, by the key's hash.

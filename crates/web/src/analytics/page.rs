@@ -7,6 +7,7 @@ use axum::response::Response;
 use chrono::Days;
 use domain::analytics::session::local_date;
 
+use super::sections::{self, Sections, percent};
 use super::summary::{PLATFORM_ZONE, SummaryJson, SummaryParams, compute, present};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
@@ -25,6 +26,7 @@ struct DashboardPage {
     conversion_visitors: String,
     conversion_sessions: String,
     daily_url: String,
+    sections: Sections,
 }
 
 /// Shows the dashboard of a shop (`?shop=SLUG`) or of the platform.
@@ -48,11 +50,12 @@ pub async fn show(
         summary.from,
         summary.to
     );
-    let percent = |ratio: Option<f64>| {
-        ratio.map_or_else(|| "—".to_string(), |r| format!("{:.2} %", r * 100.0))
-    };
+    let page = Page::new(&state, &context, "analytics-dashboard-title");
+    let sections =
+        sections::build(&state, &identity, &summary, &page.t("analytics-change-new")).await?;
     let page = DashboardPage {
-        page: Page::new(&state, &context, "analytics-dashboard-title"),
+        page,
+        sections,
         conversion_visitors: percent(summary.conversion_visitors),
         conversion_sessions: percent(summary.conversion_sessions),
         shop,

@@ -110,17 +110,7 @@ pub async fn compute(
     identity: &Identity,
     params: &SummaryParams,
 ) -> AppResult<SummaryJson> {
-    let shop = match present(&params.shop) {
-        Some(slug) => Some(find_shop(state, slug).await?),
-        None => None,
-    };
-    let object = match &shop {
-        Some(shop) => Object::Shop {
-            client_id: shop.client_id,
-        },
-        None => Object::System,
-    };
-    authorize(identity, Action::ReadAnalytics, object)?;
+    let shop = authorized_shop(state, identity, &params.shop).await?;
     let events_db = super::events_db(state)?;
 
     let zone = match &shop {
@@ -175,6 +165,27 @@ pub async fn compute(
             })
             .collect(),
     })
+}
+
+/// Finds the shop that `slug` names, or none for the platform, and checks that `identity` may
+/// read its analytics. A shop of another client answers 404 like an unknown one.
+pub(super) async fn authorized_shop(
+    state: &AppState,
+    identity: &Identity,
+    slug: &Option<String>,
+) -> AppResult<Option<Shop>> {
+    let shop = match present(slug) {
+        Some(slug) => Some(find_shop(state, slug).await?),
+        None => None,
+    };
+    let object = match &shop {
+        Some(shop) => Object::Shop {
+            client_id: shop.client_id,
+        },
+        None => Object::System,
+    };
+    authorize(identity, Action::ReadAnalytics, object)?;
+    Ok(shop)
 }
 
 pub(super) fn present(value: &Option<String>) -> Option<&str> {

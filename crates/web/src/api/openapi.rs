@@ -21,6 +21,8 @@ use crate::servicedesk::zabbix;
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
         analytics::ingest::receive, analytics::summary::get, analytics::daily::get,
+        analytics::breakdown::get, analytics::breakdown::heatmap_get, analytics::export::get,
+        analytics::trends::get,
         tariffs::list, tariffs::get, tariffs::create, tariffs::update,
         contracts::list, contracts::get, contracts::create, contracts::transition,
         contracts::list_amendments, contracts::create_amendment, contracts::terms,

@@ -1,0 +1,248 @@
+//! `GET /api/v1/analytics/export`: a breakdown or the heatmap as CSV or XLSX, with the
+//! numbers of the API and the dashboard. Numbers are written as numbers; text cells that a
+//! spreadsheet would read as a formula are neutralised.
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::Invalid;
+use domain::analytics::export::{Cell, Table, neutralise};
+use domain::analytics::trends::{Growth, growth};
+use rust_xlsxwriter::Workbook;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::breakdown::{BreakdownJson, BreakdownParams, HeatmapJson, breakdown, heatmap};
+use crate::context::Auth;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Parameters of an export: the report, the file format and the report's own parameters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `breakdown` (default) or `heatmap`.
+    pub report: Option<String>,
+    /// `csv` (default) or `xlsx`.
+    pub format: Option<String>,
+    /// The shop's slug; without it, every shop of the platform.
+    pub shop: Option<String>,
+    /// First day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day, included.
+    pub to: Option<String>,
+    /// `true` counts bot events too.
+    pub include_bots: Option<String>,
+    /// As in the breakdown or heatmap.
+    pub by: Option<String>,
+    /// Breakdown rows, as in the breakdown.
+    pub limit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// Returns a breakdown or the heatmap as a CSV or XLSX file.
+#[utoipa::path(get, path = "/api/v1/analytics/export", tag = "analytics", params(ExportParams),
+    responses((status = 200, description = "The file", content_type = "text/csv"),
+        (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(identity): Auth,
+    Query(params): Query<ExportParams>,
+) -> AppResult<Response> {
+    let format = parse_format(params.format.as_deref())?;
+    let report = params
+        .report
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("breakdown");
+    let report_params = BreakdownParams {
+        shop: params.shop,
+        from: params.from,
+        to: params.to,
+        include_bots: params.include_bots,
+        by: params.by,
+        limit: params.limit,
+    };
+    let (name, table) = match report {
+        "" | "breakdown" => {
+            let data = breakdown(&state, &identity, &report_params).await?;
+            let name = format!("breakdown-{}-{}-{}", data.by, data.from, data.to);
+            (name, breakdown_table(&data))
+        }
+        "heatmap" => {
+            let data = heatmap(&state, &identity, &report_params).await?;
+            let name = format!("heatmap-{}-{}-{}", data.segment, data.from, data.to);
+            (name, heatmap_table(&data))
+        }
+        other => {
+            return Err(Invalid::not_one_of("report", other, &["breakdown", "heatmap"]).into());
+        }
+    };
+    file_response(format, &name, &table)
+}
+
+fn parse_format(value: Option<&str>) -> Result<Format, Invalid> {
+    match value.map(str::trim) {
+        None | Some("") | Some("csv") => Ok(Format::Csv),
+        Some("xlsx") => Ok(Format::Xlsx),
+        Some(other) => Err(Invalid::not_one_of("format", other, &["csv", "xlsx"])),
+    }
+}
+
+fn change(current: i64, previous: i64) -> Cell {
+    match growth(current, previous) {
+        Growth::Relative(ratio) => Cell::Fraction(ratio),
+        Growth::New | Growth::None => Cell::Empty,
+    }
+}
+
+/// The breakdown as a table: the dashboard's columns, with the change as a fraction.
+pub fn breakdown_table(data: &BreakdownJson) -> Table {
+    let headers = [
+        data.by.as_str(),
+        "page_views",
+        "previous_page_views",
+        "page_views_change",
+        "product_views",
+        "previous_product_views",
+        "add_to_carts",
+        "checkouts",
+        "purchases",
+        "refunds",
+    ];
+    let rows = data
+        .rows
+        .iter()
+        .map(|row| {
+            let (now, before) = (&row.current, &row.previous);
+            vec![
+                Cell::Text(row.key.clone()),
+                Cell::Integer(now.page_views),
+                Cell::Integer(before.page_views),
+                change(now.page_views, before.page_views),
+                Cell::Integer(now.product_views),
+                Cell::Integer(before.product_views),
+                Cell::Integer(now.add_to_carts),
+                Cell::Integer(now.checkouts),
+                Cell::Integer(now.purchases),
+                Cell::Integer(now.refunds),
+            ]
+        })
+        .collect();
+    Table {
+        headers: headers.iter().map(|header| header.to_string()).collect(),
+        rows,
+    }
+}
+
+/// The heatmap as a table, one row per cell.
+pub fn heatmap_table(data: &HeatmapJson) -> Table {
+    let fraction = |value: Option<f64>| value.map_or(Cell::Empty, Cell::Fraction);
+    let headers = [
+        data.segment.as_str(),
+        "category",
+        "product_views",
+        "share_of_segment",
+        "purchases",
+        "purchases_per_view",
+    ];
+    let rows = data
+        .cells
+        .iter()
+        .map(|cell| {
+            vec![
+                Cell::Text(cell.segment.clone()),
+                Cell::Text(cell.category.clone()),
+                Cell::Integer(cell.product_views),
+                fraction(cell.share_of_segment),
+                Cell::Integer(cell.purchases),
+                fraction(cell.purchases_per_view),
+            ]
+        })
+        .collect();
+    Table {
+        headers: headers.iter().map(|header| header.to_string()).collect(),
+        rows,
+    }
+}
+
+fn file_response(format: Format, name: &str, table: &Table) -> AppResult<Response> {
+    let (bytes, content_type, extension) = match format {
+        Format::Csv => (to_csv(table)?, "text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (
+            to_xlsx(table)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let disposition = format!("attachment; filename=\"analytics-{name}.{extension}\"");
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Writes `table` as UTF-8 CSV with a header row.
+pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let failed = |error: csv::Error| AppError::Internal(format!("CSV export failed: {error}"));
+    let headers: Vec<String> = table
+        .headers
+        .iter()
+        .map(|header| neutralise(header).into_owned())
+        .collect();
+    writer.write_record(&headers).map_err(failed)?;
+    for row in &table.rows {
+        let fields: Vec<String> = row.iter().map(csv_field).collect();
+        writer.write_record(&fields).map_err(failed)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| AppError::Internal(format!("CSV export failed: {error}")))
+}
+
+fn csv_field(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => neutralise(text).into_owned(),
+        Cell::Integer(value) => value.to_string(),
+        Cell::Fraction(value) => value.to_string(),
+        Cell::Empty => String::new(),
+    }
+}
+
+/// Writes `table` as an XLSX workbook of one sheet with a header row.
+pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
+    let failed = |error: rust_xlsxwriter::XlsxError| {
+        AppError::Internal(format!("XLSX export failed: {error}"))
+    };
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in (0u16..).zip(&table.headers) {
+        sheet
+            .write_string(0, column, neutralise(header))
+            .map_err(failed)?;
+    }
+    for (row, cells) in (1u32..).zip(&table.rows) {
+        for (column, cell) in (0u16..).zip(cells) {
+            match cell {
+                Cell::Text(text) => sheet.write_string(row, column, neutralise(text)),
+                // Counts stay far below 2^53, where f64 stops being exact.
+                Cell::Integer(value) => sheet.write_number(row, column, *value as f64),
+                Cell::Fraction(value) => sheet.write_number(row, column, *value),
+                Cell::Empty => continue,
+            }
+            .map_err(failed)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(failed)
+}

@@ -1,0 +1,272 @@
+//! `GET /api/v1/analytics/trends`: week-over-week or month-over-month growth per top-level
+//! category across all shops (or one), the fastest growing and falling categories, and a
+//! daily series per category. Reads the daily rollups.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::{Days, NaiveDate};
+use domain::Invalid;
+use domain::analytics::rollup::KindCounts;
+use domain::analytics::segment::{NO_CATEGORY, top_level_category};
+use domain::analytics::session::local_date;
+use domain::analytics::trends::{self, CategoryTrend, Growth, Period, rank};
+use serde::{Deserialize, Serialize};
+use store::analytics::rollups::{self, DayRange, Dimension};
+use utoipa::{IntoParams, ToSchema};
+
+use super::summary::{PLATFORM_ZONE, authorized_shop, parse_flag, present};
+use crate::context::Auth;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// Categories kept in each ranking.
+const RANKING_LIMIT: usize = 10;
+
+/// Parameters of the market trends.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendsParams {
+    /// The shop's slug; without it, every shop of the platform.
+    pub shop: Option<String>,
+    /// The last day of the current period, `YYYY-MM-DD`; today in Moscow by default.
+    pub date: Option<String>,
+    /// `week` (ISO week, default) or `month` (calendar month).
+    pub period: Option<String>,
+    /// `views` (product views, default), `add_to_carts` or `purchases` (purchase events).
+    pub metric: Option<String>,
+    /// Smallest value, in the larger of the two periods, for a category to be ranked; 100
+    /// views, 10 adds to cart or 10 purchases by default.
+    pub min_volume: Option<String>,
+    /// `true` counts bot events too.
+    pub include_bots: Option<String>,
+}
+
+/// One category's value in both periods.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrendJson {
+    pub category: String,
+    pub current: i64,
+    pub previous: i64,
+    /// Relative change, 0.25 for +25 %; `null` when the previous period had none.
+    pub growth: Option<f64>,
+}
+
+/// One category's daily values from the start of the previous period to `date`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeriesJson {
+    pub category: String,
+    /// One value per day of `days`.
+    pub values: Vec<i64>,
+}
+
+/// Growth per category and the rankings.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrendsJson {
+    pub shop: Option<String>,
+    /// `week` or `month`.
+    pub period: String,
+    /// `views`, `add_to_carts` or `purchases`.
+    pub metric: String,
+    pub current_from: NaiveDate,
+    pub current_to: NaiveDate,
+    /// The previous period has as many days as the current one has so far.
+    pub previous_from: NaiveDate,
+    pub previous_to: NaiveDate,
+    /// Every category with a value in either period, the largest current value first.
+    pub categories: Vec<TrendJson>,
+    pub growing: Vec<TrendJson>,
+    pub falling: Vec<TrendJson>,
+    /// Categories that had none in the previous period.
+    pub new: Vec<TrendJson>,
+    /// The days of the series.
+    pub days: Vec<NaiveDate>,
+    pub series: Vec<SeriesJson>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Metric {
+    Views,
+    AddToCarts,
+    Purchases,
+}
+
+impl Metric {
+    fn parse(value: Option<&str>) -> Result<Metric, Invalid> {
+        match value.map(str::trim) {
+            None | Some("") | Some("views") => Ok(Metric::Views),
+            Some("add_to_carts") => Ok(Metric::AddToCarts),
+            Some("purchases") => Ok(Metric::Purchases),
+            Some(other) => Err(Invalid::not_one_of(
+                "metric",
+                other,
+                &["views", "add_to_carts", "purchases"],
+            )),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Metric::Views => "views",
+            Metric::AddToCarts => "add_to_carts",
+            Metric::Purchases => "purchases",
+        }
+    }
+
+    fn of(self, counts: &KindCounts) -> i64 {
+        match self {
+            Metric::Views => counts.product_view,
+            Metric::AddToCarts => counts.add_to_cart,
+            Metric::Purchases => counts.purchase,
+        }
+    }
+
+    fn min_volume(self) -> i64 {
+        match self {
+            Metric::Views => trends::MIN_VIEWS,
+            Metric::AddToCarts | Metric::Purchases => trends::MIN_ORDERS,
+        }
+    }
+}
+
+fn parse_period(value: Option<&str>) -> Result<(Period, &'static str), Invalid> {
+    match value.map(str::trim) {
+        None | Some("") | Some("week") => Ok((Period::Week, "week")),
+        Some("month") => Ok((Period::Month, "month")),
+        Some(other) => Err(Invalid::not_one_of("period", other, &["week", "month"])),
+    }
+}
+
+fn parse_date(value: Option<&str>) -> Result<NaiveDate, Invalid> {
+    let Some(text) = value.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(local_date(domain::time::now(), PLATFORM_ZONE));
+    };
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Invalid::new("date", "analytics-date-invalid").arg("value", text))
+}
+
+fn parse_min_volume(value: Option<&str>, metric: Metric) -> Result<i64, Invalid> {
+    let Some(text) = value.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(metric.min_volume());
+    };
+    text.parse::<i64>()
+        .ok()
+        .filter(|volume| *volume >= 0)
+        .ok_or_else(|| {
+            Invalid::new("min_volume", "analytics-min-volume-invalid").arg("value", text)
+        })
+}
+
+fn last_day(end_exclusive: NaiveDate) -> NaiveDate {
+    end_exclusive
+        .checked_sub_days(Days::new(1))
+        .unwrap_or(end_exclusive)
+}
+
+/// Returns the category trends of the period that ends on `date`.
+#[utoipa::path(get, path = "/api/v1/analytics/trends", tag = "analytics", params(TrendsParams),
+    responses((status = 200, body = TrendsJson), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(identity): Auth,
+    Query(params): Query<TrendsParams>,
+) -> AppResult<Json<TrendsJson>> {
+    let metric = Metric::parse(params.metric.as_deref())?;
+    let (period, period_name) = parse_period(params.period.as_deref())?;
+    let date = parse_date(present(&params.date))?;
+    let min_volume = parse_min_volume(params.min_volume.as_deref(), metric)?;
+    let include_bots = parse_flag("include_bots", params.include_bots.as_deref())?;
+    let shop = authorized_shop(&state, &identity, &params.shop).await?;
+    let events_db = super::events_db(&state)?;
+
+    let (current, previous) = period.comparison(date);
+    let range = DayRange {
+        shop_id: shop.as_ref().map(|shop| shop.id),
+        from: previous.start,
+        to: date,
+        include_bots,
+    };
+    let groups =
+        rollups::grouped(events_db, &range, Dimension::Day, Some(Dimension::Category)).await?;
+
+    let days: Vec<NaiveDate> = previous
+        .start
+        .iter_days()
+        .take_while(|day| *day <= date)
+        .collect();
+    let mut by_category: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
+    for group in groups {
+        let category = top_level_category(Some(&group.subkey));
+        let value = metric.of(&group.counts);
+        let Ok(day) = NaiveDate::parse_from_str(&group.key, "%Y-%m-%d") else {
+            continue;
+        };
+        if category == NO_CATEGORY || value == 0 {
+            continue;
+        }
+        *by_category
+            .entry(category.to_string())
+            .or_default()
+            .entry(day)
+            .or_default() += value;
+    }
+
+    let in_range = |values: &BTreeMap<NaiveDate, i64>, start: NaiveDate, end: NaiveDate| {
+        values
+            .range(start..end)
+            .map(|(_, value)| value)
+            .sum::<i64>()
+    };
+    let mut categories: Vec<CategoryTrend> = by_category
+        .iter()
+        .map(|(category, values)| {
+            CategoryTrend::new(
+                category.clone(),
+                in_range(values, current.start, current.end),
+                in_range(values, previous.start, previous.end),
+            )
+        })
+        .collect();
+    categories.sort_by(|a, b| b.current.cmp(&a.current).then(a.category.cmp(&b.category)));
+    let ranking = rank(categories.clone(), min_volume, RANKING_LIMIT);
+    let series = by_category
+        .iter()
+        .map(|(category, values)| SeriesJson {
+            category: category.clone(),
+            values: days
+                .iter()
+                .map(|day| values.get(day).copied().unwrap_or(0))
+                .collect(),
+        })
+        .collect();
+
+    let to_json = |trends: Vec<CategoryTrend>| trends.into_iter().map(trend_json).collect();
+    Ok(Json(TrendsJson {
+        shop: shop.map(|shop| shop.slug),
+        period: period_name.to_string(),
+        metric: metric.name().to_string(),
+        current_from: current.start,
+        current_to: last_day(current.end),
+        previous_from: previous.start,
+        previous_to: last_day(previous.end),
+        categories: to_json(categories),
+        growing: to_json(ranking.growing),
+        falling: to_json(ranking.falling),
+        new: to_json(ranking.new),
+        days,
+        series,
+    }))
+}
+
+fn trend_json(trend: CategoryTrend) -> TrendJson {
+    TrendJson {
+        growth: match trend.growth {
+            Growth::Relative(ratio) => Some(ratio),
+            Growth::New | Growth::None => None,
+        },
+        category: trend.category,
+        current: trend.current,
+        previous: trend.previous,
+    }
+}

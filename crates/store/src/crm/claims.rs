@@ -308,6 +308,8 @@ pub async fn create(
 ) -> Result<Claim> {
     new.check()?;
     let term = new.term.unwrap_or_default();
+    // NOTE: the deadline is stored once, so a later edit of the production calendar does
+    // not move the deadlines of claims already registered.
     let due = answer_deadline(term, new.sent_on, new.received_on, production)?;
 
     let mut tx = db.begin().await?;

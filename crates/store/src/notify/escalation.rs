@@ -32,6 +32,9 @@ impl Default for Settings {
 }
 
 /// Fires every level due at `now` on open tickets and returns how many fired.
+///
+/// NOTE: every run loads the clocks of all open tickets with an SLA, one transaction per
+/// ticket; with many thousands of open tickets, filter candidates on the stored deadlines.
 pub async fn run(db: &Db, settings: &Settings, now: DateTime<Utc>) -> Result<u64> {
     let ids: Vec<(i64,)> = db
         .fetch_all(

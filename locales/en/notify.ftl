@@ -78,3 +78,4 @@ sla-report-compliance = SLA compliance
 sla-report-total = Total
 sla-report-no-client = No client
 sla-report-empty = No tickets in this month.
+nav-sla-report = SLA report

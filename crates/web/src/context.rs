@@ -313,12 +313,7 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, Problem
             Err(rejected())
         };
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !is_form(request.headers()) {
         return Err(rejected());
     }
     let (parts, body) = request.into_parts();
@@ -334,6 +329,14 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, Problem
         }
         _ => Err(rejected()),
     }
+}
+
+/// Returns whether a request's body is an HTML form (`application/x-www-form-urlencoded`).
+pub fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// Compares secrets in time independent of where they differ.
@@ -377,10 +380,27 @@ pub fn render_problem(
     return_to: &str,
     problem: Problem,
 ) -> Response {
+    // A status change names its statuses by code; `labels` is the prefix of the Fluent keys
+    // that word them in the requester's language.
+    let labels = problem
+        .args
+        .iter()
+        .find(|(name, _)| *name == "labels")
+        .map(|(_, prefix)| prefix.as_str());
     let args: Vec<(&str, Arg)> = problem
         .args
         .iter()
-        .map(|(name, value)| (*name, Arg::Text(value.clone())))
+        .map(|(name, value)| {
+            let key = labels
+                .filter(|_| matches!(*name, "from" | "to"))
+                .map(|prefix| format!("{prefix}-{value}"))
+                .filter(|key| state.i18n.has(lang, key));
+            let shown = match key {
+                Some(key) => state.i18n.format(lang, &key, &[]),
+                None => value.clone(),
+            };
+            (*name, Arg::Text(shown))
+        })
         .collect();
     let message = state.i18n.format(lang, problem.key, &args);
 

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod context;
 pub mod crm;
 pub mod error;
+pub mod form;
 pub mod i18n;
 pub mod identity;
 pub mod infra;

@@ -3,7 +3,6 @@
 //! edit them.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -17,6 +16,7 @@ use strum::VariantArray;
 use super::require;
 use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, Page, Params, render};
 use crate::servicedesk::access::author;
 use crate::state::AppState;

@@ -2,7 +2,6 @@
 //! disable or enable, reset the password, and manage the user's API tokens.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,6 +16,7 @@ use super::require;
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::identity::api_tokens::{self, TokenView};
 use crate::identity::password;
 use crate::pages::{DoneQuery, FieldErrors, Page, Params, render};

@@ -1,7 +1,6 @@
 //! The user list (`/admin/users`) with the form that creates users.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +12,7 @@ use super::form::{self, UserForm, UserInput};
 use super::require;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::identity::password;
 use crate::pages::{DoneQuery, FieldErrors, Page, Params, render};
 use crate::servicedesk::access;

@@ -2,7 +2,6 @@
 //! or by accepting the public offer, which is then active.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +17,7 @@ use crate::api::tickets::parse_bounded;
 use crate::context::{Auth, Context, Identity};
 use crate::crm::choices;
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, FieldErrors, Page, render};
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;

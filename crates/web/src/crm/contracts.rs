@@ -3,7 +3,6 @@
 //! contracts here too.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -23,6 +22,7 @@ use crate::api::tariffs::parse_date;
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, Page, Params, problem_message, render};
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;

@@ -2,7 +2,6 @@
 //! card with its stage change, and the create form. Every form works without JavaScript.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +19,7 @@ use crate::api::tickets::{parse_bounded, path_id};
 use crate::context::{Auth, Context, Identity};
 use crate::crm::choices;
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, problem_message, render};
 use crate::servicedesk::access::{allows, authorize};
 use crate::state::AppState;

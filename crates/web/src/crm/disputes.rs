@@ -2,7 +2,6 @@
 //! and status change, and the registration form.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,6 +21,7 @@ use crate::api::tariffs::parse_date;
 use crate::api::tickets::{parse_bounded, path_id};
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, problem_message, render};
 use crate::servicedesk::access::{allows, authorize};
 use crate::state::AppState;

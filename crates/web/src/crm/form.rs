@@ -4,7 +4,6 @@
 //! form shown again.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,6 +18,7 @@ use crate::api::tickets::path_id;
 use crate::context::{Auth, Context, Identity};
 use crate::crm::access::{self, manageable_client};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, FieldErrors, Page, render};
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;

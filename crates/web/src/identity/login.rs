@@ -1,7 +1,6 @@
 //! The login form, logout and the language switch.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,6 +11,7 @@ use store::identity::{sessions, users};
 use super::password;
 use crate::context::{self, Context, Via};
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::i18n::Lang;
 use crate::pages::{Page, render};
 use crate::state::AppState;

@@ -1,7 +1,6 @@
 //! The user's own profile (`/profile`): language, password and API tokens.
 
 use askama::Template;
-use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,6 +15,7 @@ use super::login::start_session;
 use super::password;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, render};
 use crate::servicedesk::access;
 use crate::state::AppState;

@@ -2,7 +2,6 @@
 //! environments and lifecycle step.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::identity::{Action, Object};
@@ -17,6 +16,7 @@ use crate::api::hosts::{HostListParams, readable_host};
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
+use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, Page, Pager, Params, render};
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;

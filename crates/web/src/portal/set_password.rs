@@ -3,7 +3,6 @@
 //! SHA-256 of its secret.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +13,7 @@ use store::identity::password_links;
 
 use crate::context::Context;
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::identity::password;
 use crate::pages::{FieldErrors, Page, render};
 use crate::state::AppState;

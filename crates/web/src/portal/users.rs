@@ -3,7 +3,6 @@
 //! user belongs to, so another company's user or a staff user is a 404.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +15,7 @@ use super::company_of;
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::identity::password;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, render};
 use crate::servicedesk::access::{author, authorize};

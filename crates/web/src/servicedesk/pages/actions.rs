@@ -6,7 +6,6 @@
 //! page with the current data, never applied.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +19,7 @@ use super::detail::{PanelError, full_page, panel_fragment};
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult, Problem};
+use crate::form::Form;
 use crate::pages::{Page, problem_message};
 use crate::servicedesk::access::{self, authorize};
 use crate::state::AppState;

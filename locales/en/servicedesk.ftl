@@ -3,7 +3,7 @@
 error-unknown-queue = The queue "{ $value }" does not exist. Choose one of L1, L2, infrastructure, development.
 error-assignee-not-member = The user { $login } is not a member of the queue { $queue }. Choose an assignee from that queue or change the queue first.
 error-transition-needs-assignee = Assign the ticket to someone before moving it to "{ $to }".
-error-invalid-transition = Moving from "{ $from }" to "{ $to }" is not allowed. See the available actions on the ticket page.
+error-invalid-transition = Moving from "{ $from }" to "{ $to }" is not allowed. The allowed changes are the buttons on the card; reload it if someone else has changed it.
 error-link-self = A ticket cannot be linked to itself.
 
 error-zabbix-not-configured = Receiving Zabbix events is not configured: set the secret VITRINA_ZABBIX_WEBHOOK_SECRET.
@@ -28,6 +28,7 @@ history-zabbix-recovery-after-close = Zabbix reported a recovery for a ticket al
 history-zabbix-severity = The event severity was changed in Zabbix.
 history-zabbix-flapping = The problem came back soon after recovering: the ticket was reopened.
 history-auto-closed = The ticket closed automatically after its waiting time in "resolved".
+history-client-answered = The client answered: the ticket is back in progress and the SLA clock runs again.
 error-zabbix-parameter-range = The parameter { $name } must be a whole number from { $min } to { $max }, got "{ $value }". Check the media type's parameters in Zabbix.
 error-queue-has-assigned-tickets = The user still has { $count } open tickets in the queue { $queue }. Reassign them to another member of the queue, then remove the user from it.
 

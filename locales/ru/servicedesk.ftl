@@ -3,7 +3,7 @@
 error-unknown-queue = Очередь «{ $value }» не существует. Выберите одну из очередей: L1, L2, infrastructure, development.
 error-assignee-not-member = Пользователь { $login } не состоит в очереди { $queue }. Выберите исполнителя из этой очереди или сначала смените очередь.
 error-transition-needs-assignee = Чтобы перевести заявку в статус «{ $to }», назначьте исполнителя.
-error-invalid-transition = Переход из статуса «{ $from }» в «{ $to }» не разрешён. Посмотрите доступные действия на странице заявки.
+error-invalid-transition = Переход из статуса «{ $from }» в «{ $to }» не разрешён. Разрешённые переходы — кнопки на карточке; обновите её, если кто-то уже изменил статус.
 error-link-self = Нельзя связать заявку саму с собой.
 
 error-zabbix-not-configured = Приём событий Zabbix не настроен: задайте секрет VITRINA_ZABBIX_WEBHOOK_SECRET.
@@ -28,6 +28,7 @@ history-zabbix-recovery-after-close = Zabbix сообщил о восстано�
 history-zabbix-severity = Важность события изменена в Zabbix.
 history-zabbix-flapping = Проблема повторилась вскоре после восстановления: заявка открыта снова.
 history-auto-closed = Заявка закрыта автоматически после срока ожидания в статусе «решена».
+history-client-answered = Клиент ответил: заявка снова в работе, часы SLA пошли.
 error-zabbix-parameter-range = Параметр { $name } должен быть целым числом от { $min } до { $max }, получено «{ $value }». Проверьте параметры типа оповещений в Zabbix.
 error-queue-has-assigned-tickets = У пользователя ещё есть открытые заявки в очереди { $queue }: { $count }. Передайте их другому участнику очереди, затем исключите пользователя из неё.
 

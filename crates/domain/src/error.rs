@@ -63,7 +63,12 @@ pub enum Error {
     Invalid(Invalid),
     /// The requested status change is not allowed from the current status (HTTP 409).
     #[error("transition from {from} to {to} is not allowed")]
-    InvalidTransition { from: String, to: String },
+    InvalidTransition {
+        from: String,
+        to: String,
+        /// Prefix of the Fluent keys that name the statuses: `ticket-status`, …
+        labels: &'static str,
+    },
     /// The record changed since the client read it (HTTP 409).
     #[error("record changed since version {expected}; current version is {current}")]
     Conflict { expected: i64, current: i64 },

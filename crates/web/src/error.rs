@@ -116,13 +116,14 @@ impl From<domain::Error> for AppError {
         use domain::Error as E;
         let problem = match error {
             E::Invalid(invalid) => return invalid.into(),
-            E::InvalidTransition { from, to } => Problem::new(
+            E::InvalidTransition { from, to, labels } => Problem::new(
                 StatusCode::CONFLICT,
                 "invalid_transition",
                 "error-invalid-transition",
             )
             .arg("from", from)
             .arg("to", to)
+            .arg("labels", labels)
             .field("to"),
             E::Conflict { expected, current } => {
                 Problem::new(StatusCode::CONFLICT, "conflict", "error-conflict")

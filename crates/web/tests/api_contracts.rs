@@ -216,6 +216,12 @@ web_test!(plan_in_use_gets_new_version, async |server: &TestServer| {
     let mut changed = start_plan();
     changed["monthly_price_kopecks"] = json!(249_000);
     changed["valid_from"] = json!("2026-07-01");
+    let (status, error) = api
+        .patch(&format!("/api/v1/tariffs/{plan_id}"), changed.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(error["error"]["field"], "revision");
+    changed["revision"] = json!(1);
     let (status, new_version) = api
         .patch(&format!("/api/v1/tariffs/{plan_id}"), changed)
         .await;
@@ -231,6 +237,41 @@ web_test!(plan_in_use_gets_new_version, async |server: &TestServer| {
     let (_, latest) = api.get("/api/v1/tariffs").await;
     assert_eq!(latest["items"].as_array().unwrap().len(), 1);
 });
+
+web_test!(
+    concurrent_plan_edits_conflict,
+    async |server: &TestServer| {
+        let api = sales(server).await;
+        let plan_id = create_plan(&api, start_plan()).await;
+        let (_, read) = api.get(&format!("/api/v1/tariffs/{plan_id}")).await;
+        assert_eq!(read["revision"], 1);
+
+        let mut first = start_plan();
+        first["name"] = json!("Старт+");
+        first["revision"] = read["revision"].clone();
+        let (status, saved) = api
+            .patch(&format!("/api/v1/tariffs/{plan_id}"), first)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        assert_eq!(saved["revision"], 2);
+
+        let mut second = start_plan();
+        second["monthly_price_kopecks"] = json!(1);
+        second["revision"] = read["revision"].clone();
+        let (status, error) = api
+            .patch(&format!("/api/v1/tariffs/{plan_id}"), second)
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{error}");
+        assert_eq!(error["error"]["code"], "conflict");
+        assert_eq!(error["error"]["field"], "revision");
+        let (_, kept) = api.get(&format!("/api/v1/tariffs/{plan_id}")).await;
+        assert_eq!(kept["name"], "Старт+");
+        assert_eq!(
+            kept["monthly_price_kopecks"],
+            start_plan()["monthly_price_kopecks"]
+        );
+    }
+);
 
 web_test!(
     support_cannot_change_contracts,
@@ -337,6 +378,11 @@ web_test!(activation_needs_conclusion, async |server: &TestServer| {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{error}");
     assert_eq!(error["error"]["code"], "invalid_transition");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("«Черновик»") && message.contains("«Приостановлен»"),
+        "the statuses are worded, not given as codes: {message}"
+    );
 
     let offer = json!({"kind": "offer", "accepted_on": "2026-03-10", "offer_version": "2026-01",
                        "method": "payment"});

@@ -74,6 +74,7 @@ pub fn check_transition(
 ) -> Result<Option<Money>, Error> {
     if !is_allowed(from, to) {
         return Err(Error::InvalidTransition {
+            labels: "dispute-status",
             from: from.to_string(),
             to: to.to_string(),
         });

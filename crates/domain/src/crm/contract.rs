@@ -178,6 +178,7 @@ pub fn check_transition(
 ) -> Result<(), Error> {
     if !is_allowed(from, to) {
         return Err(Error::InvalidTransition {
+            labels: "contract-status",
             from: from.to_string(),
             to: to.to_string(),
         });

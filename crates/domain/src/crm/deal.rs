@@ -121,6 +121,7 @@ pub struct StageOutcome {
 pub fn check_stage_change(change: StageChange) -> Result<StageOutcome, Error> {
     if !is_allowed(change.from, change.to) {
         return Err(Error::InvalidTransition {
+            labels: "deal-stage",
             from: change.from.to_string(),
             to: change.to.to_string(),
         });

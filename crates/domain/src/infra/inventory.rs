@@ -175,6 +175,7 @@ pub fn check_host_transition(from: HostStatus, to: HostStatus) -> Result<(), Err
         return Ok(());
     }
     Err(Error::InvalidTransition {
+        labels: "inventory-host-status",
         from: from.to_string(),
         to: to.to_string(),
     })
@@ -440,6 +441,7 @@ mod tests {
         assert_eq!(
             error,
             Error::InvalidTransition {
+                labels: "inventory-host-status",
                 from: "retired".into(),
                 to: "active".into()
             }

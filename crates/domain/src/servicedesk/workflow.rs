@@ -48,6 +48,7 @@ pub struct TransitionRequest {
 pub fn check(request: TransitionRequest) -> Result<Option<PendingReason>, Error> {
     if !is_allowed(request.from, request.to) {
         return Err(Error::InvalidTransition {
+            labels: "ticket-status",
             from: request.from.to_string(),
             to: request.to.to_string(),
         });
@@ -136,6 +137,7 @@ mod tests {
         assert_eq!(
             error,
             Error::InvalidTransition {
+                labels: "ticket-status",
                 from: "new".into(),
                 to: "resolved".into()
             }

@@ -182,7 +182,7 @@ pub async fn change_stage(
     .await;
     let updated = match result {
         Ok(updated) => updated,
-        Err(store::Error::Domain(domain::Error::InvalidTransition { from, to })) => {
+        Err(store::Error::Domain(domain::Error::InvalidTransition { from, to, labels })) => {
             return Err(Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_transition",
@@ -190,6 +190,7 @@ pub async fn change_stage(
             )
             .arg("from", from)
             .arg("to", to)
+            .arg("labels", labels)
             .field("stage")
             .into());
         }

@@ -134,3 +134,4 @@ print-change-prolongation-off = automatic renewal ends;
 print-change-sla = SLA targets for { $priority }: on calendar { $calendar }, as amended;
 print-change-third-party-stops = waiting on a third party stops the SLA clock;
 print-change-third-party-runs = waiting on a third party does not stop the SLA clock;
+crm-plan-revision-required = Send the revision from the last answer about this plan, so the change cannot overwrite one saved by someone else.

@@ -135,3 +135,4 @@ print-change-prolongation-off = автоматическое продление 
 print-change-sla = сроки SLA для { $priority } — по календарю { $calendar }, в новой редакции;
 print-change-third-party-stops = ожидание третьей стороны останавливает сроки SLA;
 print-change-third-party-runs = ожидание третьей стороны не останавливает сроки SLA;
+crm-plan-revision-required = Укажите revision — значение из последнего ответа по этому тарифу. Так изменение не затрёт чужое, сохранённое раньше.

@@ -20,6 +20,9 @@ pub struct Plan {
     pub plan: TariffPlan,
     pub vat: PlanVat,
     pub created_at: DateTime<Utc>,
+    /// Edit counter of this row, raised by every save: a change based on an older one is a
+    /// conflict. Not the plan's `version`, which numbers the plan's published versions.
+    pub revision: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -40,6 +43,7 @@ struct Row {
     valid_from: NaiveDate,
     valid_to: Option<NaiveDate>,
     created_at: DateTime<Utc>,
+    revision: i64,
 }
 
 /// The `vat_category` column's value for a price without VAT.
@@ -84,13 +88,14 @@ impl TryFrom<Row> for Plan {
                 included: row.vat_included,
             },
             created_at: row.created_at,
+            revision: row.revision,
         })
     }
 }
 
 const SELECT: &str = "SELECT id, code, version, name, monthly_price_kopecks, vat_category, \
     vat_exemption, vat_included, limit_products, limit_orders_per_month, limit_staff_accounts, \
-    limit_storage_bytes, sla, valid_from, valid_to, created_at FROM tariff_plans";
+    limit_storage_bytes, sla, valid_from, valid_to, created_at, revision FROM tariff_plans";
 
 /// Finds a plan version by id.
 pub async fn get(db: &Db, id: i64) -> Result<Option<Plan>> {
@@ -308,10 +313,14 @@ pub struct Revision {
 
 /// Changes the newest version `id` of a plan to `edited`. A version in use is never edited:
 /// a new version starts on `effective_on` and the old one ends the day before. Changing an
-/// older version is an error on `version`.
+/// older version is an error on `version`; a change based on a `revision` other than the
+/// stored one is a [`DomainError::Conflict`], so two people editing at once cannot overwrite
+/// each other.
+#[allow(clippy::too_many_arguments)]
 pub async fn revise(
     db: &Db,
     id: i64,
+    revision: i64,
     edited: &TariffPlan,
     vat: &PlanVat,
     effective_on: NaiveDate,
@@ -329,7 +338,15 @@ pub async fn revise(
             .arg("latest", latest.plan.version)
             .into());
     }
+    if current.revision != revision {
+        return Err(DomainError::Conflict {
+            expected: revision,
+            current: current.revision,
+        }
+        .into());
+    }
     let in_use = in_use_in(&mut tx, id).await?;
+    let expected = revision;
     let revision = revise_plan(&current.plan, edited.clone(), in_use, effective_on)?;
     // The check reads calendars through the pool, so it runs before anything is written;
     // SQLite's pool reads committed data only.
@@ -337,15 +354,19 @@ pub async fn revise(
 
     let saved_id = match &revision.closed {
         Some(closed) => {
-            tx.execute(
-                "UPDATE tariff_plans SET valid_to = $1 WHERE id = $2",
-                args![closed.valid_to, id],
-            )
-            .await?;
+            let changed = tx
+                .execute(
+                    "UPDATE tariff_plans SET valid_to = $1, revision = revision + 1 \
+                     WHERE id = $2 AND revision = $3",
+                    args![closed.valid_to, id, expected],
+                )
+                .await?;
+            conflict_unless_saved(changed, expected)?;
             insert_in(&mut tx, &revision.saved, vat, now).await?
         }
         None => {
-            replace_in(&mut tx, id, &revision.saved, vat).await?;
+            let changed = replace_in(&mut tx, id, expected, &revision.saved, vat).await?;
+            conflict_unless_saved(changed, expected)?;
             id
         }
     };
@@ -373,7 +394,27 @@ pub async fn revise(
     })
 }
 
-async fn replace_in(tx: &mut Tx, id: i64, plan: &TariffPlan, vat: &PlanVat) -> Result<()> {
+/// Turns an update that matched no row, because another save raised the revision after
+/// this transaction read it, into a conflict.
+fn conflict_unless_saved(changed: u64, expected: i64) -> Result<()> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(DomainError::Conflict {
+            expected,
+            current: expected + 1,
+        }
+        .into())
+    }
+}
+
+async fn replace_in(
+    tx: &mut Tx,
+    id: i64,
+    expected: i64,
+    plan: &TariffPlan,
+    vat: &PlanVat,
+) -> Result<u64> {
     let sla = serde_json::to_string(&plan.sla)
         .map_err(|e| Error::Corrupt(format!("tariff plan SLA: {e}")))?;
     let limit = |value: Option<u64>| value.and_then(|v| i64::try_from(v).ok());
@@ -382,7 +423,8 @@ async fn replace_in(tx: &mut Tx, id: i64, plan: &TariffPlan, vat: &PlanVat) -> R
         "UPDATE tariff_plans SET name = $1, monthly_price_kopecks = $2, vat_category = $3, \
          vat_exemption = $4, vat_included = $5, limit_products = $6, \
          limit_orders_per_month = $7, limit_staff_accounts = $8, limit_storage_bytes = $9, \
-         sla = $10, valid_from = $11, valid_to = $12 WHERE id = $13",
+         sla = $10, valid_from = $11, valid_to = $12, revision = revision + 1 \
+         WHERE id = $13 AND revision = $14",
         args![
             plan.name.trim(),
             plan.monthly_price.kopecks(),
@@ -397,8 +439,8 @@ async fn replace_in(tx: &mut Tx, id: i64, plan: &TariffPlan, vat: &PlanVat) -> R
             plan.valid_from,
             plan.valid_to,
             id,
+            expected,
         ],
     )
-    .await?;
-    Ok(())
+    .await
 }

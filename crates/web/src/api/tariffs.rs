@@ -190,6 +190,9 @@ pub struct PlanJson {
     pub valid_from: NaiveDate,
     /// Last day this version may be chosen; `null` while current.
     pub valid_to: Option<NaiveDate>,
+    /// Edit counter of this plan version: send it back with a `PATCH`; a stale one is a
+    /// 409 `conflict`.
+    pub revision: i64,
 }
 
 impl From<&Plan> for PlanJson {
@@ -208,6 +211,7 @@ impl From<&Plan> for PlanJson {
             sla: SlaJson::new(&plan.sla),
             valid_from: plan.valid_from,
             valid_to: plan.valid_to,
+            revision: stored.revision,
         }
     }
 }
@@ -238,6 +242,8 @@ pub struct PlanBody {
     /// `YYYY-MM-DD`; for a change, the day the new version starts when contracts use the
     /// plan.
     pub valid_from: String,
+    /// Required by `PATCH`: the `revision` the change is based on. Ignored by `POST`.
+    pub revision: Option<i64>,
 }
 
 impl PlanBody {
@@ -375,18 +381,29 @@ pub async fn update(
     tariffs::get(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;
+    let Some(based_on) = body.revision else {
+        return Err(Invalid::new("revision", "crm-plan-revision-required").into());
+    };
     let (plan, vat) = body.plan()?;
     let effective_on = plan.valid_from;
     let revision = tariffs::revise(
         &state.db,
         id,
+        based_on,
         &plan,
         &vat,
         effective_on,
         &author(&identity),
         domain::time::now(),
     )
-    .await?;
+    .await
+    .map_err(|error| match AppError::from(error) {
+        // The plan's own `version` means something else, so the conflict names `revision`.
+        AppError::Problem(problem) if problem.code == "conflict" => {
+            AppError::Problem(problem.field("revision"))
+        }
+        other => other,
+    })?;
     tracing::info!(
         plan_id = revision.plan.id,
         new_version = revision.new_version,

@@ -3,7 +3,6 @@
 //! other targets.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +15,7 @@ use strum::VariantArray;
 use crate::api::tariffs::{LimitsJson, PlanBody, vat_name};
 use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, render};
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;
@@ -144,6 +144,7 @@ impl PlanForm {
             },
             sla: None,
             valid_from: self.valid_from.clone(),
+            revision: None,
         })
     }
 }

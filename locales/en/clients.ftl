@@ -82,3 +82,4 @@ client-done-created = The client is created.
 client-done-saved = The card is saved.
 client-done-contact-added = The contact is added.
 client-done-contact-removed = The contact is removed.
+client-phone-placeholder = +7 495 123-45-67 ext. 12

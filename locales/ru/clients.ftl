@@ -83,3 +83,4 @@ client-done-created = Клиент создан.
 client-done-saved = Карточка сохранена.
 client-done-contact-added = Контакт добавлен.
 client-done-contact-removed = Контакт удалён.
+client-phone-placeholder = +7 495 123-45-67 доб. 12

@@ -155,3 +155,66 @@ web_test!(
         assert_eq!(error["error"]["field"], "sla");
     }
 );
+
+web_test!(staff_name_ticket_client, async |server: &TestServer| {
+    let manager = server.user("petrova", Role::Sales, &[]).await;
+    let sales = server.api(&manager).await;
+    let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+    let support = server.api(&engineer).await;
+    let romashka = server.client_company("ООО «Ромашка»").await;
+    let veter = server.client_company("АО «Северный ветер»").await;
+    let contract_id = contract(&sales, romashka).await;
+
+    let body = json!({"kind": "incident", "title": "Магазин не открывается",
+                      "priority": "P3", "client_id": romashka});
+    let (status, ticket) = support.post("/api/v1/tickets", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    assert_eq!(ticket["client_id"], romashka);
+    let (_, ticket) = support
+        .get(&format!("/api/v1/tickets/{}", ticket["id"]))
+        .await;
+    assert_eq!(ticket["sla"]["policy"], "contract");
+    assert_eq!(ticket["sla"]["contract_id"], contract_id);
+
+    let (status, error) = support
+        .post(
+            "/api/v1/tickets",
+            json!({"kind": "incident", "title": "x", "client_id": 987_654}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(error["error"]["field"], "client_id");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("987654")
+    );
+
+    // A client user cannot file a ticket for another company, nor learn whether it exists.
+    let member = server.client_user("romashka", romashka).await;
+    let portal = server.api(&member).await;
+    for other in [veter, 987_654] {
+        let (status, error) = portal
+            .post(
+                "/api/v1/tickets",
+                json!({"kind": "question", "title": "x", "client_id": other}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert_eq!(error["error"]["field"], "client_id");
+    }
+    let (status, own) = portal
+        .post(
+            "/api/v1/tickets",
+            json!({"kind": "question", "title": "Как выгрузить заказы?", "client_id": romashka}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{own}");
+    assert_eq!(own["client_id"], romashka);
+    let (_, listed) = support.get("/api/v1/tickets").await;
+    assert_eq!(
+        listed["total"], 2,
+        "refused requests created nothing: {listed}"
+    );
+});

@@ -118,6 +118,10 @@ web_test!(
             "the stop is explained"
         );
         assert!(html.contains("Внутренняя политика"));
+        assert!(
+            html.contains("календарь «Офис, Москва (производственный календарь)»"),
+            "the calendar is named, not given by code: {html}"
+        );
 
         let (_, list) = browser.get("/tickets").await;
         assert_eq!(badges(&list), ["paused"]);

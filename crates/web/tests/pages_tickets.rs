@@ -10,7 +10,7 @@ use reqwest::{StatusCode, header};
 use store::identity::Author;
 use store::servicedesk::tickets::{self, TicketChange};
 
-use common::TestServer;
+use common::{Browser, TestServer};
 
 fn location(response: &reqwest::Response) -> String {
     response
@@ -572,3 +572,74 @@ web_test!(
         assert!(!body.contains("value=\"ivanov\""));
     }
 );
+
+web_test!(staff_set_ticket_client, async |server: &TestServer| {
+    server.user("ivanov", Role::Support, &["L1"]).await;
+    let company = server.client_company("ООО «Ромашка»").await;
+    let browser = server.browser("ivanov").await;
+    let (_, form) = browser.get("/tickets/new").await;
+    assert!(form.contains("data-test=\"ticket-client-select\""));
+    assert!(form.contains(&format!(
+        "<option value=\"{company}\">ООО «Ромашка»</option>"
+    )));
+
+    let before = tickets::list(&server.state.db, &Default::default())
+        .await
+        .unwrap()
+        .1;
+    for (value, shown) in [("999999", "999999"), ("abc", "abc")] {
+        let response = browser
+            .post_form(
+                "/tickets/new",
+                "/tickets/new",
+                &[
+                    ("kind", "incident"),
+                    ("title", "Магазин не открывается"),
+                    ("priority", "P2"),
+                    ("queue", "L1"),
+                    ("client_id", value),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("data-test=\"error-client_id\""), "{body}");
+        assert!(body.contains(&format!("Клиента с номером «{shown}» нет")));
+    }
+    let after = tickets::list(&server.state.db, &Default::default())
+        .await
+        .unwrap()
+        .1;
+    assert_eq!(before, after, "a refused form creates nothing");
+
+    let response = browser
+        .post_form(
+            "/tickets/new",
+            "/tickets/new",
+            &[
+                ("kind", "incident"),
+                ("title", "Магазин не открывается"),
+                ("priority", "P2"),
+                ("queue", "L1"),
+                ("client_id", &company.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, body) = browser.get(&location(&response)).await;
+    assert!(body.contains(&format!(
+        "data-test=\"ticket-client\"><a href=\"/clients/{company}\">ООО «Ромашка»</a>"
+    )));
+});
+
+web_test!(malformed_form_is_explained, async |server: &TestServer| {
+    server.user("ivanov", Role::Support, &["L1"]).await;
+    let browser = Browser::new(&server.url);
+    let response = browser
+        .post_form("/login", "/login", &[("login", "ivanov")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("В форме нет поля «password»"), "{body}");
+    assert!(!body.contains("Failed to deserialize"));
+});

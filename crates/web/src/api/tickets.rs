@@ -483,6 +483,10 @@ pub struct CreateTicket {
     pub priority: Option<String>,
     /// A queue code; `L1` when absent.
     pub queue: Option<String>,
+    /// The client the ticket is for, which sets its SLA from the client's contract. Staff
+    /// only: a client user's tickets always belong to their own company.
+    #[serde(default)]
+    pub client_id: Option<i64>,
 }
 
 /// Creates a ticket. Client users' tickets belong to their company and come from the portal.
@@ -494,6 +498,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateTicket>,
 ) -> AppResult<Response> {
     let new = new_ticket(&identity, &body)?;
+    check_client(&state, &new).await?;
     authorize(
         &identity,
         Action::CreateTicket,
@@ -539,6 +544,14 @@ pub fn new_ticket(
         return Err(Invalid::new("queue", "ticket-queue-client-fixed")
             .arg("value", body.queue.as_deref().unwrap_or_default()));
     }
+    // A client user's tickets are their company's; naming any other client is refused the
+    // same way whether that client exists or not.
+    if client
+        && let Some(named) = body.client_id
+        && Some(named) != identity.actor.client_id
+    {
+        return Err(Invalid::new("client_id", "ticket-client-fixed").arg("value", named));
+    }
     let source = match (&identity.via, client) {
         (_, true) => Source::Portal,
         (Via::Token { .. }, false) => Source::Api,
@@ -551,9 +564,25 @@ pub fn new_ticket(
         queue: body.queue.clone().unwrap_or_else(|| "L1".into()),
         title,
         description: body.description.clone(),
-        client_id: identity.actor.client_id,
+        client_id: if client {
+            identity.actor.client_id
+        } else {
+            body.client_id
+        },
         zabbix: None,
     })
+}
+
+/// Checks that the client a staff member named exists.
+pub async fn check_client(state: &AppState, new: &NewTicket) -> AppResult<()> {
+    if let Some(id) = new.client_id
+        && store::crm::clients::get(&state.db, id).await?.is_none()
+    {
+        return Err(Invalid::new("client_id", "ticket-client-unknown")
+            .arg("value", id)
+            .into());
+    }
+    Ok(())
 }
 
 /// Body of `PATCH /tickets/{id}`.

@@ -4,7 +4,7 @@
 
 pub mod access;
 mod card;
-mod choices;
+pub(crate) mod choices;
 mod contract_form;
 mod contracts;
 mod deals;

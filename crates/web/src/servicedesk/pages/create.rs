@@ -2,7 +2,6 @@
 //! values kept and the message next to the field at fault.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,13 +13,21 @@ use store::servicedesk::{queues, tickets};
 
 use crate::api::tickets::{CreateTicket, new_ticket};
 use crate::context::{Auth, Context, Identity};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{Choice, FieldErrors, Page, render};
 use crate::servicedesk::access::{self, authorize};
 use crate::state::AppState;
 
 /// The form's fields; an error about any other field shows above the form.
-const FIELDS: [&str; 5] = ["kind", "title", "description", "priority", "queue"];
+const FIELDS: [&str; 6] = [
+    "kind",
+    "title",
+    "description",
+    "priority",
+    "queue",
+    "client_id",
+];
 
 #[derive(Template)]
 #[template(path = "tickets/new.html")]
@@ -31,6 +38,8 @@ struct NewPage {
     priorities: Vec<Choice>,
     /// Empty for client users, whose tickets always go to the first line.
     queues: Vec<Choice>,
+    /// Empty for client users, whose tickets are always their company's.
+    clients: Vec<Choice>,
     errors: FieldErrors,
 }
 
@@ -47,6 +56,9 @@ pub struct NewForm {
     priority: String,
     #[serde(default)]
     queue: String,
+    /// A client id as chosen; empty for none.
+    #[serde(default)]
+    client_id: String,
 }
 
 impl Default for NewForm {
@@ -57,6 +69,7 @@ impl Default for NewForm {
             description: String::new(),
             priority: "P3".into(),
             queue: "L1".into(),
+            client_id: String::new(),
         }
     }
 }
@@ -94,11 +107,37 @@ pub async fn submit(
         description: form.description.clone(),
         priority: Some(form.priority.clone()).filter(|p| !p.trim().is_empty()),
         queue: Some(form.queue.clone()).filter(|q| !client && !q.trim().is_empty()),
+        client_id: None,
+    };
+    let body = match form.client_id.trim() {
+        "" => body,
+        _ if client => body,
+        chosen => match chosen.parse::<i64>() {
+            Ok(id) => CreateTicket {
+                client_id: Some(id),
+                ..body
+            },
+            Err(_) => {
+                let invalid =
+                    Invalid::new("client_id", "ticket-client-unknown").arg("value", chosen);
+                return invalid_form(&state, &context, &identity, form, invalid).await;
+            }
+        },
     };
     let new = match new_ticket(&identity, &body) {
         Ok(new) => new,
         Err(invalid) => return invalid_form(&state, &context, &identity, form, invalid).await,
     };
+    if let Err(error) = crate::api::tickets::check_client(&state, &new).await {
+        return match error {
+            AppError::Problem(problem) if problem.key == "ticket-client-unknown" => {
+                let invalid = Invalid::new("client_id", "ticket-client-unknown")
+                    .arg("value", &form.client_id);
+                invalid_form(&state, &context, &identity, form, invalid).await
+            }
+            other => Err(other),
+        };
+    }
     let target = Object::Ticket {
         queue: &new.queue,
         client_id: new.client_id,
@@ -149,6 +188,15 @@ async fn show(
             .map(|q| Choice::new(&q.code, q.name(page.lang_code()), q.code == form.queue))
             .collect()
     };
+    let clients = if identity.actor.role.is_client() {
+        Vec::new()
+    } else {
+        let mut choices = crate::crm::choices::clients(state, &page, &form.client_id).await?;
+        if let Some(none) = choices.first_mut() {
+            none.label = page.t("ticket-no-client");
+        }
+        choices
+    };
     render(&NewPage {
         kinds: page.choices("ticket-kind", &Kind::names(), &[form.kind.as_str()]),
         priorities: page.choices(
@@ -157,6 +205,7 @@ async fn show(
             &[form.priority.as_str()],
         ),
         queues,
+        clients,
         page,
         form,
         errors,

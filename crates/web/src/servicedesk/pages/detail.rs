@@ -97,6 +97,14 @@ struct Fields {
     resolved: String,
     closed: String,
     zabbix: Option<ZabbixView>,
+    /// The client the ticket is for, shown to staff.
+    client: Option<ClientView>,
+}
+
+/// A ticket's client as staff see it, linking to the client's card.
+struct ClientView {
+    id: i64,
+    name: String,
 }
 
 /// The Zabbix event a ticket came from.
@@ -246,17 +254,36 @@ async fn build(
     } else {
         queues::members(&state.db).await?
     };
-    let fields = fields(page, &queues, &ticket);
+    let mut fields = fields(page, &queues, &ticket);
+    if let Some(id) = ticket.client_id
+        && !identity.actor.role.is_client()
+    {
+        fields.client = store::crm::clients::get(&state.db, id)
+            .await?
+            .map(|client| ClientView {
+                id,
+                name: client.name,
+            });
+    }
     let controls = controls(page, identity, &ticket, &queues, &members);
     let infra = crate::infra::for_ticket(state, identity, &ticket).await?;
     let detail = detail(state, identity, ticket, page.lang).await?;
+    let sla = match &detail.sla {
+        Some(sla) => {
+            let name = store::calendar::get(&state.db, &sla.calendar)
+                .await?
+                .map(|calendar| calendar.name);
+            Some(super::sla::panel(page, sla, name))
+        }
+        None => None,
+    };
     Ok(Panel {
         fields,
         comments: comments(page, &detail),
         history: history(page, &queues, &detail),
         links: links(page, &detail),
         zabbix_sync: zabbix_sync(page, &detail),
-        sla: detail.sla.as_ref().map(|sla| super::sla::panel(page, sla)),
+        sla,
         infra,
         controls: Controls {
             transitions: transitions(page, &detail),
@@ -301,6 +328,7 @@ fn fields(page: &Page, queues: &[Queue], ticket: &Ticket) -> Fields {
         resolved: page.datetime_opt(&ticket.resolved_at),
         closed: page.datetime_opt(&ticket.closed_at),
         zabbix,
+        client: None,
     }
 }
 

@@ -166,14 +166,16 @@ fn target_view(
     }
 }
 
-/// Builds the ticket page's SLA panel from the API's view of the ticket.
-pub fn panel(page: &Page, sla: &TicketSlaJson) -> SlaPanel {
+/// Builds the ticket page's SLA panel from the API's view of the ticket. The calendar is
+/// shown by `calendar_name` when it is known, else by its code.
+pub fn panel(page: &Page, sla: &TicketSlaJson, calendar_name: Option<String>) -> SlaPanel {
+    let calendar = calendar_name.unwrap_or_else(|| sla.calendar.clone());
     let stopped = sla.stopped.as_deref().map(|reason| match reason {
         "outside_business_hours" => page.i18n.format(
             page.lang,
             "sla-stopped-outside_business_hours",
             &[
-                ("calendar", Arg::Text(sla.calendar.clone())),
+                ("calendar", Arg::Text(calendar.clone())),
                 ("at", Arg::Text(page.datetime_opt(&sla.resumes_at))),
             ],
         ),
@@ -182,7 +184,7 @@ pub fn panel(page: &Page, sla: &TicketSlaJson) -> SlaPanel {
     SlaPanel {
         policy: page.label("sla-policy", &sla.policy),
         contract_url: sla.contract_id.map(|id| format!("/contracts/{id}")),
-        calendar: sla.calendar.clone(),
+        calendar,
         targets: vec![
             target_view(
                 page,

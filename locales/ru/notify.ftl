@@ -78,4 +78,4 @@ sla-report-compliance = Соблюдение SLA
 sla-report-total = Итого
 sla-report-no-client = Без клиента
 sla-report-empty = В этом месяце заявок нет.
-nav-sla-report = Отчёт по SLA
+nav-sla-report = Сроки обслуживания

@@ -64,17 +64,23 @@ pub const LEVEL_HEAD_OF_SUPPORT: u8 = 2;
 /// Returns the default escalation levels of both clocks: the queue's leads 1 business hour
 /// before the deadline, the head of support at breach.
 pub fn escalation_levels() -> Vec<EscalationLevel> {
+    escalation_levels_at(60, 0)
+}
+
+/// The two levels for both clocks, with the queue's leads notified `leads_before` business
+/// minutes before a deadline and the head of support `head_after` minutes after it.
+pub fn escalation_levels_at(leads_before: i64, head_after: i64) -> Vec<EscalationLevel> {
     let mut levels = Vec::new();
     for target in [TargetKind::FirstResponse, TargetKind::Resolution] {
         levels.push(EscalationLevel {
             level: LEVEL_QUEUE_LEADS,
             target,
-            offset_minutes: -60,
+            offset_minutes: -leads_before,
         });
         levels.push(EscalationLevel {
             level: LEVEL_HEAD_OF_SUPPORT,
             target,
-            offset_minutes: 0,
+            offset_minutes: head_after,
         });
     }
     levels

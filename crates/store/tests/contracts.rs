@@ -168,6 +168,7 @@ storage_test!(unused_plan_is_edited_in_place, async |db: Db| {
     let revision = tariffs::revise(
         &db,
         created.id,
+        created.revision,
         &edited,
         &standard_vat(),
         date("2026-03-01"),
@@ -179,6 +180,36 @@ storage_test!(unused_plan_is_edited_in_place, async |db: Db| {
     assert!(!revision.new_version);
     assert_eq!(revision.plan.id, created.id);
     assert_eq!(revision.plan.plan.name, "Старт+");
+    assert_eq!(revision.plan.revision, created.revision + 1);
+
+    // A second editor who read the plan before the first save gets a conflict, and the first
+    // save stays.
+    let mut late = start_plan();
+    late.name = "Старт (поздняя правка)".into();
+    let error = tariffs::revise(
+        &db,
+        created.id,
+        created.revision,
+        &late,
+        &standard_vat(),
+        date("2026-03-01"),
+        &Author::system(),
+        domain::time::now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            store::Error::Domain(DomainError::Conflict {
+                expected: 1,
+                current: 2
+            })
+        ),
+        "{error:?}"
+    );
+    let kept = tariffs::get(&db, created.id).await.unwrap().unwrap();
+    assert_eq!(kept.plan.name, "Старт+");
 });
 
 storage_test!(plan_in_use_gets_new_version, async |db: Db| {
@@ -191,6 +222,7 @@ storage_test!(plan_in_use_gets_new_version, async |db: Db| {
     let revision = tariffs::revise(
         &db,
         created.id,
+        created.revision,
         &edited,
         &standard_vat(),
         date("2026-07-01"),
@@ -213,6 +245,7 @@ storage_test!(plan_in_use_gets_new_version, async |db: Db| {
     let error = tariffs::revise(
         &db,
         created.id,
+        old.revision,
         &edited,
         &standard_vat(),
         date("2026-08-01"),
@@ -485,11 +518,13 @@ storage_test!(amendment_to_new_plan_brings_its_terms, async |db: Db| {
     assert_eq!(march.on_date.terms.limits.products, None);
     assert_eq!(march.plan.id, business.id);
 
-    let mut edited = tariffs::get(&db, business.id).await.unwrap().unwrap().plan;
+    let stored = tariffs::get(&db, business.id).await.unwrap().unwrap();
+    let mut edited = stored.plan;
     edited.name = "Бизнес 2".into();
     let revision = tariffs::revise(
         &db,
         business.id,
+        stored.revision,
         &edited,
         &standard_vat(),
         date("2026-09-01"),
@@ -630,4 +665,50 @@ storage_test!(contract_rejects_unknown_client, async |db: Db| {
     .unwrap();
     assert!(found.is_empty());
     assert_eq!(total, 0);
+});
+
+storage_test!(contracts_expire_after_end_date, async |db: Db| {
+    let plan = plan(&db).await;
+    // Both end on 31 December 2026; the second prolongs itself through an amendment.
+    let ending = signed_contract(&db, client(&db, "Ромашка").await, plan.id).await;
+    let prolonged = signed_contract(&db, client(&db, "Лютик").await, plan.id).await;
+    let change = NewAmendment {
+        signed_on: Some(date("2026-06-01")),
+        effective_on: Some(date("2026-06-01")),
+        changes: TermsChange {
+            auto_prolongation: Some(true),
+            ..TermsChange::default()
+        },
+        ..NewAmendment::default()
+    };
+    amendments::add(
+        &db,
+        prolonged.id,
+        &change,
+        &Author::system(),
+        domain::time::now(),
+    )
+    .await
+    .unwrap();
+
+    let now = domain::time::now();
+    let on_last_day = contracts::expire_ended(&db, date("2026-12-31"), now)
+        .await
+        .unwrap();
+    assert!(on_last_day.is_empty(), "the last day is still in force");
+
+    let next_day = contracts::expire_ended(&db, date("2027-01-01"), now)
+        .await
+        .unwrap();
+    assert_eq!(next_day, vec![ending.id]);
+    let expired = contracts::get(&db, ending.id).await.unwrap().unwrap();
+    assert_eq!(expired.status, ContractStatus::Expired);
+    assert_eq!(expired.version, ending.version + 1);
+    let kept = contracts::get(&db, prolonged.id).await.unwrap().unwrap();
+    assert_eq!(kept.status, ContractStatus::Active);
+
+    let again = contracts::expire_ended(&db, date("2027-01-02"), now)
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "an expired contract is not expired twice");
 });

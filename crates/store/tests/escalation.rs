@@ -190,3 +190,35 @@ storage_test!(berlin_escalation_across_dst_change, async |db: Db| {
     assert_eq!(fired, 1);
     assert_eq!(escalations_of(&db, lead.id).await, 1);
 });
+
+storage_test!(configured_offsets_move_the_levels, async |db: Db| {
+    office(&db, Moscow, "08:00-18:00", 4).await;
+    let lead = staff(&db, "lead", Role::SupportLead, &["L1"]).await;
+    // Due Tuesday 11:00 (one hour on Monday, three from 08:00 on Tuesday); the leads are
+    // told two business hours before it, at 09:00, and the head 30 minutes after it.
+    ticket_at(&db, local(Moscow, "2026-03-02T17:00:00")).await;
+    let settings = Settings {
+        levels: domain::notify::escalation_levels_at(120, 30),
+        ..Settings::default()
+    };
+    let before = escalation::run(&db, &settings, local(Moscow, "2026-03-03T08:59:00"))
+        .await
+        .unwrap();
+    assert_eq!(before, 0);
+    let leads = escalation::run(&db, &settings, local(Moscow, "2026-03-03T09:00:00"))
+        .await
+        .unwrap();
+    assert_eq!(leads, 1);
+    assert_eq!(escalations_of(&db, lead.id).await, 1);
+    let at_breach = escalation::run(&db, &settings, local(Moscow, "2026-03-03T11:00:00"))
+        .await
+        .unwrap();
+    assert_eq!(
+        at_breach, 0,
+        "the head of support waits 30 minutes past the breach"
+    );
+    let late = escalation::run(&db, &settings, local(Moscow, "2026-03-03T11:30:00"))
+        .await
+        .unwrap();
+    assert_eq!(late, 1);
+});

@@ -597,3 +597,100 @@ storage_test!(unchanged_save_keeps_version, async |db: Db| {
     let lines = history::list(&db, ticket.id).await.unwrap();
     assert_eq!(lines.len(), 1, "only the creation line");
 });
+
+storage_test!(client_answer_ends_client_wait, async |db: Db| {
+    let engineer = staff(&db, "ivanov", Role::Support, &["L1"]).await;
+    let by = author(&engineer);
+    let now = domain::time::now();
+    let mut tx = db.begin().await.unwrap();
+    let company: i64 = tx
+        .fetch_scalar(
+            "INSERT INTO clients (name, name_folded, created_at, updated_at) \
+             VALUES ($1, $2, $3, $3) RETURNING id",
+            store::args!["Ромашка", "ромашка", now],
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let member = users::create(
+        &db,
+        &users::NewUser {
+            login: "romashka".into(),
+            display_name: "Ромашка".into(),
+            email: None,
+            role: Role::ClientUser,
+            client_id: Some(company),
+            password_hash: None,
+            locale: "ru".into(),
+        },
+        &Author::system(),
+        now,
+    )
+    .await
+    .unwrap();
+    let ticket = create(&db, Kind::Question, "Как выгрузить заказы?").await;
+    let change = TicketChange {
+        assignee: Some(Some("ivanov".into())),
+        ..TicketChange::default()
+    };
+    let ticket = tickets::update(&db, ticket.id, ticket.version, &change, &by, now)
+        .await
+        .unwrap();
+    let mut version = ticket.version;
+    for (to, reason) in [
+        (Status::InProgress, None),
+        (Status::Pending, Some(PendingReason::Client)),
+    ] {
+        version = tickets::transition(&db, ticket.id, version, to, reason, &by, now)
+            .await
+            .unwrap()
+            .version;
+    }
+
+    // An internal note of staff changes nothing; the client's public answer resumes work.
+    tickets::add_comment(&db, ticket.id, "Ждём выгрузку", false, &by, now)
+        .await
+        .unwrap();
+    let waiting = tickets::get(&db, ticket.id).await.unwrap().unwrap();
+    assert_eq!(waiting.status, Status::Pending);
+    tickets::add_comment(
+        &db,
+        ticket.id,
+        "Выгрузка во вложении",
+        true,
+        &author(&member),
+        now,
+    )
+    .await
+    .unwrap();
+    let resumed = tickets::get(&db, ticket.id).await.unwrap().unwrap();
+    assert_eq!(resumed.status, Status::InProgress);
+    assert_eq!(resumed.pending_reason, None);
+    assert!(resumed.version > version);
+    let lines = history::list(&db, ticket.id).await.unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.note_key.as_deref() == Some("history-client-answered"))
+    );
+
+    // A wait for a third party is not ended by the client.
+    let version = tickets::transition(
+        &db,
+        ticket.id,
+        resumed.version,
+        Status::Pending,
+        Some(PendingReason::ThirdParty),
+        &by,
+        now,
+    )
+    .await
+    .unwrap()
+    .version;
+    tickets::add_comment(&db, ticket.id, "Есть новости?", true, &author(&member), now)
+        .await
+        .unwrap();
+    let still = tickets::get(&db, ticket.id).await.unwrap().unwrap();
+    assert_eq!(still.status, Status::Pending);
+    assert_eq!(still.version, version);
+});

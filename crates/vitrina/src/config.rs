@@ -40,9 +40,11 @@ const DEFAULT_AUTO_CLOSE_DAYS: i64 = 7;
 const MAX_FLAP_WINDOW_SECONDS: i64 = 7 * 24 * 3600;
 /// Maximum auto-close delay in days.
 const MAX_AUTO_CLOSE_DAYS: i64 = 3650;
+/// Largest escalation offset: a week of business minutes around the clock.
+const MAX_ESCALATION_MINUTES: i64 = 7 * 24 * 60;
 
 /// Settings keys that environment variables may set, each read from `VITRINA_<KEY>`.
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 28] = [
     "data_dir",
     "database_url",
     "listen",
@@ -69,6 +71,8 @@ const ENV_KEYS: [&str; 26] = [
     "smtp_password",
     "smtp_password_file",
     "head_of_support",
+    "escalation_leads_minutes",
+    "escalation_head_minutes",
 ];
 
 /// Vitrina's settings after checking. Secrets stay out of `Debug` output.
@@ -105,6 +109,10 @@ pub struct Config {
     /// Login of the head of support, whom escalation at an SLA breach notifies; `None`
     /// notifies the queue's leads instead.
     pub head_of_support: Option<String>,
+    /// Business minutes before an SLA deadline when the queue's leads are notified.
+    pub escalation_leads_minutes: i64,
+    /// Business minutes after an SLA deadline when the head of support is notified.
+    pub escalation_head_minutes: i64,
 }
 
 /// A setting that is missing, malformed or contradicts another one.
@@ -180,6 +188,8 @@ struct Raw {
     smtp_password: Option<SecretString>,
     smtp_password_file: Option<PathBuf>,
     head_of_support: Option<String>,
+    escalation_leads_minutes: Option<Number>,
+    escalation_head_minutes: Option<Number>,
 }
 
 impl Config {
@@ -319,6 +329,18 @@ impl Config {
                 .head_of_support
                 .map(|login| login.trim().to_lowercase())
                 .filter(|login| !login.is_empty()),
+            escalation_leads_minutes: number(
+                "escalation_leads_minutes",
+                raw.escalation_leads_minutes,
+                60,
+                0..=MAX_ESCALATION_MINUTES,
+            )?,
+            escalation_head_minutes: number(
+                "escalation_head_minutes",
+                raw.escalation_head_minutes,
+                0,
+                0..=MAX_ESCALATION_MINUTES,
+            )?,
         })
     }
 
@@ -585,6 +607,36 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("zabbix_server_time_zone"), "{message}");
         assert!(message.contains("Europe/Moskva"), "{message}");
+    }
+
+    #[test]
+    fn escalation_offsets_default_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load_from(&global(dir.path()), None, &env(&[])).unwrap();
+        assert_eq!(
+            (
+                config.escalation_leads_minutes,
+                config.escalation_head_minutes
+            ),
+            (60, 0)
+        );
+        let settings = env(&[
+            ("VITRINA_ESCALATION_LEADS_MINUTES", "120"),
+            ("VITRINA_ESCALATION_HEAD_MINUTES", "30"),
+        ]);
+        let config = Config::load_from(&global(dir.path()), None, &settings).unwrap();
+        assert_eq!(
+            (
+                config.escalation_leads_minutes,
+                config.escalation_head_minutes
+            ),
+            (120, 30)
+        );
+        let settings = env(&[("VITRINA_ESCALATION_LEADS_MINUTES", "-5")]);
+        let error = Config::load_from(&global(dir.path()), None, &settings).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("escalation_leads_minutes"), "{message}");
+        assert!(message.contains("-5"), "{message}");
     }
 
     #[test]

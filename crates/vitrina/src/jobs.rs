@@ -82,6 +82,21 @@ pub async fn run_due(db: &Db, settings: &Settings) {
         },
     )
     .await;
+    run_job(
+        db,
+        &settings.instance_id,
+        "contract_expiry",
+        |now| async move {
+            // Contract dates are calendar dates in Moscow, where the company signs them.
+            let today = now.with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+            let expired = store::crm::contracts::expire_ended(db, today, now).await?;
+            Ok((
+                expired.len() as u64,
+                format!("expired {} contracts ended before {today}", expired.len()),
+            ))
+        },
+    )
+    .await;
     if let Some(client) = &settings.zabbix {
         run_host_sync(db, &settings.instance_id, client).await;
         run_metric_import(db, settings, client).await;

@@ -93,7 +93,10 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
         mail,
         escalation: store::notify::escalation::Settings {
             head_of_support: config.head_of_support.clone(),
-            ..store::notify::escalation::Settings::default()
+            levels: domain::notify::escalation_levels_at(
+                config.escalation_leads_minutes,
+                config.escalation_head_minutes,
+            ),
         },
     };
     let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));

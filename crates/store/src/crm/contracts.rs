@@ -425,3 +425,43 @@ pub async fn transition(
     tx.commit().await?;
     Ok(updated)
 }
+
+/// Marks `expired` every active or suspended contract whose term, with the amendments in
+/// force on `today`, ended before `today` and which does not prolong itself. A contract that
+/// someone changes meanwhile is left for the next run. Returns the ids of the expired ones.
+pub async fn expire_ended(db: &Db, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<i64>> {
+    let rows: Vec<Row> = db
+        .fetch_all(
+            Sql::assembled(format!(
+                "{SELECT} WHERE k.status IN ('active', 'suspended') AND k.starts_on <= $1 \
+                 ORDER BY k.id"
+            )),
+            args![today],
+        )
+        .await?;
+    let mut expired = Vec::new();
+    for row in rows {
+        let contract = Contract::try_from(row)?;
+        let terms = crate::crm::amendments::terms(db, &contract, today).await?;
+        let terms = &terms.on_date.terms;
+        if !domain::crm::contract::is_expired(terms.ends_on, terms.auto_prolongation, today) {
+            continue;
+        }
+        let result = transition(
+            db,
+            contract.id,
+            contract.version,
+            ContractStatus::Expired,
+            None,
+            &Author::system(),
+            now,
+        )
+        .await;
+        match result {
+            Ok(_) => expired.push(contract.id),
+            Err(Error::Domain(DomainError::Conflict { .. })) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(expired)
+}

@@ -693,7 +693,10 @@ pub async fn add_comment_in(
         domain::servicedesk::ticket::BODY_MAX_CHARS,
     )?;
 
-    let staff_response = public && author.person && is_staff_in(tx, author.user_id).await?;
+    let staff = author.person && is_staff_in(tx, author.user_id).await?;
+    let staff_response = public && staff;
+    // A client user's public answer to a ticket waiting for the client.
+    let client_answer = public && author.person && author.user_id.is_some() && !staff;
     let updated = tx
         .execute(
             "UPDATE tickets SET updated_at = $1, touched_by_person = (touched_by_person OR $2), \
@@ -736,6 +739,25 @@ pub async fn add_comment_in(
     history::write(tx, ticket_id, author, line, now).await?;
     if staff_response {
         notify::events::on_public_comment_in(tx, ticket_id, body, author, now).await?;
+    }
+    if client_answer {
+        // The client answered what support was waiting for: the ticket goes back to work
+        // and its SLA clock runs again, as a person would otherwise have to remember to do.
+        let current = get_in(tx, ticket_id).await?.ok_or(DomainError::NotFound)?;
+        if current.status == Status::Pending
+            && current.pending_reason == Some(PendingReason::Client)
+        {
+            set_status_in(
+                tx,
+                &current,
+                Status::InProgress,
+                None,
+                author,
+                now,
+                Some("history-client-answered"),
+            )
+            .await?;
+        }
     }
     audit::record(
         tx,

@@ -77,6 +77,14 @@ pub enum Coverage {
 }
 
 impl Coverage {
+    /// Returns the share of future values the band should contain, such as 0.95.
+    pub fn share(self) -> f64 {
+        match self {
+            Coverage::Percent80 => 0.8,
+            Coverage::Percent95 => 0.95,
+        }
+    }
+
     /// Returns the normal quantile the band's half-width is multiplied by.
     pub fn z(self) -> f64 {
         match self {

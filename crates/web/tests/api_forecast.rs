@@ -1,6 +1,6 @@
-//! The forecast of a host metric through the API and on the host card, on both engines:
-//! Holt-Winters on two weeks of hourly data with a daily cycle, the linear fallback on a
-//! short series, clamping of a percentage trend, parameter errors and unknown hosts.
+//! The forecast of a host metric through the API and on the host card, on both engines. The
+//! cases are Holt-Winters on two weeks of hourly data with a daily cycle, the linear fallback
+//! on a short series, clamping of a percentage trend, parameter errors and unknown hosts.
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -5,6 +5,19 @@ function forecastPairs(points, key) {
   return points.map(function (point) { return [point.time, point[key]]; });
 }
 
+// Returns the value axis. Its top is raised above the threshold when the data stays below it,
+// so the threshold line stays in view; otherwise ECharts picks a rounded top.
+function yAxis(report) {
+  var axis = { type: 'value' };
+  var top = -Infinity;
+  report.history.concat(report.fitted).forEach(function (point) { top = Math.max(top, point.value); });
+  report.forecast.forEach(function (point) { top = Math.max(top, point.upper); });
+  if (report.threshold !== null && report.threshold > top) {
+    axis.max = Math.ceil(report.threshold * 1.1);
+  }
+  return axis;
+}
+
 function drawForecast(element, report) {
   var labels = element.dataset;
   var locale = document.documentElement.lang === 'ru' ? 'RU' : 'EN';
@@ -22,7 +35,7 @@ function drawForecast(element, report) {
       symbol: 'none',
       silent: true,
       lineStyle: { color: '#dc3545', type: 'dashed' },
-      label: { formatter: labels.threshold + ': ' + threshold },
+      label: { position: 'insideEndTop', formatter: labels.threshold + ': ' + threshold },
       data: [{ yAxis: threshold }]
     };
   }
@@ -32,11 +45,7 @@ function drawForecast(element, report) {
     legend: {},
     grid: { left: 50, right: 30 },
     xAxis: { type: 'time' },
-    yAxis: {
-      type: 'value',
-      // Keep the threshold line in view even when the data stays far below it.
-      max: function (extent) { return threshold === null ? null : Math.max(extent.max, threshold); }
-    },
+    yAxis: yAxis(report),
     series: [
       { name: labels.history, type: 'line', showSymbol: false, data: forecastPairs(report.history, 'value') },
       { name: labels.fitted, type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: forecastPairs(report.fitted, 'value') },

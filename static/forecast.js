@@ -5,8 +5,8 @@ function forecastPairs(points, key) {
   return points.map(function (point) { return [point.time, point[key]]; });
 }
 
-// Returns the value axis. Its top is raised above the threshold when the data stays below it,
-// so the threshold line stays in view; otherwise ECharts picks a rounded top.
+// Returns the value axis. When the data stays below the threshold, the axis top is raised above
+// it so that the line stays in view. Otherwise ECharts picks a rounded top.
 function yAxis(report) {
   var axis = { type: 'value' };
   var top = -Infinity;

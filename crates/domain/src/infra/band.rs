@@ -176,8 +176,9 @@ pub struct BandForecast {
 }
 
 /// Forecasts `series` over the horizon with a prediction band. Errors as for
-/// [`crate::infra::forecast()`], and a window with no more values than the fit has
-/// coefficients, because such a fit leaves no residuals to size the band with.
+/// [`crate::infra::forecast()`], including a value or band edge that overflows, and a window
+/// with no more values than the fit has coefficients, because such a fit leaves no residuals
+/// to size the band with.
 pub fn band_forecast(series: &Series, request: &BandRequest) -> Result<BandForecast, Invalid> {
     check_horizon("horizon", request.horizon_seconds)?;
     match request.model {
@@ -221,7 +222,13 @@ fn trend_forecast(
                 upper,
             }
         })
-        .collect();
+        .collect::<Vec<BandPoint>>();
+    let finite = |p: &BandPoint| p.value.is_finite() && p.lower.is_finite() && p.upper.is_finite();
+    if !points.iter().all(finite) {
+        return Err(Invalid::new("horizon", "infra-forecast-overflow")
+            .arg("fit", fit)
+            .arg("horizon", request.horizon_seconds));
+    }
     let crossing = match request.threshold {
         Some(threshold) => Some(trend_crossing(series, fit, request, threshold)?),
         None => None,

@@ -263,3 +263,16 @@ fn holt_winters_rejects_percent_threshold_over_100() {
     .unwrap_err();
     assert_eq!(error.field, "threshold");
 }
+
+#[test]
+fn exponential_overflow_rejected() {
+    // Growing by e^0.5 an hour, the curve passes f64::MAX (about e^709) within 90 days.
+    let series = hourly(Unit::Count, 10, |h| 100.0 * (0.5 * h as f64).exp());
+    let error = band_forecast(
+        &series,
+        &request(Model::Trend(Fit::Exponential), 90 * DAY, None),
+    )
+    .unwrap_err();
+    assert_eq!(error.field, "horizon");
+    assert_eq!(error.key, "infra-forecast-overflow");
+}

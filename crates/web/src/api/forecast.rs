@@ -157,6 +157,8 @@ pub struct ForecastReport {
     /// Coefficient of determination of the fit; `null` when the data is flat.
     pub r2: Option<f64>,
     /// The samples in the window.
+    // NOTE: neither this nor `fitted` is downsampled. 30 days of one-minute samples make
+    // 43,200 points in each, an estimated 4 MB of JSON, also in the host card's data block.
     pub history: Vec<TimedValue>,
     /// The model's values over the window: the curve at each sample for a trend fit, the
     /// one-step prediction of each hour for Holt-Winters.

@@ -37,6 +37,7 @@ infra-forecast-singular = Fit { $fit } is not determined by these values because
 infra-forecast-too-few-values = Fit { $fit } needs at least { $needed } values, and the window holds { $points }. Widen the window or lower the polynomial degree.
 infra-forecast-overflow = Fit { $fit } overflows floating-point numbers at a horizon of { $horizon } s. Shorten the horizon or choose linear.
 infra-forecast-horizon-before-window = Fit { $fit } is defined only after the window's first value, and horizon { $horizon } s reaches before it. Shorten the negative horizon.
+infra-forecast-horizon-too-long = The horizon { $value } is longer than { $max }. Give a horizon from 1 second to { $max }, such as 7d.
 infra-threshold-invalid = Threshold { $value } is not a finite number. Enter a number in the series' unit.
 infra-threshold-percent-out-of-range = A percentage threshold must be between 0 and 100, got { $value }.
 infra-holt-winters-fallback = The Holt-Winters seasonal model ({ $season }) needs at least { $needed } hours of data, and there are { $hours }. A linear forecast is shown instead; collect two full seasons.

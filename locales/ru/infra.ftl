@@ -37,6 +37,7 @@ infra-forecast-singular = Модель { $fit } не определяется п
 infra-forecast-too-few-values = Для модели { $fit } нужно не меньше { $needed } значений, а в окне { $points }. Расширьте окно или понизьте степень полинома.
 infra-forecast-overflow = Прогноз модели { $fit } на { $horizon } с выходит за пределы чисел с плавающей точкой. Сократите горизонт или выберите модель linear.
 infra-forecast-horizon-before-window = Модель { $fit } определена только после первого значения окна, а горизонт { $horizon } с уходит раньше. Сократите отрицательный горизонт.
+infra-forecast-horizon-too-long = Горизонт { $value } длиннее { $max }. Укажите горизонт от 1 секунды до { $max }, например 7d.
 infra-threshold-invalid = Порог { $value } не является конечным числом. Укажите число в единицах ряда.
 infra-threshold-percent-out-of-range = Порог для процентов должен быть от 0 до 100, получено { $value }.
 infra-holt-winters-fallback = Для сезонной модели Хольта — Винтерса ({ $season }) нужно не меньше { $needed } часов данных, а есть { $hours }. Показан линейный прогноз; накопите два полных сезона.

@@ -373,6 +373,16 @@ pub fn problem_message(i18n: &I18n, lang: Lang, problem: &crate::error::Problem)
     i18n.format(lang, problem.key, &args)
 }
 
+/// Words a domain note (a remark that is not an error) in `lang`.
+pub fn note_message(i18n: &I18n, lang: Lang, note: &domain::infra::Note) -> String {
+    let args: Vec<(&str, Arg)> = note
+        .args
+        .iter()
+        .map(|(name, value)| (*name, Arg::Text(value.clone())))
+        .collect();
+    i18n.format(lang, note.key, &args)
+}
+
 /// Paging of a list: the 1-based page number, the page size and the number of matches.
 #[derive(Debug, Clone, Copy)]
 pub struct Pager {

@@ -115,6 +115,7 @@ const ROUTES: &[&str] = &[
     "/api/v1/hosts",
     "/api/v1/hosts/{id}",
     "/api/v1/hosts/{id}/capacity",
+    "/api/v1/hosts/{id}/forecast",
     "/api/v1/clusters/{id}/capacity",
     "/api/v1/sites/{id}/capacity",
     "/api/v1/environments",

@@ -279,6 +279,43 @@ impl Curve {
         t.is_finite().then_some(t.max(now))
     }
 
+    /// Prepares the least-squares prediction interval of the linearised fit to `values` at
+    /// `times` (the data the curve was fitted to). Returns `None` when there are no more
+    /// values than coefficients, so no residual variance can be estimated.
+    pub(crate) fn prediction_interval(
+        &self,
+        times: &[f64],
+        values: &[f64],
+    ) -> Option<PredictionInterval<'_>> {
+        let parameters = self.coefficients.len();
+        if times.len() <= parameters {
+            return None;
+        }
+        let scaled: Vec<f64> = times.iter().map(|t| self.to_u(*t)).collect();
+        let residual_sum: f64 = scaled
+            .iter()
+            .zip(values)
+            .map(|(u, v)| {
+                let target = if self.fit.uses_log_values() {
+                    v.ln()
+                } else {
+                    *v
+                };
+                (target - polynomial::evaluate(&self.coefficients, *u)).powi(2)
+            })
+            .sum();
+        let sigma = (residual_sum / (times.len() - parameters) as f64).sqrt();
+        let design = DMatrix::from_fn(scaled.len(), parameters, |row, power| {
+            scaled[row].powi(power as i32)
+        });
+        let inverse_gram = (design.transpose() * &design).try_inverse()?;
+        Some(PredictionInterval {
+            curve: self,
+            sigma,
+            inverse_gram,
+        })
+    }
+
     /// a and b of the linearised two-parameter fits in the unscaled regressor.
     fn linear_terms(&self) -> (f64, f64) {
         let c1 = self.coefficients.get(1).copied().unwrap_or(0.0);
@@ -289,6 +326,35 @@ impl Curve {
     fn to_u(&self, t: f64) -> f64 {
         let regressor = if self.fit.uses_log_time() { t.ln() } else { t };
         (regressor - self.centre) / self.scale
+    }
+}
+
+/// The ordinary least-squares prediction interval of a fitted curve, computed in the
+/// linearised problem (ln x for the exponential and power fits) and mapped back. Those two
+/// fits therefore get a band that is wider above the curve than below it.
+pub(crate) struct PredictionInterval<'a> {
+    curve: &'a Curve,
+    /// Residual standard error s, with n − p degrees of freedom.
+    sigma: f64,
+    /// (VᵀV)⁻¹ of the scaled design matrix V.
+    inverse_gram: DMatrix<f64>,
+}
+
+impl PredictionInterval<'_> {
+    /// Returns the lower and upper edge at `t`: ŷ ± z·s·√(1 + vᵀ(VᵀV)⁻¹v), with v the
+    /// regressor's powers at `t` and z the normal quantile of the coverage.
+    pub(crate) fn edges(&self, t: f64, z: f64) -> (f64, f64) {
+        let u = self.curve.to_u(t);
+        let parameters = self.curve.coefficients.len();
+        let row = DVector::from_fn(parameters, |power, _| u.powi(power as i32));
+        let leverage = (row.transpose() * &self.inverse_gram * &row)[(0, 0)];
+        let half = z * self.sigma * (1.0 + leverage.max(0.0)).sqrt();
+        let centre = polynomial::evaluate(&self.curve.coefficients, u);
+        if self.curve.fit.uses_log_values() {
+            ((centre - half).exp(), (centre + half).exp())
+        } else {
+            (centre - half, centre + half)
+        }
     }
 }
 

@@ -228,6 +228,26 @@ impl WindowFit<'_> {
     fn at(&self, seconds_after: f64) -> f64 {
         self.now + seconds_after
     }
+
+    /// Evaluates `curve` at every sample of the window, clamped for percentages, and returns
+    /// whether any value was clamped.
+    pub fn fitted_samples(&self, curve: &Curve, unit: Unit) -> (Vec<Sample>, bool) {
+        let mut clamped = false;
+        let samples = self
+            .samples
+            .iter()
+            .zip(&self.times)
+            .map(|(sample, t)| {
+                let (value, was_clamped) = clamp_for(unit, curve.value(*t));
+                clamped |= was_clamped;
+                Sample {
+                    time: sample.time,
+                    value,
+                }
+            })
+            .collect();
+        (samples, clamped)
+    }
 }
 
 /// Selects the window, places it on the Zabbix time axis and fits the curve. Fails with no
@@ -431,7 +451,8 @@ pub fn timeleft(series: &Series, request: &TimeleftRequest) -> Result<TimeleftRe
     })
 }
 
-fn check_threshold(unit: Unit, threshold: f64) -> Result<(), Invalid> {
+/// Rejects a threshold that is not finite, or outside 0–100 for a percentage.
+pub(crate) fn check_threshold(unit: Unit, threshold: f64) -> Result<(), Invalid> {
     if !threshold.is_finite() {
         return Err(Invalid::new("threshold", "infra-threshold-invalid").arg("value", threshold));
     }

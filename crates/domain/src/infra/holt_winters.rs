@@ -77,6 +77,14 @@ pub enum Coverage {
 }
 
 impl Coverage {
+    /// Returns the share of future values the band should contain, such as 0.95.
+    pub fn share(self) -> f64 {
+        match self {
+            Coverage::Percent80 => 0.8,
+            Coverage::Percent95 => 0.95,
+        }
+    }
+
     /// Returns the normal quantile the band's half-width is multiplied by.
     pub fn z(self) -> f64 {
         match self {
@@ -150,6 +158,12 @@ pub struct SeasonalForecast {
     pub smoothing: Option<Smoothing>,
     /// Standard deviation of one-step errors (Holt-Winters) or of residuals (linear).
     pub sigma: f64,
+    /// The model's values over the window: one-step predictions at each hour start
+    /// (Holt-Winters) or the fitted line at each sample (linear).
+    pub fitted: Vec<Sample>,
+    /// R² of `fitted` against the hourly means (Holt-Winters) or the samples (linear);
+    /// `None` when all of them are equal.
+    pub r2: Option<f64>,
     /// Samples in the window.
     pub window_points: usize,
     /// Hours from the first to the last hourly mean.
@@ -182,6 +196,20 @@ pub fn seasonal_forecast(
     };
 
     let mut clamped = false;
+    let fitted_values = model
+        .predictions
+        .iter()
+        .enumerate()
+        .map(|(hour, value)| {
+            let (value, was_clamped) = clamp_for(series.unit(), *value);
+            clamped |= was_clamped;
+            Sample {
+                time: hourly.start + Duration::hours(hour as i64),
+                value,
+            }
+        })
+        .collect();
+    let r2 = r_squared(&hourly.values, &model.predictions);
     let z = request.coverage.z();
     let last_hour = hourly.start + Duration::hours(hourly.values.len() as i64 - 1);
     let points = (1..=request.horizon_hours)
@@ -206,12 +234,31 @@ pub fn seasonal_forecast(
         points,
         smoothing: Some(model.smoothing),
         sigma: model.mse.sqrt(),
+        fitted: fitted_values,
+        r2,
         window_points: fitted.samples.len(),
         hours: hourly.values.len(),
         missing_hours: hourly.values.len() - available,
         clamped,
         note: None,
     })
+}
+
+/// Computes 1 − SSE/SST of `predictions` on the hours that have a value; `None` when those
+/// values are all equal.
+fn r_squared(values: &[Option<f64>], predictions: &[f64]) -> Option<f64> {
+    let present: Vec<(f64, f64)> = values
+        .iter()
+        .zip(predictions)
+        .filter_map(|(value, predicted)| value.map(|v| (v, *predicted)))
+        .collect();
+    let mean = present.iter().map(|(v, _)| v).sum::<f64>() / present.len().max(1) as f64;
+    let total: f64 = present.iter().map(|(v, _)| (v - mean).powi(2)).sum();
+    if total == 0.0 {
+        return None;
+    }
+    let residual: f64 = present.iter().map(|(v, p)| (v - p).powi(2)).sum();
+    Some(1.0 - residual / total)
 }
 
 fn band_point(unit: Unit, time: DateTime<Utc>, value: f64, half: f64) -> (BandPoint, bool) {
@@ -257,7 +304,7 @@ fn linear_fallback(
         .sum();
     let sigma = (sse / (n - 2.0)).sqrt();
 
-    let mut clamped = false;
+    let (fitted_values, mut clamped) = fitted.fitted_samples(curve, series.unit());
     let points = (1..=request.horizon_hours)
         .map(|step| {
             let t = fitted.now + step as f64 * HOUR_SECONDS;
@@ -277,6 +324,8 @@ fn linear_fallback(
         points,
         smoothing: None,
         sigma,
+        fitted: fitted_values,
+        r2: fitted.r2,
         window_points: count,
         hours: 0,
         missing_hours: 0,
@@ -332,6 +381,8 @@ struct HoltWinters {
     length: usize,
     /// Mean squared one-step error.
     mse: f64,
+    /// The one-step prediction of every hour of the data, missing hours included.
+    predictions: Vec<f64>,
 }
 
 /// The starting state, estimated from the first two seasons.
@@ -351,8 +402,9 @@ impl HoltWinters {
             return None;
         }
         let start = initial_state(values, season)?;
-        let smoothing = optimise(|s| run(values, &start, s).1);
-        let (state, mse) = run(values, &start, smoothing);
+        let smoothing = optimise(|s| run(values, &start, s, None).1);
+        let mut predictions = Vec::with_capacity(values.len());
+        let (state, mse) = run(values, &start, smoothing, Some(&mut predictions));
         Some(HoltWinters {
             smoothing,
             level: state.level,
@@ -360,6 +412,7 @@ impl HoltWinters {
             seasonal: state.seasonal,
             length: values.len(),
             mse,
+            predictions,
         })
     }
 
@@ -415,9 +468,15 @@ fn initial_state(values: &[Option<f64>], season: usize) -> Option<State> {
 }
 
 /// Runs the recursions over the data and returns the final state and the mean squared
-/// one-step error. A missing hour takes the model's own forecast, so it adds no error and
-/// changes no seasonal term.
-fn run(values: &[Option<f64>], start: &State, smoothing: Smoothing) -> (State, f64) {
+/// one-step error, and pushes each hour's one-step prediction to `predictions` when given. A
+/// missing hour takes the model's own forecast, so it adds no error and changes no seasonal
+/// term.
+fn run(
+    values: &[Option<f64>],
+    start: &State,
+    smoothing: Smoothing,
+    mut predictions: Option<&mut Vec<f64>>,
+) -> (State, f64) {
     let Smoothing { alpha, beta, gamma } = smoothing;
     let mut state = start.clone();
     let season = state.seasonal.len();
@@ -425,6 +484,9 @@ fn run(values: &[Option<f64>], start: &State, smoothing: Smoothing) -> (State, f
     for (t, value) in values.iter().enumerate() {
         let position = t % season;
         let predicted = state.level + state.trend + state.seasonal[position];
+        if let Some(predictions) = predictions.as_deref_mut() {
+            predictions.push(predicted);
+        }
         let error = value.map_or(0.0, |y| y - predicted);
         if value.is_some() {
             sse += error * error;

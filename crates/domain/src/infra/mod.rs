@@ -28,6 +28,7 @@ macro_rules! parse_with_allowed {
     };
 }
 
+pub mod band;
 pub mod capacity;
 pub mod fit;
 pub mod forecast;
@@ -39,6 +40,7 @@ pub mod units;
 pub mod window;
 pub mod zabbix_items;
 
+pub use band::{BandForecast, BandRequest, Direction, Model, ThresholdCrossing, band_forecast};
 pub use capacity::{
     Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise, mean_of_nodes,
 };

@@ -22,8 +22,8 @@ use super::hosts::readable_host;
 use super::tickets::path_id;
 use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
-use crate::i18n::{Arg, Lang};
-use crate::pages::problem_message;
+use crate::i18n::Lang;
+use crate::pages::{note_message, problem_message};
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 
@@ -211,14 +211,7 @@ fn push_outcome(
             let messages = advice
                 .reasons
                 .iter()
-                .map(|note| {
-                    let args: Vec<(&str, Arg)> = note
-                        .args
-                        .iter()
-                        .map(|(name, value)| (*name, Arg::Text(value.clone())))
-                        .collect();
-                    state.i18n.format(lang, note.key, &args)
-                })
+                .map(|note| note_message(&state.i18n, lang, note))
                 .collect();
             items.push(CapacityItem {
                 metric,

@@ -8,6 +8,7 @@ pub mod deals;
 pub mod deployments;
 pub mod disputes;
 pub mod environments;
+pub mod forecast;
 pub mod hosts;
 pub mod inventory;
 pub mod json;
@@ -90,6 +91,7 @@ fn inventory_routes() -> Router<AppState> {
         .route("/hosts", get(hosts::list).post(hosts::create))
         .route("/hosts/{id}", get(hosts::get).patch(hosts::update))
         .route("/hosts/{id}/capacity", get(capacity::host_capacity))
+        .route("/hosts/{id}/forecast", get(forecast::host_forecast))
         .route(
             "/environments",
             get(environments::list).post(environments::create),

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    capacity, clients, contracts, deals, deployments, disputes, environments, hosts, inventory,
-    reports, sla_reports, tariffs, tickets,
+    capacity, clients, contracts, deals, deployments, disputes, environments, forecast, hosts,
+    inventory, reports, sla_reports, tariffs, tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -36,6 +36,7 @@ use crate::servicedesk::zabbix;
         capacity::host_capacity,
         capacity::cluster_capacity,
         capacity::site_capacity,
+        forecast::host_forecast,
         deals::list, deals::get, deals::create, deals::update,
         disputes::list, disputes::get, disputes::create, disputes::transition,
         reports::sales,

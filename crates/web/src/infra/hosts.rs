@@ -10,8 +10,10 @@ use serde::Deserialize;
 use store::infra::environments::{self, Member};
 use store::infra::hosts::{self, Host};
 
+use super::forecast::{ForecastSection, forecast_section};
 use super::gibibytes;
 use crate::api::capacity::{CapacityItem, CapacityParams, capacity_report};
+use crate::api::forecast::ForecastParams;
 use crate::api::hosts::{HostListParams, readable_host};
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context};
@@ -146,6 +148,7 @@ struct CardPage {
     capacity: Vec<CapacityRow>,
     /// Metrics without advice, with the reason.
     capacity_skipped: Vec<(String, String)>,
+    forecast: ForecastSection,
 }
 
 /// Capacity advice for one metric as the card shows it.
@@ -246,13 +249,14 @@ fn eta_text(page: &Page, eta: &Eta) -> String {
     }
 }
 
-/// Shows a host's card.
+/// Shows a host's card, with the forecast chosen by the query's forecast options.
 pub async fn card(
     State(state): State<AppState>,
     context: Context,
     Auth(identity): Auth,
     Path(id): Path<String>,
     Query(query): Query<DoneQuery>,
+    Query(forecast_params): Query<ForecastParams>,
 ) -> AppResult<Response> {
     let host = readable_host(&state, &identity, path_id(&id)?).await?;
     let page =
@@ -271,6 +275,7 @@ pub async fn card(
         .into_iter()
         .map(|s| (s.metric, s.message))
         .collect();
+    let forecast = forecast_section(&state, &page, &host, forecast_params).await?;
     let next = next_status(host.status)
         .filter(|_| may_manage && host.kind.is_some())
         .map(|s| (s.to_string(), page.label("inventory-host-step", s.as_ref())));
@@ -286,6 +291,7 @@ pub async fn card(
         next,
         capacity,
         capacity_skipped,
+        forecast,
         host,
         page,
     })

@@ -2,6 +2,7 @@
 //! and sites. Changes go through the JSON API, except a host's lifecycle step.
 
 mod environments;
+mod forecast;
 mod hosts;
 mod sites;
 mod ticket;

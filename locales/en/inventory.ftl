@@ -13,6 +13,7 @@ inventory-hosts-title = Hosts
 inventory-host-title = Host
 inventory-environments-title = Environments
 inventory-environment-title = Environment
+inventory-environment-request = Created for ticket
 inventory-sites-title = Sites
 inventory-hosts-search = Technical name
 inventory-filter-any-status = Any status

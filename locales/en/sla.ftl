@@ -3,6 +3,7 @@
 sla-title = SLA
 sla-policy-contract = From the client's contract
 sla-policy-internal = Internal policy
+sla-policy-contract_strictest = Strictest contract of the affected clients
 sla-calendar = calendar “{ $code }”
 sla-first-response = First response
 sla-resolution = Resolution

@@ -186,3 +186,36 @@ ticket-no-client = No client (internal ticket)
 ticket-client-help = SLA targets come from the client's contract in force when the ticket is created; without a client, from the internal policy.
 ticket-client-fixed = A client's ticket always belongs to their own company. Leave out the client_id field (received “{ $value }”).
 ticket-client-unknown = There is no client with id “{ $value }”. Choose a client from the list or leave the field empty.
+
+## Ticket checklist
+ticket-checklist = Checklist
+ticket-checklist-new = New item
+ticket-checklist-add = Add item
+ticket-checklist-tick = Done
+ticket-checklist-undo = Reopen item
+ticket-checklist-state-done = done
+ticket-checklist-state-open = open
+ticket-done-checklist = Checklist updated.
+ticket-checklist-open = { $count } checklist items are still open, the first is “{ $item }”. Tick every item, then resolve the ticket.
+ticket-checklist-frozen = The checklist of a resolved, closed or cancelled ticket cannot change. Reopen the ticket first.
+ticket-checklist-full = The checklist already has { $max } items, the maximum.
+history-field-checklist_added = Checklist item added
+history-field-checklist_done = Checklist item done
+history-field-checklist_undone = Checklist item reopened
+history-field-environment = Environment created
+
+## Environment request
+environment-request-title = Environment request { $name }
+environment-request-kind = Only a ticket of kind “Request” can ask for an environment, but the kind is “{ $value }”. Choose “Request” or clear the environment name.
+environment-request-check-resources = Allocate resources
+environment-request-check-access = Set up access
+environment-request-check-services = Deploy services
+environment-request-check-monitoring = Check monitoring
+ticket-environment-request = Environment request
+ticket-environment-name = Environment name
+ticket-environment-kind = Environment kind
+ticket-environment-cluster = Cluster (id)
+ticket-environment-created = Environment
+ticket-environment-on-resolution = created when the ticket is resolved
+ticket-new-environment = Environment request
+ticket-new-environment-help = Fill in the name to make a ticket of kind “Request” create the environment in the inventory when it is resolved. The ticket gets a checklist and can be resolved only when every item is done.

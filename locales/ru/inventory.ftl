@@ -13,6 +13,7 @@ inventory-hosts-title = Хосты
 inventory-host-title = Хост
 inventory-environments-title = Окружения
 inventory-environment-title = Окружение
+inventory-environment-request = Создано по заявке
 inventory-sites-title = Площадки
 inventory-hosts-search = Техническое имя
 inventory-filter-any-status = Любой статус

@@ -3,6 +3,7 @@
 sla-title = SLA
 sla-policy-contract = По договору клиента
 sla-policy-internal = Внутренняя политика
+sla-policy-contract_strictest = Самый строгий из договоров затронутых клиентов
 sla-calendar = календарь «{ $code }»
 sla-first-response = Первый ответ
 sla-resolution = Решение

@@ -186,3 +186,36 @@ ticket-no-client = Без клиента (внутренняя заявка)
 ticket-client-help = Сроки SLA берутся из договора клиента, действующего на момент создания заявки; без клиента — из внутренней политики.
 ticket-client-fixed = Заявка клиента всегда относится к его компании. Уберите поле client_id (передано «{ $value }»).
 ticket-client-unknown = Клиента с номером «{ $value }» нет. Выберите клиента из списка или оставьте поле пустым.
+
+## Чек-лист заявки
+ticket-checklist = Чек-лист
+ticket-checklist-new = Новый пункт
+ticket-checklist-add = Добавить пункт
+ticket-checklist-tick = Выполнено
+ticket-checklist-undo = Вернуть в работу
+ticket-checklist-state-done = выполнено
+ticket-checklist-state-open = не выполнено
+ticket-done-checklist = Чек-лист обновлён.
+ticket-checklist-open = Открытых пунктов чек-листа: { $count }, первый из них: «{ $item }». Отметьте все пункты, затем решите заявку.
+ticket-checklist-frozen = Чек-лист решённой, закрытой или отменённой заявки изменить нельзя. Сначала верните заявку в работу.
+ticket-checklist-full = В чек-листе уже { $max } пунктов, больше добавить нельзя.
+history-field-checklist_added = Пункт чек-листа добавлен
+history-field-checklist_done = Пункт чек-листа выполнен
+history-field-checklist_undone = Пункт чек-листа возвращён в работу
+history-field-environment = Окружение создано
+
+## Запрос окружения
+environment-request-title = Запрос окружения { $name }
+environment-request-kind = Окружение можно запросить только заявкой типа «Запрос», а выбран тип «{ $value }». Выберите тип «Запрос» или очистите имя окружения.
+environment-request-check-resources = Выделить ресурсы
+environment-request-check-access = Настроить доступы
+environment-request-check-services = Развернуть сервисы
+environment-request-check-monitoring = Проверить мониторинг
+ticket-environment-request = Запрос окружения
+ticket-environment-name = Имя окружения
+ticket-environment-kind = Тип окружения
+ticket-environment-cluster = Кластер (id)
+ticket-environment-created = Окружение
+ticket-environment-on-resolution = будет создано при решении заявки
+ticket-new-environment = Запрос окружения
+ticket-new-environment-help = Заполните имя, чтобы заявка типа «Запрос» создала окружение в инвентаре, когда её решат. Заявка получит чек-лист; решить её можно, только когда все пункты выполнены.

@@ -39,6 +39,8 @@ const ROUTES: &[&str] = &[
     "/tickets/{id}/assign",
     "/tickets/{id}/take",
     "/tickets/{id}/links",
+    "/tickets/{id}/checklist",
+    "/tickets/{id}/checklist/{item}",
     "/clients",
     "/clients/new",
     "/clients/phone-check",
@@ -103,6 +105,9 @@ const ROUTES: &[&str] = &[
     "/api/v1/tickets/{id}/comments",
     "/api/v1/tickets/{id}/transitions",
     "/api/v1/tickets/{id}/links",
+    "/api/v1/tickets/{id}/checklist",
+    "/api/v1/tickets/{id}/checklist/{item}",
+    "/api/v1/environment-requests",
     "/api/v1/clients",
     "/api/v1/clients/{id}",
     "/api/v1/clients/{id}/requisites",
@@ -168,6 +173,8 @@ const MISSING: i64 = 987_654_321;
 struct Beta {
     client: i64,
     ticket: i64,
+    /// An item of the ticket's checklist.
+    checklist_item: i64,
     contract: i64,
     amendment: i64,
     contact: i64,
@@ -214,6 +221,7 @@ fn placeholder(segment: &str, previous: &str, beta: &Beta) -> (String, String) {
         ("{id}", "users") => own(beta.user.id),
         ("{id}" | "{token}", "tokens") => own(beta.token),
         ("{contact_id}", _) => own(beta.contact),
+        ("{item}", _) => own(beta.checklist_item),
         ("{amendment_id}", _) => own(beta.amendment),
         // Inventory, tariffs and calendars belong to no company, so only ids that do not
         // exist are tried; the staff-only check still has to respond.
@@ -260,6 +268,11 @@ fn api_body(method: &Method, route: &str, beta: &Beta, own_ticket: i64) -> Value
         ("POST", "/tickets/{id}/comments") => json!({"body": "Попытка", "public": true}),
         ("POST", "/tickets/{id}/transitions") => json!({"to": "in_progress", "version": 1}),
         ("POST", "/tickets/{id}/links") => json!({"kind": "relates_to", "target": own_ticket}),
+        ("POST", "/tickets/{id}/checklist") => json!({"text": "Попытка"}),
+        ("PATCH", "/tickets/{id}/checklist/{item}") => json!({"done": true, "version": 1}),
+        ("POST", "/environment-requests") => {
+            json!({"environment": {"name": "Попытка", "kind": "test"}})
+        }
         ("PATCH", "/clients/{id}") => json!({"name": "Попытка", "version": 1}),
         ("POST", "/clients/{id}/contacts") => {
             json!({"name": "Попытка", "phone": "+79261234567"})
@@ -334,6 +347,15 @@ async fn snapshot(db: &Db, beta: &Beta) -> Vec<String> {
         .await
         .unwrap();
     lines.push(format!("tickets {tickets:?}"));
+    let checklist: Vec<(i64, String, bool, i64)> = db
+        .fetch_all(
+            "SELECT id, text, done, version FROM ticket_checklist_items WHERE ticket_id = $1 \
+             ORDER BY id",
+            args![beta.ticket],
+        )
+        .await
+        .unwrap();
+    lines.push(format!("checklist {checklist:?}"));
     for (table, column) in [
         ("ticket_comments", "ticket_id"),
         ("ticket_history", "ticket_id"),
@@ -476,6 +498,13 @@ async fn beta(server: &TestServer, staff: &Api) -> Beta {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{comment}");
     }
+    let (status, item) = staff
+        .post(
+            &format!("/api/v1/tickets/{}/checklist", ticket.id),
+            json!({"text": "Бетасекрет: проверить склад"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
     let (contract, amendment, number) = contract_with_amendment(staff, client).await;
 
     let shop = store::shops::NewShop {
@@ -494,6 +523,7 @@ async fn beta(server: &TestServer, staff: &Api) -> Beta {
     Beta {
         client,
         ticket: ticket.id,
+        checklist_item: item["id"].as_i64().unwrap(),
         contract,
         amendment,
         contact: contact["id"].as_i64().unwrap(),

@@ -1,5 +1,6 @@
 //! The service desk: tickets, their workflow and incidents raised by Zabbix.
 
+pub mod checklist;
 pub mod ticket;
 pub mod workflow;
 pub mod zabbix;

@@ -5,6 +5,7 @@
 mod clock;
 mod policy;
 pub mod report;
+mod strictest;
 mod ticket;
 
 pub use clock::{Escalation, KpiMinutes, Pause, SlaClock, SlaStatus, StopReason, kpi_minutes};
@@ -12,6 +13,7 @@ pub use policy::{
     CALENDAR_24X7, CALENDAR_OFFICE, ClockRules, EscalationLevel, PriorityTargets, SlaPolicy,
     SlaTarget, TargetKind,
 };
+pub use strictest::{Candidate, strictest};
 pub use ticket::{AT_RISK_PERCENT, TargetState, TicketSla, TicketTimes, ticket_sla};
 
 #[cfg(test)]

@@ -127,8 +127,20 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<Environment> {
     let mut tx = db.begin().await?;
+    let environment = create_in(&mut tx, draft, author, now).await?;
+    tx.commit().await?;
+    Ok(environment)
+}
+
+/// Creates an environment inside a transaction; see [`create`].
+pub async fn create_in(
+    tx: &mut Tx,
+    draft: &EnvironmentDraft,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<Environment> {
     if let Some(cluster_id) = draft.cluster_id {
-        require_cluster(&mut tx, cluster_id).await?;
+        require_cluster(tx, cluster_id).await?;
     }
     let id: i64 = tx
         .fetch_scalar(
@@ -144,10 +156,10 @@ pub async fn create(
         )
         .await
         .map_err(duplicate_on("name", &draft.name))?;
-    replace_links(&mut tx, id, draft).await?;
-    let environment = get_in(&mut tx, id).await?.ok_or(DomainError::NotFound)?;
+    replace_links(tx, id, draft).await?;
+    let environment = get_in(tx, id).await?.ok_or(DomainError::NotFound)?;
     audit::record(
-        &mut tx,
+        tx,
         author,
         "environment.create",
         ("environment", id),
@@ -156,7 +168,6 @@ pub async fn create(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(environment)
 }
 

@@ -1,6 +1,8 @@
 //! Service desk storage: queues, tickets with their comments, history and links, Zabbix
 //! deliveries and the calls queued back to Zabbix.
 
+pub mod checklist;
+pub mod environment_requests;
 pub mod history;
 pub mod queues;
 pub mod sla;

@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::crm::terms_on;
-use domain::servicedesk::{PendingReason, Status};
-use domain::sla::{ClockRules, Pause, SlaPolicy, TicketSla, TicketTimes, ticket_sla};
+use domain::servicedesk::{PendingReason, Priority, Status};
+use domain::sla::{
+    Candidate, ClockRules, Pause, SlaPolicy, TicketSla, TicketTimes, strictest, ticket_sla,
+};
 
 use super::tickets::{self, Ticket};
 use crate::calendar;
@@ -20,6 +22,9 @@ const INTERNAL: &str = "internal";
 pub struct TicketPolicy {
     /// The contract whose terms gave the policy; `None` for the internal policy.
     pub contract_id: Option<i64>,
+    /// Whether the contract was chosen as the strictest of those of the clients affected by
+    /// a Zabbix incident's host, rather than being the ticket's own client's contract.
+    pub strictest: bool,
     pub policy: SlaPolicy,
     pub rules: ClockRules,
 }
@@ -61,6 +66,7 @@ pub async fn policy_for_in(
             if !ended {
                 return Ok(TicketPolicy {
                     contract_id: Some(id),
+                    strictest: false,
                     policy: terms.sla,
                     rules: terms.clock_rules,
                 });
@@ -69,6 +75,7 @@ pub async fn policy_for_in(
     }
     Ok(TicketPolicy {
         contract_id: None,
+        strictest: false,
         policy: internal_policy_in(tx).await?,
         rules: ClockRules::default(),
     })
@@ -120,29 +127,120 @@ pub async fn set_internal_policy(db: &Db, policy: &SlaPolicy, now: DateTime<Utc>
     tx.commit().await
 }
 
-/// Records a new ticket's policy and computes its deadlines.
+/// Records a new ticket's policy and computes its deadlines. A ticket without a client that
+/// a Zabbix event raised on `zabbix_host` takes the strictest contract of the clients that
+/// host serves, when any of them has one.
 pub async fn attach_in(
     tx: &mut Tx,
     ticket_id: i64,
     client_id: Option<i64>,
+    zabbix_host: Option<&str>,
+    priority: Priority,
     created: DateTime<Utc>,
 ) -> Result<()> {
-    let found = policy_for_in(tx, client_id, created).await?;
+    let affected = match (client_id, zabbix_host) {
+        (None, Some(host)) => strictest_for_host_in(tx, host, priority, created).await?,
+        _ => None,
+    };
+    let found = match affected {
+        Some(found) => found,
+        None => policy_for_in(tx, client_id, created).await?,
+    };
     let json = serde_json::to_string(&found.policy)
         .map_err(|e| Error::Corrupt(format!("ticket {ticket_id} SLA policy: {e}")))?;
     tx.execute(
-        "INSERT INTO ticket_sla (ticket_id, contract_id, policy, third_party_stops_clock, \
-         refreshed_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO ticket_sla (ticket_id, contract_id, strictest, policy, \
+         third_party_stops_clock, refreshed_at) VALUES ($1, $2, $3, $4, $5, $6)",
         args![
             ticket_id,
             found.contract_id,
+            found.strictest,
             json,
             found.rules.third_party_stops_clock,
             created
         ],
     )
     .await?;
+    if let Some(contract_id) = found.contract_id.filter(|_| found.strictest) {
+        tracing::info!(
+            ticket_id,
+            contract_id,
+            "strictest affected contract gives the SLA"
+        );
+    }
     refresh_in(tx, ticket_id, created).await
+}
+
+/// Lists the client companies served by the environments on the inventory host named
+/// `technical_name`: linked to an environment directly or owning a shop that runs there.
+pub async fn affected_clients_in(tx: &mut Tx, technical_name: &str) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = tx
+        .fetch_all(
+            "SELECT ec.client_id FROM metric_hosts h \
+             JOIN environment_hosts eh ON eh.host_id = h.id \
+             JOIN environment_clients ec ON ec.environment_id = eh.environment_id \
+             WHERE h.technical_name = $1 \
+             UNION \
+             SELECT s.client_id FROM metric_hosts h \
+             JOIN environment_hosts eh ON eh.host_id = h.id \
+             JOIN environment_shops es ON es.environment_id = eh.environment_id \
+             JOIN shops s ON s.id = es.shop_id \
+             WHERE h.technical_name = $1 AND s.client_id IS NOT NULL \
+             ORDER BY 1",
+            args![technical_name],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Finds the strictest contract policy among the clients affected by an incident of
+/// `priority` on the host named `technical_name` at `at`; `None` when none of them has a
+/// contract in force. Strictest is the earliest resolution deadline from `at` on each
+/// contract's calendar, then the earliest first-response deadline.
+///
+/// NOTE: the choice is made once, for the priority at creation. A later priority change
+/// keeps the chosen contract's policy and does not compare the contracts again.
+pub async fn strictest_for_host_in(
+    tx: &mut Tx,
+    technical_name: &str,
+    priority: Priority,
+    at: DateTime<Utc>,
+) -> Result<Option<TicketPolicy>> {
+    let mut found: Vec<TicketPolicy> = Vec::new();
+    for client_id in affected_clients_in(tx, technical_name).await? {
+        let policy = policy_for_in(tx, Some(client_id), at).await?;
+        let known = found.iter().any(|p| p.contract_id == policy.contract_id);
+        if policy.contract_id.is_some() && !known {
+            found.push(policy);
+        }
+    }
+
+    let years = calendar::clock_years(at);
+    let mut candidates = Vec::with_capacity(found.len());
+    for (index, policy) in found.iter().enumerate() {
+        let targets = policy.policy.targets(priority);
+        let times = TicketTimes {
+            created: at,
+            first_response_at: None,
+            resolved_at: None,
+            pauses: &[],
+        };
+        let sla = calendar::load_in(tx, &targets.calendar, years.clone())
+            .await?
+            .map(|calendar| ticket_sla(&calendar, targets, policy.rules, times, at));
+        candidates.push(Candidate {
+            id: index,
+            resolution_due: sla.and_then(|s| s.resolution.due),
+            first_response_due: sla.and_then(|s| s.first_response.due),
+        });
+    }
+
+    let Some(index) = strictest(candidates) else {
+        return Ok(None);
+    };
+    let mut chosen = found.swap_remove(index);
+    chosen.strictest = true;
+    Ok(Some(chosen))
 }
 
 /// Records the pending intervals of a status change: leaving `pending` ends the open
@@ -176,6 +274,7 @@ pub async fn on_status_in(
 #[derive(sqlx::FromRow)]
 struct SlaRow {
     contract_id: Option<i64>,
+    strictest: bool,
     policy: String,
     third_party_stops_clock: bool,
 }
@@ -207,6 +306,7 @@ fn policy_of(row: &SlaRow, ticket_id: i64) -> Result<TicketPolicy> {
         .map_err(|e| Error::Corrupt(format!("ticket {ticket_id} SLA policy: {e}")))?;
     Ok(TicketPolicy {
         contract_id: row.contract_id,
+        strictest: row.strictest,
         policy,
         rules: ClockRules {
             third_party_stops_clock: row.third_party_stops_clock,
@@ -240,7 +340,7 @@ pub struct ClockInputs {
 pub async fn clock_inputs_in(tx: &mut Tx, ticket: &Ticket) -> Result<Option<ClockInputs>> {
     let row: Option<SlaRow> = tx
         .fetch_optional(
-            "SELECT contract_id, policy, third_party_stops_clock FROM ticket_sla \
+            "SELECT contract_id, strictest, policy, third_party_stops_clock FROM ticket_sla \
              WHERE ticket_id = $1",
             args![ticket.id],
         )
@@ -268,7 +368,7 @@ pub async fn clock_inputs_in(tx: &mut Tx, ticket: &Ticket) -> Result<Option<Cloc
 pub async fn refresh_in(tx: &mut Tx, ticket_id: i64, now: DateTime<Utc>) -> Result<()> {
     let row: Option<SlaRow> = tx
         .fetch_optional(
-            "SELECT contract_id, policy, third_party_stops_clock FROM ticket_sla \
+            "SELECT contract_id, strictest, policy, third_party_stops_clock FROM ticket_sla \
              WHERE ticket_id = $1",
             args![ticket_id],
         )
@@ -349,7 +449,7 @@ pub struct TicketSlaView {
 pub async fn view(db: &Db, ticket: &Ticket, now: DateTime<Utc>) -> Result<TicketSlaView> {
     let row: Option<SlaRow> = db
         .fetch_optional(
-            "SELECT contract_id, policy, third_party_stops_clock FROM ticket_sla \
+            "SELECT contract_id, strictest, policy, third_party_stops_clock FROM ticket_sla \
              WHERE ticket_id = $1",
             args![ticket.id],
         )
@@ -358,6 +458,7 @@ pub async fn view(db: &Db, ticket: &Ticket, now: DateTime<Utc>) -> Result<Ticket
         Some(row) => policy_of(row, ticket.id)?,
         None => TicketPolicy {
             contract_id: None,
+            strictest: false,
             policy: internal_policy(db).await?,
             rules: ClockRules::default(),
         },

@@ -8,7 +8,7 @@ use domain::{Error as DomainError, Invalid};
 use serde_json::json;
 
 use super::history::{self, NewLine};
-use super::{queues, sla, zabbix_outbox};
+use super::{checklist, environment_requests, queues, sla, zabbix_outbox};
 use crate::identity::audit::{self, Author};
 use crate::notify;
 use crate::{Db, Error, Result, Sql, Tx, Value, args};
@@ -278,7 +278,15 @@ pub async fn create_in(
         ..NewLine::default()
     };
     history::write(tx, id, author, line, now).await?;
-    sla::attach_in(tx, id, new.client_id, now).await?;
+    sla::attach_in(
+        tx,
+        id,
+        new.client_id,
+        zabbix.host.as_deref(),
+        new.priority,
+        now,
+    )
+    .await?;
     audit::record(
         tx,
         author,
@@ -539,6 +547,11 @@ pub async fn transition(
         has_assignee: current.assignee_id.is_some(),
     })?;
     set_status_in(&mut tx, &current, to, reason, author, now, None).await?;
+    if to == Status::Resolved {
+        // After the status update, which locks the ticket row that checklist changes lock.
+        checklist::check_resolvable_in(&mut tx, id).await?;
+        environment_requests::fulfil_in(&mut tx, &current, author, now).await?;
+    }
     let mut queued = false;
     if to == Status::Resolved && db.zabbix_outbox().is_some() {
         queued = zabbix_outbox::queue_resolve_in(&mut tx, &current, author, now).await?;

@@ -73,6 +73,10 @@ pub struct EnvironmentDetail {
     pub shops: Vec<MemberJson>,
     /// The version each service runs here, by service name.
     pub running: Vec<RunningJson>,
+    /// The id of the environment request ticket it was created for.
+    pub request_ticket_id: Option<i64>,
+    /// That ticket's number, such as `REQ-000012`.
+    pub request_ticket_number: Option<String>,
 }
 
 /// Every environment, or those of one kind.
@@ -142,7 +146,13 @@ pub async fn get(
     let clients = environments::clients_of(&state.db, environment.id).await?;
     let shops = environments::shops_of(&state.db, environment.id).await?;
     let running = releases::running_in(&state.db, environment.id).await?;
+    let request =
+        store::servicedesk::environment_requests::ticket_of_environment(&state.db, environment.id)
+            .await?;
+    let (request_ticket_id, request_ticket_number) = request.unzip();
     Ok(Json(EnvironmentDetail {
+        request_ticket_id,
+        request_ticket_number,
         environment: EnvironmentJson::new(environment, &state.config.public_url),
         hosts: hosts.into_iter().map(MemberJson::from).collect(),
         clients: clients.into_iter().map(MemberJson::from).collect(),

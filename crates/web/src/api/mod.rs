@@ -2,11 +2,13 @@
 //! `{"error": {"code", "message", "field"}}`.
 
 pub mod capacity;
+pub mod checklist;
 pub mod clients;
 pub mod contracts;
 pub mod deals;
 pub mod deployments;
 pub mod disputes;
+pub mod environment_requests;
 pub mod environments;
 pub mod forecast;
 pub mod hosts;
@@ -20,7 +22,7 @@ pub mod ticket_sla;
 pub mod tickets;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::state::AppState;
 
@@ -32,6 +34,12 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/comments", post(tickets::comment))
         .route("/tickets/{id}/transitions", post(tickets::transition))
         .route("/tickets/{id}/links", post(tickets::link))
+        .route(
+            "/tickets/{id}/checklist",
+            get(checklist::list).post(checklist::add),
+        )
+        .route("/tickets/{id}/checklist/{item}", patch(checklist::update))
+        .route("/environment-requests", post(environment_requests::create))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/{id}", get(clients::get).patch(clients::update))
         .route("/clients/{id}/requisites", get(clients::requisites))

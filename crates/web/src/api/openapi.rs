@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    capacity, clients, contracts, deals, deployments, disputes, environments, forecast, hosts,
-    inventory, reports, sla_reports, tariffs, tickets,
+    capacity, checklist, clients, contracts, deals, deployments, disputes, environment_requests,
+    environments, forecast, hosts, inventory, reports, sla_reports, tariffs, tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -18,6 +18,7 @@ use crate::servicedesk::zabbix;
     paths(
         tickets::list, tickets::get, tickets::create, tickets::update, tickets::comment,
         tickets::transition, tickets::link, tickets::queues, tickets::me, zabbix::receive,
+        checklist::list, checklist::add, checklist::update, environment_requests::create,
         clients::list, clients::get, clients::create, clients::update, clients::add_contact,
         clients::remove_contact, clients::requisites,
         analytics::ingest::receive, analytics::summary::get, analytics::daily::get,

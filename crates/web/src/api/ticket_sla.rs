@@ -52,7 +52,8 @@ pub struct TicketSlaJson {
     pub stopped: Option<String>,
     /// When the clock starts again after business hours; `null` otherwise.
     pub resumes_at: Option<DateTime<Utc>>,
-    /// `contract` or `internal`.
+    /// `contract` (the ticket's client's contract), `contract_strictest` (the strictest
+    /// contract of the clients a Zabbix incident's host serves) or `internal`.
     pub policy: String,
     /// The contract whose terms at the ticket's creation gave the targets.
     pub contract_id: Option<i64>,
@@ -84,15 +85,19 @@ pub async fn ticket_sla_json(
         paused: clock.paused(),
         stopped,
         resumes_at,
-        policy: if view.policy.contract_id.is_some() {
-            "contract"
-        } else {
-            "internal"
-        }
-        .to_string(),
+        policy: policy_name(&view.policy).to_string(),
         contract_id: view.policy.contract_id,
         calendar: view.calendar,
         first_response: TargetJson::from(&clock.first_response),
         resolution: TargetJson::from(&clock.resolution),
     }))
+}
+
+/// Names where a ticket's targets came from, as the API and the ticket page show it.
+pub fn policy_name(policy: &sla::TicketPolicy) -> &'static str {
+    match (policy.contract_id, policy.strictest) {
+        (Some(_), true) => "contract_strictest",
+        (Some(_), false) => "contract",
+        (None, _) => "internal",
+    }
 }

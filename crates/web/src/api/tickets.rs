@@ -216,6 +216,11 @@ pub struct TicketDetail {
     pub zabbix_sync: Vec<ZabbixSyncJson>,
     /// Deadlines and clock state; `null` when the ticket's SLA calendar is missing.
     pub sla: Option<super::ticket_sla::TicketSlaJson>,
+    /// The checklist in display order; empty when the ticket has none.
+    pub checklist: Vec<super::checklist::ChecklistItemJson>,
+    /// The environment an environment request asks for; `null` for other tickets and for
+    /// requesters who may not read the inventory.
+    pub environment_request: Option<super::environment_requests::EnvironmentRequestJson>,
 }
 
 /// Filters, sorting and paging of `GET /tickets`.
@@ -451,8 +456,27 @@ pub async fn detail(
         Vec::new()
     };
     let sla = super::ticket_sla::ticket_sla_json(state, &ticket).await?;
+    let checklist = store::servicedesk::checklist::list(&state.db, ticket.id)
+        .await?
+        .into_iter()
+        .map(super::checklist::ChecklistItemJson::from)
+        .collect();
+    let environment_request = if access::allows(identity, Action::ReadInventory, Object::System) {
+        store::servicedesk::environment_requests::get(&state.db, ticket.id)
+            .await?
+            .map(|request| {
+                super::environment_requests::EnvironmentRequestJson::new(
+                    request,
+                    &state.config.public_url,
+                )
+            })
+    } else {
+        None
+    };
     Ok(TicketDetail {
         sla,
+        checklist,
+        environment_request,
         ticket: TicketJson::new(ticket, &state.config.public_url),
         comments,
         history,

@@ -63,6 +63,14 @@ struct CardPage {
     shops: Vec<Member>,
     running: Vec<RunningRow>,
     deployments: Vec<DeploymentRow>,
+    /// The request ticket the environment was created for.
+    request: Option<RequestLink>,
+}
+
+/// A link to a ticket by its id and number.
+struct RequestLink {
+    ticket_id: i64,
+    number: String,
 }
 
 /// A service's running version as the page shows it.
@@ -124,9 +132,14 @@ pub async fn card(
             by: d.deployed_by,
         })
         .collect();
+    let request =
+        store::servicedesk::environment_requests::ticket_of_environment(&state.db, environment.id)
+            .await?
+            .map(|(ticket_id, number)| RequestLink { ticket_id, number });
     render(&CardPage {
         running,
         deployments,
+        request,
         kind: page.label("inventory-environment-kind", environment.kind.as_ref()),
         environment,
         hosts,

@@ -1,4 +1,5 @@
-//! The ticket page's forms: comment, status, edit, assignment, "take it" and links.
+//! The ticket page's forms: comment, status, edit, assignment, "take it", links and the
+//! checklist.
 //!
 //! Each handler checks permissions, calls the store and answers in one of two ways: htmx
 //! gets the re-rendered ticket panel, a plain form post a 303 back to the ticket page. A
@@ -13,6 +14,7 @@ use domain::Invalid;
 use domain::identity::{Action, Object};
 use domain::servicedesk::{LinkKind, PendingReason, Priority, Status};
 use serde::Deserialize;
+use store::servicedesk::checklist;
 use store::servicedesk::tickets::{self, Ticket, TicketChange};
 
 use super::detail::{PanelError, full_page, panel_fragment};
@@ -282,6 +284,90 @@ pub async fn link(
         &identity,
         ticket,
         "ticket-done-link",
+        result,
+    )
+    .await
+}
+
+/// Fields of the checklist's add form.
+#[derive(Debug, Deserialize)]
+pub struct ChecklistAddForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// Adds an item at the end of the ticket's checklist. Adding only appends, so it carries no
+/// version, like a comment.
+pub async fn checklist_add(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Path(id): Path<String>,
+    Form(form): Form<ChecklistAddForm>,
+) -> AppResult<Response> {
+    let ticket = updatable_ticket(&state, &identity, &id).await?;
+    let author = access::author(&identity);
+    let result = checklist::add(
+        &state.db,
+        ticket.id,
+        &form.text,
+        &author,
+        domain::time::now(),
+    )
+    .await
+    .map(drop)
+    .map_err(AppError::from);
+    finish(
+        &state,
+        &context,
+        &identity,
+        ticket,
+        "ticket-done-checklist",
+        result,
+    )
+    .await
+}
+
+/// Fields of a checklist item's tick button.
+#[derive(Debug, Deserialize)]
+pub struct ChecklistItemForm {
+    /// `true` to tick the item, `false` to untick it.
+    #[serde(default)]
+    done: String,
+    /// The item's version.
+    #[serde(default)]
+    version: String,
+}
+
+/// Ticks or unticks a checklist item; a stale item version is a conflict.
+pub async fn checklist_item(
+    State(state): State<AppState>,
+    context: Context,
+    Auth(identity): Auth,
+    Path((id, item)): Path<(String, String)>,
+    Form(form): Form<ChecklistItemForm>,
+) -> AppResult<Response> {
+    let ticket = updatable_ticket(&state, &identity, &id).await?;
+    let item_id = path_id(&item)?;
+    let result = async {
+        let version = parse_version(&form.version)?;
+        let done = match form.done.trim() {
+            "true" => true,
+            "false" => false,
+            other => return Err(Invalid::not_one_of("done", other, &["true", "false"]).into()),
+        };
+        let author = access::author(&identity);
+        let now = domain::time::now();
+        checklist::set_done(&state.db, ticket.id, item_id, version, done, &author, now).await?;
+        Ok(())
+    }
+    .await;
+    finish(
+        &state,
+        &context,
+        &identity,
+        ticket,
+        "ticket-done-checklist",
         result,
     )
     .await

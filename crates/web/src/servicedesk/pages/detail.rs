@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::identity::Action;
-use domain::servicedesk::LinkKind;
+use domain::servicedesk::{LinkKind, Status};
 use serde::Deserialize;
 use store::servicedesk::queues::{self, Member, Queue};
 use store::servicedesk::tickets::Ticket;
@@ -28,6 +28,7 @@ pub const DONE_KEYS: &[&str] = &[
     "ticket-done-saved",
     "ticket-done-assigned",
     "ticket-done-link",
+    "ticket-done-checklist",
 ];
 
 #[derive(Template)]
@@ -56,6 +57,14 @@ pub(super) struct Panel {
     comments: Vec<CommentView>,
     history: Vec<HistoryView>,
     links: Vec<LinkView>,
+    checklist: Vec<ChecklistView>,
+    /// Ticked items of the checklist.
+    checklist_done: usize,
+    /// Whether the user may add and tick items now: the checklist of a resolved, closed or
+    /// cancelled ticket is frozen.
+    checklist_editable: bool,
+    /// The environment an environment request asks for, for staff who read the inventory.
+    environment_request: Option<EnvironmentRequestView>,
     zabbix_sync: Vec<ZabbixSyncView>,
     /// `None` when the ticket's SLA calendar is missing.
     sla: Option<super::sla::SlaPanel>,
@@ -142,6 +151,25 @@ struct ZabbixSyncView {
     next_attempt: Option<String>,
     sent_at: Option<String>,
     last_error: Option<String>,
+}
+
+/// One checklist item as the panel shows it.
+struct ChecklistView {
+    id: i64,
+    text: String,
+    done: bool,
+    /// «login, time» of the tick, while the item is done.
+    done_by: Option<String>,
+    version: i64,
+}
+
+/// The environment a request ticket asks for.
+struct EnvironmentRequestView {
+    name: String,
+    kind: String,
+    cluster_id: Option<i64>,
+    /// The id of the environment created when the ticket was resolved.
+    environment_id: Option<i64>,
 }
 
 struct LinkView {
@@ -267,6 +295,10 @@ async fn build(
     }
     let controls = controls(page, identity, &ticket, &queues, &members);
     let infra = crate::infra::for_ticket(state, identity, &ticket).await?;
+    let frozen = matches!(
+        ticket.status,
+        Status::Resolved | Status::Closed | Status::Cancelled
+    );
     let detail = detail(state, identity, ticket, page.lang).await?;
     let sla = match &detail.sla {
         Some(sla) => {
@@ -277,7 +309,12 @@ async fn build(
         }
         None => None,
     };
+    let checklist = checklist(page, &detail);
     Ok(Panel {
+        checklist_done: checklist.iter().filter(|item| item.done).count(),
+        checklist_editable: controls.can_update && !frozen,
+        checklist,
+        environment_request: environment_request(page, &detail),
         fields,
         comments: comments(page, &detail),
         history: history(page, &queues, &detail),
@@ -547,4 +584,33 @@ fn links(page: &Page, detail: &TicketDetail) -> Vec<LinkView> {
             }
         })
         .collect()
+}
+
+fn checklist(page: &Page, detail: &TicketDetail) -> Vec<ChecklistView> {
+    detail
+        .checklist
+        .iter()
+        .map(|item| ChecklistView {
+            id: item.id,
+            text: item.text.clone(),
+            done: item.done,
+            done_by: match (&item.done_by, &item.done_at) {
+                (Some(login), Some(at)) => Some(format!("{login}, {}", page.datetime(at))),
+                _ => None,
+            },
+            version: item.version,
+        })
+        .collect()
+}
+
+fn environment_request(page: &Page, detail: &TicketDetail) -> Option<EnvironmentRequestView> {
+    detail
+        .environment_request
+        .as_ref()
+        .map(|request| EnvironmentRequestView {
+            name: request.name.clone(),
+            kind: page.label("inventory-environment-kind", &request.kind),
+            cluster_id: request.cluster_id,
+            environment_id: request.environment_id,
+        })
 }

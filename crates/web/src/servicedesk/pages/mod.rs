@@ -33,6 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/assign", post(actions::assign))
         .route("/tickets/{id}/take", post(actions::take))
         .route("/tickets/{id}/links", post(actions::link))
+        .route("/tickets/{id}/checklist", post(actions::checklist_add))
+        .route(
+            "/tickets/{id}/checklist/{item}",
+            post(actions::checklist_item),
+        )
 }
 
 /// Whether an htmx request asks for the element `id` alone. History restores ask for the

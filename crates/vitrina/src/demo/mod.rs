@@ -7,6 +7,7 @@
 //! database in use, adds nothing.
 
 mod clients;
+mod infra;
 mod portal;
 mod sales;
 mod staff;
@@ -68,6 +69,8 @@ async fn load_unless_present(state: &AppState) -> anyhow::Result<Outcome> {
     sales::load(db, &staff, now).await?;
     tracing::info!("demo plans, contract, deals and claim loaded");
     tickets::load(db, &staff, now).await?;
+    let hosts = infra::load(db, now).await?;
+    tracing::info!(hosts, "demo hosts and their metrics loaded");
     let deliveries = zabbix::load(state, &staff, now).await?;
     let tickets = ticket_count(db).await?;
     tracing::info!(tickets, deliveries, "demo data loaded");

@@ -195,7 +195,7 @@ storage_test!(configured_offsets_move_the_levels, async |db: Db| {
     office(&db, Moscow, "08:00-18:00", 4).await;
     let lead = staff(&db, "lead", Role::SupportLead, &["L1"]).await;
     // Due Tuesday 11:00 (one hour on Monday, three from 08:00 on Tuesday); the leads are
-    // told two business hours before it, at 09:00, and the head 30 minutes after it.
+    // notified two business hours before it, at 09:00, and the head 30 minutes after it.
     ticket_at(&db, local(Moscow, "2026-03-02T17:00:00")).await;
     let settings = Settings {
         levels: domain::notify::escalation_levels_at(120, 30),

@@ -361,12 +361,12 @@ pub async fn revise(
                     args![closed.valid_to, id, expected],
                 )
                 .await?;
-            conflict_unless_saved(changed, expected)?;
+            conflict_unless_saved(&mut tx, id, changed, expected).await?;
             insert_in(&mut tx, &revision.saved, vat, now).await?
         }
         None => {
             let changed = replace_in(&mut tx, id, expected, &revision.saved, vat).await?;
-            conflict_unless_saved(changed, expected)?;
+            conflict_unless_saved(&mut tx, id, changed, expected).await?;
             id
         }
     };
@@ -394,18 +394,16 @@ pub async fn revise(
     })
 }
 
-/// Turns an update that matched no row, because another save raised the revision after
-/// this transaction read it, into a conflict.
-fn conflict_unless_saved(changed: u64, expected: i64) -> Result<()> {
+/// Turns an update that matched no row into a conflict naming the stored revision, which
+/// another save raised after this transaction read the plan.
+async fn conflict_unless_saved(tx: &mut Tx, id: i64, changed: u64, expected: i64) -> Result<()> {
     if changed == 1 {
-        Ok(())
-    } else {
-        Err(DomainError::Conflict {
-            expected,
-            current: expected + 1,
-        }
-        .into())
+        return Ok(());
     }
+    let current: i64 = tx
+        .fetch_scalar("SELECT revision FROM tariff_plans WHERE id = $1", args![id])
+        .await?;
+    Err(DomainError::Conflict { expected, current }.into())
 }
 
 async fn replace_in(

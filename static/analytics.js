@@ -1,5 +1,6 @@
-// Draws the analytics dashboard's charts with ECharts: the daily series from
-// /api/v1/analytics/daily and the device x category heatmap from /api/v1/analytics/heatmap.
+// Draws the analytics charts with ECharts: the daily series from /api/v1/analytics/daily,
+// the device x category heatmap from /api/v1/analytics/heatmap and the category series of
+// /api/v1/analytics/trends.
 function analyticsChart(element, height) {
   var locale = document.documentElement.lang === 'ru' ? 'RU' : 'EN';
   element.style.height = height;
@@ -54,6 +55,28 @@ function drawHeatmap(element) {
     });
 }
 
+// Lines of the daily values of the eight categories with the most in the current period.
+function drawTrends(element) {
+  fetch(element.dataset.url, { credentials: 'same-origin' })
+    .then(function (response) { return response.json(); })
+    .then(function (trends) {
+      if (!trends.series || trends.series.length === 0) {
+        return;
+      }
+      var shown = trends.categories.slice(0, 8).map(function (trend) { return trend.category; });
+      var lines = trends.series
+        .filter(function (series) { return shown.indexOf(series.category) >= 0; })
+        .map(function (series) { return { name: series.category, type: 'line', data: series.values }; });
+      analyticsChart(element, '320px').setOption({
+        tooltip: { trigger: 'axis' },
+        legend: { type: 'scroll' },
+        xAxis: { type: 'category', data: trends.days },
+        yAxis: { type: 'value' },
+        series: lines
+      });
+    });
+}
+
 document.addEventListener('DOMContentLoaded', function () {
   if (typeof echarts === 'undefined') {
     return;
@@ -65,5 +88,9 @@ document.addEventListener('DOMContentLoaded', function () {
   var heatmap = document.getElementById('heatmap-chart');
   if (heatmap) {
     drawHeatmap(heatmap);
+  }
+  var trends = document.getElementById('trends-chart');
+  if (trends) {
+    drawTrends(trends);
   }
 });

@@ -1,6 +1,7 @@
 //! `vitrina shop …`, `vitrina import rates` and `vitrina import rees46`: shops with their
 //! ingestion keys, Bank of Russia rates and REES46 clickstream files.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -11,7 +12,7 @@ use domain::analytics::rates::{self as rate_rows, RateRow};
 use domain::analytics::rees46::{self, Duplicates, SessionOrders};
 use store::Db;
 use store::analytics::events::{self, NewEvent, ShopZone};
-use store::analytics::rollups;
+use store::analytics::{day_summaries, rollups};
 use store::shops::{self, NewShop};
 use web::i18n::{Arg, I18n, Lang};
 
@@ -87,7 +88,8 @@ fn csv_reader(file: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
 }
 
 /// Imports a rates file. Rejected rows are listed; the others are stored.
-pub async fn import_rates(db: &Db, args: &ImportRatesArgs) -> anyhow::Result<()> {
+/// Stored day summaries are queued again, since revenue in other currencies may change.
+pub async fn import_rates(db: &Db, config: &Config, args: &ImportRatesArgs) -> anyhow::Result<()> {
     let i18n = translations()?;
     let mut reader = csv_reader(&args.file)?;
     let mut records = reader.records();
@@ -112,6 +114,11 @@ pub async fn import_rates(db: &Db, args: &ImportRatesArgs) -> anyhow::Result<()>
     let stored = store::analytics::rates::upsert(db, &rows)
         .await
         .map_err(|error| explain(&i18n, error))?;
+    if stored > 0 {
+        let events_db = crate::database::open_events(config).await?;
+        day_summaries::queue_all(&events_db).await?;
+        events_db.close().await;
+    }
     tracing::info!(stored, rejected = rejected.len(), "exchange rates imported");
     println!(
         "Imported {stored} rates. Rejected rows: {}.",
@@ -131,6 +138,54 @@ struct Rees46Report {
     already_stored: u64,
     rejected: Vec<String>,
     duplicates: u64,
+}
+
+/// How often the background task computes queued day summaries.
+const DAY_SUMMARY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Queued days the background task computes per round.
+const DAY_SUMMARY_BATCH: i64 = 500;
+
+/// Computes queued day summaries every two seconds until `stopped` turns true, so that a
+/// summary request finds few days left to compute.
+pub async fn refresh_day_summaries(
+    db: Db,
+    events_db: Db,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(DAY_SUMMARY_INTERVAL) => {}
+            _ = stopped.changed() => return,
+        }
+        if *stopped.borrow() {
+            return;
+        }
+        if let Err(error) = refresh_round(&db, &events_db).await {
+            tracing::warn!(error = format!("{error:#}"), "day summaries not computed");
+        }
+    }
+}
+
+async fn refresh_round(db: &Db, events_db: &Db) -> anyhow::Result<()> {
+    if day_summaries::queued(events_db).await? == 0 {
+        return Ok(());
+    }
+    let mut zones = HashMap::new();
+    for shop in shops::list(db).await? {
+        zones.insert(shop.id, shop.zone()?);
+    }
+    let rates = store::analytics::rates::load(db).await?;
+    let computed = day_summaries::refresh(
+        events_db,
+        &zones,
+        chrono_tz::Europe::Moscow,
+        &rates,
+        day_summaries::Scope::default(),
+        DAY_SUMMARY_BATCH,
+    )
+    .await?;
+    tracing::debug!(computed, "day summaries computed");
+    Ok(())
 }
 
 /// Rebuilds the rollups of every shop that has stored events but no rollup rows, such as

@@ -42,9 +42,11 @@ const MAX_FLAP_WINDOW_SECONDS: i64 = 7 * 24 * 3600;
 const MAX_AUTO_CLOSE_DAYS: i64 = 3650;
 /// Largest escalation offset: a week of business minutes around the clock.
 const MAX_ESCALATION_MINUTES: i64 = 7 * 24 * 60;
+/// Largest `analytics_exact_events`: ten million events would take seconds to read.
+const MAX_ANALYTICS_EXACT_EVENTS: i64 = 10_000_000;
 
 /// Settings keys that environment variables may set, each read from `VITRINA_<KEY>`.
-const ENV_KEYS: [&str; 28] = [
+const ENV_KEYS: [&str; 29] = [
     "data_dir",
     "database_url",
     "listen",
@@ -73,6 +75,7 @@ const ENV_KEYS: [&str; 28] = [
     "head_of_support",
     "escalation_leads_minutes",
     "escalation_head_minutes",
+    "analytics_exact_events",
 ];
 
 /// Vitrina's settings after checking. Secrets stay out of `Debug` output.
@@ -111,6 +114,9 @@ pub struct Config {
     pub head_of_support: Option<String>,
     /// Business minutes before an SLA deadline when the queue's leads are notified.
     pub escalation_leads_minutes: i64,
+    /// Events up to which a summary is counted from the raw events; larger ranges add up
+    /// the stored day summaries.
+    pub analytics_exact_events: i64,
     /// Business minutes after an SLA deadline when the head of support is notified.
     pub escalation_head_minutes: i64,
 }
@@ -189,6 +195,7 @@ struct Raw {
     smtp_password_file: Option<PathBuf>,
     head_of_support: Option<String>,
     escalation_leads_minutes: Option<Number>,
+    analytics_exact_events: Option<Number>,
     escalation_head_minutes: Option<Number>,
 }
 
@@ -341,6 +348,12 @@ impl Config {
                 0,
                 0..=MAX_ESCALATION_MINUTES,
             )?,
+            analytics_exact_events: number(
+                "analytics_exact_events",
+                raw.analytics_exact_events,
+                web::DEFAULT_ANALYTICS_EXACT_EVENTS,
+                0..=MAX_ANALYTICS_EXACT_EVENTS,
+            )?,
         })
     }
 
@@ -381,6 +394,7 @@ impl Config {
             // `serve` adds the client when the API is configured.
             zabbix_api: None,
             smtp_configured: self.smtp.is_some(),
+            analytics_exact_events: self.analytics_exact_events,
         }
     }
 }

@@ -120,7 +120,9 @@ async fn run_with_database(
         }
         Command::Backup(args) => backup::run(db, config, &args.dest).await,
         Command::Import(ImportCommand::Metrics(args)) => metrics::import(db, &args).await,
-        Command::Import(ImportCommand::Rates(args)) => analytics::import_rates(db, &args).await,
+        Command::Import(ImportCommand::Rates(args)) => {
+            analytics::import_rates(db, config, &args).await
+        }
         Command::Import(ImportCommand::Rees46(args)) => {
             analytics::import_rees46(db, config, &args).await
         }

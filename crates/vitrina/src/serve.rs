@@ -99,6 +99,11 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
             ),
         },
     };
+    let day_summaries = tokio::spawn(analytics::refresh_day_summaries(
+        db.clone(),
+        events.clone(),
+        jobs_stopped.clone(),
+    ));
     let scheduler = tokio::spawn(jobs::run(db.clone(), settings, jobs_stopped));
 
     let served = axum::serve(listener, web::router(state))
@@ -109,6 +114,9 @@ pub async fn run(mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let _ = stop_jobs.send(true);
     if let Err(error) = scheduler.await {
         tracing::error!(%error, "scheduler ended abnormally");
+    }
+    if let Err(error) = day_summaries.await {
+        tracing::error!(%error, "day summary task ended abnormally");
     }
     if let Some(sender) = zabbix_sender
         && let Err(error) = sender.await

@@ -32,7 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{AppError, AppResult, Problem};
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, DEFAULT_ANALYTICS_EXACT_EVENTS, WebConfig};
 
 /// Largest request body accepted, in bytes, unless a route sets its own limit.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(notify::routes())
         .route("/analytics", get(analytics::page::show))
+        .route("/analytics/trends", get(analytics::trends_page::show))
         .merge(portal::routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::document))

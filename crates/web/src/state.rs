@@ -29,7 +29,14 @@ pub struct WebConfig {
     pub zabbix_api: Option<Arc<integrations::zabbix::Client>>,
     /// Whether an SMTP server is configured; without one, mail stays queued.
     pub smtp_configured: bool,
+    /// Events up to which the analytics summary and daily series read the raw events (exact
+    /// unique visitors); a range with more adds up the stored day summaries.
+    pub analytics_exact_events: i64,
 }
+
+/// Default of [`WebConfig::analytics_exact_events`]. Small ranges stay exact; a month of a
+/// busy shop reads one row per day instead of every event.
+pub const DEFAULT_ANALYTICS_EXACT_EVENTS: i64 = 20_000;
 
 impl WebConfig {
     /// Whether cookies must carry `Secure`: when users reach Vitrina over HTTPS.
@@ -49,6 +56,7 @@ impl Default for WebConfig {
             auto_close_days: 7,
             zabbix_api: None,
             smtp_configured: false,
+            analytics_exact_events: DEFAULT_ANALYTICS_EXACT_EVENTS,
         }
     }
 }

@@ -229,6 +229,123 @@ web_test!(summary_counts_shop_figures, async |server: &TestServer| {
 });
 
 web_test!(summary_tricky_cases, async |server: &TestServer| {
+    tricky_cases(server, false).await;
+});
+
+/// Runs a test with `analytics_exact_events` at 0, so every summary adds up the stored day
+/// summaries instead of reading the raw events.
+macro_rules! day_summary_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let test_db = store::testing::TestDb::sqlite().await;
+                let server = TestServer::start_with(test_db, |config| {
+                    config.analytics_exact_events = 0;
+                })
+                .await;
+                ($body)(&server).await;
+                server.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(test_db) = store::testing::TestDb::postgres().await else {
+                    return;
+                };
+                let server = TestServer::start_with(test_db, |config| {
+                    config.analytics_exact_events = 0;
+                })
+                .await;
+                ($body)(&server).await;
+                server.finish().await;
+            }
+        }
+    };
+}
+
+day_summary_test!(
+    day_summaries_give_the_same_figures,
+    async |server: &TestServer| {
+        tricky_cases(server, true).await;
+    }
+);
+
+day_summary_test!(
+    day_summaries_follow_late_orders,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "late", "Europe/Moscow", None).await;
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (status, _) = post_events(
+            server,
+            &key,
+            json!([purchase("q2", "2026-03-04T10:00:00Z", "v1", "B-1", 5000)]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let (_, fourth) = summary(&api, "shop=late&from=2026-03-04&to=2026-03-04").await;
+        assert_eq!(fourth["orders"], 1, "{fourth}");
+        assert_eq!(fourth["revenue_gross_kopecks"], 5000);
+
+        // The first purchase of the order arrives later: 4 March now holds a repeat.
+        let (status, _) = post_events(
+            server,
+            &key,
+            json!([purchase("q1", "2026-03-01T10:00:00Z", "v1", "B-1", 5000)]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let (_, fourth) = summary(&api, "shop=late&from=2026-03-04&to=2026-03-04").await;
+        assert_eq!(fourth["orders"], 0, "{fourth}");
+        assert_eq!(fourth["duplicate_purchases"], 1);
+        let (_, range) = summary(&api, "shop=late&from=2026-03-01&to=2026-03-04").await;
+        assert_eq!(range["orders"], 1, "{range}");
+        assert_eq!(range["revenue_gross_kopecks"], 5000);
+        assert_eq!(range["visitors"], 1);
+        assert_eq!(range["visitors_estimated"], true);
+
+        // Every queued day was computed by the requests.
+        let events_db = server.state.events.clone().unwrap();
+        let queued: i64 = events_db
+            .fetch_scalar("SELECT COUNT(*) FROM day_summary_queue", Vec::new())
+            .await
+            .unwrap();
+        assert_eq!(queued, 0);
+        let (status, daily) = api
+            .get("/api/v1/analytics/daily?shop=late&from=2026-03-01&to=2026-03-04")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{daily}");
+        let orders: Vec<i64> = daily["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|day| day["orders"].as_i64().unwrap())
+            .collect();
+        assert_eq!(orders, [1, 0, 0, 0]);
+
+        // The dashboard marks the estimate and explains it.
+        let browser = server.browser("boss").await;
+        let (status, html) = browser
+            .get("/analytics?shop=late&from=2026-03-01&to=2026-03-04")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("data-test=\"visitors\">≈ 1<"), "{html}");
+        assert!(html.contains("HyperLogLog"), "{html}");
+        let (_, html) = browser
+            .get("/analytics?shop=late&from=2026-03-04&to=2026-03-04")
+            .await;
+        assert!(html.contains("data-test=\"visitors\">1<"), "{html}");
+        assert!(!html.contains("data-test=\"visitors-estimated\""), "{html}");
+    }
+);
+
+/// Stores the tricky cases of DOMAIN.md 4 and checks the summary. `from_days` tells whether
+/// the server adds up day summaries, whose multi-day visitor counts are estimates.
+async fn tricky_cases(server: &TestServer, from_days: bool) {
     let (moscow, key) = shop(server, "moscow", "Europe/Moscow", None).await;
     let (_, bogota_key) = shop(server, "bogota", "America/Bogota", None).await;
     let usd = RateRow {
@@ -283,12 +400,22 @@ web_test!(summary_tricky_cases, async |server: &TestServer| {
     assert_eq!(body["revenue_gross_kopecks"], 10000 + 90000);
     assert_eq!(body["refunds_kopecks"], 3000);
     assert_eq!(body["revenue_net_kopecks"], 7000 + 90000);
+    assert_eq!(body["average_order_kopecks"], 50000);
+    // Four visits with a purchase, none with a cart: each skipped the earlier steps, and
+    // each counts as having reached the cart.
+    assert_eq!(body["funnel"][3]["step"], "purchase");
+    assert_eq!(body["funnel"][3]["sessions"], 4, "{body}");
+    assert_eq!(body["funnel"][3]["skipped_earlier"], 4);
+    assert_eq!(body["funnel"][1]["step"], "add_to_cart");
+    assert_eq!(body["funnel"][1]["sessions"], 0);
+    assert_eq!(body["funnel"][1]["reached"], 4);
     assert_eq!(body["revenue_incomplete"], true);
     assert_eq!(
         body["unconverted"],
         json!([{"currency": "JPY", "amount_minor": 500}])
     );
     assert_eq!(body["visitors"], 5, "the bot is left out: {body}");
+    assert_eq!(body["visitors_estimated"], from_days);
     // v1: three visits on three days; v2, v3, v5: one each; v4: split at midnight.
     assert_eq!(body["sessions"], 3 + 1 + 1 + 2 + 1);
 
@@ -314,6 +441,7 @@ web_test!(summary_tricky_cases, async |server: &TestServer| {
     let (_, fourth) = summary(&api, "shop=moscow&from=2026-03-04&to=2026-03-04").await;
     assert_eq!(fourth["orders"], 0);
     assert_eq!(fourth["conversion_visitors"], 0.0);
+    assert_eq!(fourth["visitors_estimated"], false, "one day is exact");
 
     let (_, bogota) = summary(&api, "shop=bogota&from=2026-03-02&to=2026-03-03").await;
     assert_eq!(bogota["sessions"], 2);
@@ -341,7 +469,7 @@ web_test!(summary_tricky_cases, async |server: &TestServer| {
         .await
         .unwrap();
     assert_eq!(source.as_deref(), Some("вк"));
-});
+}
 
 web_test!(summary_access_by_role, async |server: &TestServer| {
     let company = server.client_company("ООО Ромашка").await;
@@ -476,6 +604,13 @@ web_test!(dashboard_page_shows_summary, async |server: &TestServer| {
     assert!(html.contains("data-test=\"visitors\">2<"), "{html}");
     assert!(html.contains("data-test=\"orders\">1<"), "{html}");
     assert!(html.contains("50.00 %"), "{html}");
+    // The figures stand beside the previous day's, with the average order.
+    assert!(html.contains("2026-02-28 — 2026-02-28"), "{html}");
+    assert!(
+        html.contains("data-test=\"average-order\">50,00\u{a0}₽<"),
+        "{html}"
+    );
+    assert!(html.contains("data-test=\"funnel\""), "{html}");
     assert!(html.contains("/static/vendor/echarts/echarts.min.js"));
     assert!(html.contains("data-test=\"breakdown-category\""), "{html}");
     assert!(html.contains("data-test=\"heatmap\""), "{html}");
@@ -880,5 +1015,37 @@ web_test!(
         let (status, body) = analyst.get("/api/v1/analytics/trends?period=year").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["error"]["field"], "period");
+
+        // The page and the export show the same numbers.
+        let (status, content_type, bytes) = export(
+            server,
+            &analyst.token,
+            "report=trends&format=csv&date=2026-03-11&period=week",
+        )
+        .await;
+        let csv = String::from_utf8(bytes).unwrap();
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        assert!(content_type.starts_with("text/csv"), "{content_type}");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "category,current,previous,growth");
+        assert!(lines[1].starts_with("phones,5,1,4"), "{csv}");
+        assert!(lines[3].starts_with("toys,1,0,"), "{csv}");
+        let browser = server.browser("analyst").await;
+        let (status, html) = browser
+            .get("/analytics/trends?date=2026-03-11&period=week")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let all = html
+            .split("data-test=\"trends-all\"")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            all.contains("<td>phones</td><td>5</td><td>1</td><td>+400.0 %</td>"),
+            "{all}"
+        );
+        assert!(html.contains("2026-03-09 — 2026-03-11"), "{html}");
+        assert!(html.contains("report=trends&#38;format=xlsx"), "{html}");
+        let (status, _) = browser.get("/analytics/trends?metric=revenue").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 );

@@ -91,6 +91,7 @@ const ROUTES: &[&str] = &[
     "/admin/calendars/{code}/exceptions",
     "/admin/mail",
     "/analytics",
+    "/analytics/trends",
     "/portal",
     "/portal/users",
     "/portal/users/{id}/deactivate",

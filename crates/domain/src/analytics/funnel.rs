@@ -113,6 +113,42 @@ impl Funnel {
     pub fn sessions(&self) -> u64 {
         self.sessions
     }
+
+    /// Adds the sessions of `other`, a funnel of the same steps (such as another day's);
+    /// a funnel of other steps is left out.
+    pub fn merge(&mut self, other: &Funnel) {
+        let same_steps = self.counts.len() == other.counts.len()
+            && self
+                .counts
+                .iter()
+                .zip(&other.counts)
+                .all(|(mine, theirs)| mine.step == theirs.step);
+        if !same_steps {
+            return;
+        }
+        self.sessions += other.sessions;
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            mine.did += theirs.did;
+            mine.reached += theirs.reached;
+            mine.skipped_earlier += theirs.skipped_earlier;
+        }
+    }
+
+    /// Rebuilds the shop funnel from stored counts: the sessions, then (did, reached,
+    /// skipped earlier) per step in funnel order. Returns `None` when the counts do not fit.
+    pub fn shop_from_counts(sessions: u64, steps: &[(u64, u64, u64)]) -> Option<Funnel> {
+        let mut funnel = Funnel::shop();
+        if steps.len() != funnel.counts.len() {
+            return None;
+        }
+        funnel.sessions = sessions;
+        for (count, (did, reached, skipped)) in funnel.counts.iter_mut().zip(steps) {
+            count.did = *did;
+            count.reached = *reached;
+            count.skipped_earlier = *skipped;
+        }
+        Some(funnel)
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +188,26 @@ mod tests {
         ]));
         assert!(funnel.steps().iter().all(|step| step.skipped_earlier == 0));
         assert!(funnel.steps().iter().all(|step| step.reached == 1));
+    }
+
+    #[test]
+    fn funnel_merge_adds_days() {
+        let mut monday = Funnel::shop();
+        monday.add(session(&[EventType::ProductView, EventType::Purchase]));
+        let mut tuesday = Funnel::shop();
+        tuesday.add(session(&[EventType::ProductView, EventType::AddToCart]));
+        tuesday.add(session(&[EventType::PageView]));
+        monday.merge(&tuesday);
+        assert_eq!(monday.sessions(), 3);
+        let steps: Vec<(u64, u64, u64)> = monday
+            .steps()
+            .iter()
+            .map(|step| (step.did, step.reached, step.skipped_earlier))
+            .collect();
+        assert_eq!(steps, [(2, 2, 0), (1, 2, 0), (0, 1, 0), (1, 1, 1)]);
+        let stored = Funnel::shop_from_counts(3, &steps);
+        assert_eq!(stored, Some(monday));
+        assert_eq!(Funnel::shop_from_counts(3, &steps[..2]), None);
     }
 
     #[test]

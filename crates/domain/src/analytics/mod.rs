@@ -6,6 +6,7 @@
 
 pub mod bots;
 pub mod context;
+pub mod days;
 pub mod event;
 pub mod export;
 pub mod funnel;

@@ -2,7 +2,7 @@
 //! bot flag. The store keeps them beside the raw events so that reports over long ranges read
 //! one row per day and combination instead of every event.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::AddAssign;
 
 use chrono::NaiveDate;
@@ -88,6 +88,9 @@ impl AddAssign for KindCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rollup {
     rows: BTreeMap<RollupKey, KindCounts>,
+    /// Days whose summary changes though none of their events was added, such as a later
+    /// day holding a repeat of an order whose first purchase arrived only now.
+    touched: BTreeSet<NaiveDate>,
 }
 
 impl Rollup {
@@ -101,11 +104,24 @@ impl Rollup {
         self.rows.entry(key).or_default().add(kind);
     }
 
+    /// Marks a day whose summary must be computed again.
+    pub fn touch(&mut self, day: NaiveDate) {
+        self.touched.insert(day);
+    }
+
     /// Adds the counts of `other`.
     pub fn merge(&mut self, other: Rollup) {
         for (key, counts) in other.rows {
             *self.rows.entry(key).or_default() += counts;
         }
+        self.touched.extend(other.touched);
+    }
+
+    /// The days with counted events and the touched days, in date order.
+    pub fn days(&self) -> BTreeSet<NaiveDate> {
+        let mut days: BTreeSet<NaiveDate> = self.rows.keys().map(|key| key.day).collect();
+        days.extend(self.touched.iter().copied());
+        days
     }
 
     /// The rows in key order.
@@ -114,7 +130,7 @@ impl Rollup {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.rows.is_empty() && self.touched.is_empty()
     }
 }
 

@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::event::{Event, EventType};
+use super::funnel::{Funnel, StepSet};
 use super::money::{Currency, RateLookup};
 use super::orders::{
     ConversionBasis, ConversionRate, OrderLedger, Recorded, Revenue, merge_revenue,
@@ -52,6 +53,9 @@ pub struct Summary {
     pub revenue: Revenue,
     pub conversion_visitors: ConversionRate,
     pub conversion_sessions: ConversionRate,
+    /// Visits through product view, add to cart, checkout and purchase, skipped steps
+    /// tolerated.
+    pub funnel: Funnel,
 }
 
 /// Summarises `events` per calendar day of `zone`, for every day from `from` to `to`
@@ -98,11 +102,31 @@ pub fn summarize(
     counted_before: &HashSet<(i64, String)>,
     rates: &impl RateLookup,
 ) -> Summary {
+    tally(events, rules, counted_before, rates).0
+}
+
+/// Summarises `events` like [`summarize`] and also returns every (shop, visitor id) pair
+/// seen, with whether that visitor made a counted purchase.
+pub fn summarize_visitors<'a>(
+    events: &'a [SummaryEvent],
+    rules: impl Fn(i64) -> SessionRules,
+    counted_before: &HashSet<(i64, String)>,
+    rates: &impl RateLookup,
+) -> (Summary, HashMap<(i64, &'a str), bool>) {
+    tally(events, rules, counted_before, rates)
+}
+
+fn tally<'a>(
+    events: &'a [SummaryEvent],
+    rules: impl Fn(i64) -> SessionRules,
+    counted_before: &HashSet<(i64, String)>,
+    rates: &impl RateLookup,
+) -> (Summary, HashMap<(i64, &'a str), bool>) {
     let (revenue, converting) = record_orders(events, counted_before, rates);
 
     let mut counts = Counts::default();
     let mut visitors: HashMap<(i64, &str), bool> = HashMap::new();
-    let mut given_sessions: HashMap<(i64, &str), bool> = HashMap::new();
+    let mut given_sessions: HashMap<(i64, &str), (bool, StepSet)> = HashMap::new();
     let mut computed: Vec<usize> = Vec::new();
     for (index, event) in events.iter().enumerate() {
         counts.add(event.kind);
@@ -110,17 +134,24 @@ pub fn summarize(
         *visitors.entry((event.shop_id, &event.visitor)).or_default() |= converts;
         match (&event.session, event.session_given) {
             (Some(session), true) => {
-                *given_sessions.entry((event.shop_id, session)).or_default() |= converts;
+                let given = given_sessions.entry((event.shop_id, session)).or_default();
+                given.0 |= converts;
+                given.1.insert(event.kind);
             }
             _ => computed.push(index),
         }
     }
 
-    let (visits, converted_visits) = computed_visits(events, computed, &converting, rules);
+    let mut funnel = Funnel::shop();
+    for (_, steps) in given_sessions.values() {
+        funnel.add(*steps);
+    }
+    let (visits, converted_visits) =
+        computed_visits(events, computed, &converting, rules, &mut funnel);
     let sessions = given_sessions.len() as u64 + visits;
-    let converted_sessions = given_sessions.values().filter(|c| **c).count() as u64;
+    let converted_sessions = given_sessions.values().filter(|(c, _)| *c).count() as u64;
 
-    Summary {
+    let summary = Summary {
         visitors: visitors.len() as u64,
         sessions,
         page_views: counts.page_views,
@@ -139,7 +170,9 @@ pub fn summarize(
             converted: converted_sessions + converted_visits,
             total: sessions,
         },
-    }
+        funnel,
+    };
+    (summary, visitors)
 }
 
 #[derive(Default)]
@@ -227,6 +260,7 @@ fn computed_visits(
     mut indices: Vec<usize>,
     converting: &HashSet<usize>,
     rules: impl Fn(i64) -> SessionRules,
+    funnel: &mut Funnel,
 ) -> (u64, u64) {
     indices.sort_by(|&a, &b| {
         let (a, b) = (&events[a], &events[b]);
@@ -235,8 +269,14 @@ fn computed_visits(
 
     let mut visits = 0;
     let mut converted = 0;
-    let mut current: Option<(i64, &str, DateTime<Utc>, bool)> = None;
+    let mut current: Option<(i64, &str, DateTime<Utc>, bool, StepSet)> = None;
     let mut shop_rules: Option<(i64, SessionRules)> = None;
+    let mut close = |visit: Option<(i64, &str, DateTime<Utc>, bool, StepSet)>| {
+        if let Some((_, _, _, converts, steps)) = visit {
+            converted += u64::from(converts);
+            funnel.add(steps);
+        }
+    };
     for index in indices {
         let event = &events[index];
         let rules = match shop_rules {
@@ -248,7 +288,7 @@ fn computed_visits(
             }
         };
         let converts = converting.contains(&index);
-        let continues = current.is_some_and(|(shop_id, visitor, last, _)| {
+        let continues = current.is_some_and(|(shop_id, visitor, last, _, _)| {
             shop_id == event.shop_id
                 && visitor == event.visitor
                 && rules.continues(last, event.time)
@@ -257,18 +297,17 @@ fn computed_visits(
             if let Some(visit) = current.as_mut() {
                 visit.2 = event.time;
                 visit.3 |= converts;
+                visit.4.insert(event.kind);
             }
             continue;
         }
-        if let Some((_, _, _, true)) = current {
-            converted += 1;
-        }
+        close(current.take());
         visits += 1;
-        current = Some((event.shop_id, &event.visitor, event.time, converts));
+        let mut steps = StepSet::default();
+        steps.insert(event.kind);
+        current = Some((event.shop_id, &event.visitor, event.time, converts, steps));
     }
-    if let Some((_, _, _, true)) = current {
-        converted += 1;
-    }
+    close(current.take());
     (visits, converted)
 }
 

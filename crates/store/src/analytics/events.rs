@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use domain::analytics::context::EventContext;
 use domain::analytics::money::Currency;
 use domain::analytics::rollup::Rollup;
+use domain::analytics::session::local_date;
 use domain::analytics::summary::SummaryEvent;
 use domain::analytics::{Event, EventType, url};
 
@@ -100,10 +101,37 @@ pub async fn insert_rows_in(
             // The first event of the chunk with this id is the one the database kept.
             if let Some(new) = chunk.iter().find(|new| new.event.id == id) {
                 rollup.add(&new.event, &new.context, shop.zone);
+                if new.event.kind == EventType::Purchase {
+                    touch_later_repeats(tx, shop, &new.event, &mut rollup).await?;
+                }
             }
         }
     }
     Ok((inserted, rollup))
+}
+
+/// Marks the days holding later purchases of the same order as `purchase`: they counted the
+/// order as new, and now count it as a repeat.
+async fn touch_later_repeats(
+    tx: &mut Tx,
+    shop: ShopZone,
+    purchase: &Event,
+    rollup: &mut Rollup,
+) -> Result<()> {
+    let Some(order_id) = &purchase.order_id else {
+        return Ok(());
+    };
+    let later: Vec<(DateTime<Utc>,)> = tx
+        .fetch_all(
+            "SELECT occurred_at FROM events WHERE shop_id = $1 AND order_id = $2 \
+             AND kind = 'purchase' AND occurred_at > $3",
+            args![shop.id, order_id, purchase.time],
+        )
+        .await?;
+    for (time,) in later {
+        rollup.touch(local_date(time, shop.zone));
+    }
+    Ok(())
 }
 
 fn insert_statement(shop_id: i64, chunk: &[NewEvent], received_at: DateTime<Utc>) -> (Sql, Args) {
@@ -260,13 +288,15 @@ pub async fn orders_counted_before(
     } else {
         ""
     };
+    // Driven by the range's purchases, which the (shop, time) index finds, so a one-day
+    // range reads that day's orders and looks each up once by the (shop, order) index.
     let sql = format!(
-        "SELECT DISTINCT earlier.shop_id, earlier.order_id FROM events earlier \
-         WHERE earlier.kind = 'purchase' AND earlier.occurred_at < $1 \
-         AND earlier.order_id IS NOT NULL AND EXISTS (SELECT 1 FROM events later \
-         WHERE later.shop_id = earlier.shop_id AND later.order_id = earlier.order_id \
-         AND later.kind = 'purchase' AND later.occurred_at >= $1 AND later.occurred_at < $2){}",
-        shop.replace("shop_id", "earlier.shop_id")
+        "SELECT DISTINCT later.shop_id, later.order_id FROM events later \
+         WHERE later.kind = 'purchase' AND later.occurred_at >= $1 AND later.occurred_at < $2 \
+         AND later.order_id IS NOT NULL{} AND EXISTS (SELECT 1 FROM events earlier \
+         WHERE earlier.shop_id = later.shop_id AND earlier.order_id = later.order_id \
+         AND earlier.kind = 'purchase' AND earlier.occurred_at < $1)",
+        shop.replace("shop_id", "later.shop_id")
     );
     let rows: Vec<(i64, String)> = events_db
         .fetch_all(Sql::assembled(sql), range.args())

@@ -7,6 +7,7 @@ use domain::analytics::EventType;
 use domain::analytics::rollup::{KindCounts, Rollup, RollupKey};
 use domain::analytics::session::local_date;
 
+use super::day_summaries;
 use crate::{Args, Db, Error, Result, Sql, Tx, Value, args};
 
 const UPSERT: &str = "INSERT INTO event_rollups (shop_id, day, category, source, device, bot, \
@@ -22,12 +23,13 @@ const UPSERT: &str = "INSERT INTO event_rollups (shop_id, day, category, source,
      refund = event_rollups.refund + excluded.refund";
 
 /// Adds the counts of `rollup` to a shop's stored rows inside `tx`; the caller commits.
+/// The days are also queued for their day summaries.
 pub async fn add_in(tx: &mut Tx, shop_id: i64, rollup: &Rollup) -> Result<()> {
     for (key, counts) in rollup.rows() {
         tx.execute(UPSERT, upsert_args(shop_id, key, counts))
             .await?;
     }
-    Ok(())
+    day_summaries::queue_in(tx, shop_id, rollup.days()).await
 }
 
 fn upsert_args(shop_id: i64, key: &RollupKey, counts: &KindCounts) -> Args {
@@ -88,6 +90,7 @@ pub async fn rebuild(events_db: &Db, shop_id: i64, zone: Tz) -> Result<u64> {
         args![shop_id],
     )
     .await?;
+    day_summaries::forget_shop_in(&mut tx, shop_id).await?;
     add_in(&mut tx, shop_id, &rollup).await?;
     tx.commit().await?;
     tracing::info!(shop_id, events = rows.len(), "rollups rebuilt");

@@ -1,16 +1,20 @@
 //! `GET /api/v1/analytics/daily`: the summary figures per calendar day of a range, for one
 //! shop (days in its zone) or the whole platform (days in Moscow).
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{Query, State};
 use chrono::NaiveDate;
+use domain::analytics::days::{DayFigures, combine};
 use domain::analytics::identity::IdentityWindow;
 use domain::analytics::session::{SessionRules, day_start};
-use domain::analytics::summary::summarize_daily;
+use domain::analytics::summary::{Summary, summarize_daily};
 use serde::Serialize;
 use store::analytics::events::{self, Range};
 use utoipa::ToSchema;
 
+use super::days::DayQuery;
 use super::summary::{
     PLATFORM_ZONE, SummaryParams, authorized_shop, next_day, parse_flag, parse_range, shop_zones,
 };
@@ -78,12 +82,29 @@ pub async fn get(
         include_bots,
     };
 
-    let rows = events::summary_events(events_db, &range).await?;
-    let counted_before = events::orders_counted_before(events_db, &range).await?;
     let rates = store::analytics::rates::load(&state.db).await?;
     let zones = shop_zones(&state, shop.as_ref()).await?;
-    let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
-    let daily = summarize_daily(&rows, (from, to), zone, rules, &counted_before, &rates);
+    let stored = super::days::read(
+        &state,
+        &DayQuery {
+            shop_id: range.shop_id,
+            days: (from, to),
+            include_bots,
+            zones: &zones,
+            fallback_zone: zone,
+            rates: &rates,
+            sketches: false,
+        },
+    )
+    .await?;
+    let daily = if super::days::too_many_events(&state, &stored) {
+        by_day(&stored, (from, to))
+    } else {
+        let rows = events::summary_events(events_db, &range).await?;
+        let counted_before = events::orders_counted_before(events_db, &range).await?;
+        let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
+        summarize_daily(&rows, (from, to), zone, rules, &counted_before, &rates)
+    };
 
     let days = daily
         .into_iter()
@@ -110,4 +131,20 @@ pub async fn get(
         bots_included: include_bots,
         days,
     }))
+}
+
+/// Adds up the stored rows of each day (one per shop), days without rows included. Visitors
+/// stay exact: a day's rows belong to different shops, whose visitors are counted apart.
+fn by_day(stored: &[DayFigures], (from, to): (NaiveDate, NaiveDate)) -> Vec<(NaiveDate, Summary)> {
+    let mut rows: BTreeMap<NaiveDate, Vec<DayFigures>> = BTreeMap::new();
+    for day in stored {
+        rows.entry(day.day).or_default().push(day.clone());
+    }
+    from.iter_days()
+        .take_while(|day| *day <= to)
+        .map(|day| {
+            let of_day = rows.remove(&day).unwrap_or_default();
+            (day, combine(&of_day).summary)
+        })
+        .collect()
 }

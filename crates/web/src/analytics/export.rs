@@ -13,6 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::breakdown::{BreakdownJson, BreakdownParams, HeatmapJson, breakdown, heatmap};
+use super::trends::{self, TrendsJson, TrendsParams};
 use crate::context::Auth;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `breakdown` (default) or `heatmap`.
+    /// `breakdown` (default), `heatmap` or `trends`.
     pub report: Option<String>,
     /// `csv` (default) or `xlsx`.
     pub format: Option<String>,
@@ -37,6 +38,12 @@ pub struct ExportParams {
     pub by: Option<String>,
     /// Breakdown rows, as in the breakdown.
     pub limit: Option<String>,
+    /// Trends: the last day of the current period.
+    pub date: Option<String>,
+    /// Trends: `week` or `month`.
+    pub period: Option<String>,
+    /// Trends: `views`, `add_to_carts` or `purchases`.
+    pub metric: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +67,14 @@ pub async fn get(
         .as_deref()
         .map(str::trim)
         .unwrap_or("breakdown");
+    let trends_params = TrendsParams {
+        shop: params.shop.clone(),
+        date: params.date,
+        period: params.period,
+        metric: params.metric,
+        min_volume: None,
+        include_bots: params.include_bots.clone(),
+    };
     let report_params = BreakdownParams {
         shop: params.shop,
         from: params.from,
@@ -79,8 +94,18 @@ pub async fn get(
             let name = format!("heatmap-{}-{}-{}", data.segment, data.from, data.to);
             (name, heatmap_table(&data))
         }
+        "trends" => {
+            let data = trends::compute(&state, &identity, &trends_params).await?;
+            let name = format!(
+                "trends-{}-{}-{}",
+                data.metric, data.current_from, data.current_to
+            );
+            (name, trends_table(&data))
+        }
         other => {
-            return Err(Invalid::not_one_of("report", other, &["breakdown", "heatmap"]).into());
+            return Err(
+                Invalid::not_one_of("report", other, &["breakdown", "heatmap", "trends"]).into(),
+            );
         }
     };
     file_response(format, &name, &table)
@@ -162,6 +187,27 @@ pub fn heatmap_table(data: &HeatmapJson) -> Table {
                 fraction(cell.share_of_segment),
                 Cell::Integer(cell.purchases),
                 fraction(cell.purchases_per_view),
+            ]
+        })
+        .collect();
+    Table {
+        headers: headers.iter().map(|header| header.to_string()).collect(),
+        rows,
+    }
+}
+
+/// The trends as a table: every category with both periods and the growth as a fraction.
+pub fn trends_table(data: &TrendsJson) -> Table {
+    let headers = ["category", "current", "previous", "growth"];
+    let rows = data
+        .categories
+        .iter()
+        .map(|trend| {
+            vec![
+                Cell::Text(trend.category.clone()),
+                Cell::Integer(trend.current),
+                Cell::Integer(trend.previous),
+                trend.growth.map_or(Cell::Empty, Cell::Fraction),
             ]
         })
         .collect();

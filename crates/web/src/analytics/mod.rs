@@ -3,12 +3,14 @@
 
 pub mod breakdown;
 pub mod daily;
+mod days;
 pub mod export;
 pub mod ingest;
 pub mod page;
 pub mod sections;
 pub mod summary;
 pub mod trends;
+pub mod trends_page;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Days;
 use domain::analytics::session::local_date;
+use domain::money::Money;
 
 use super::sections::{self, Sections, percent};
 use super::summary::{PLATFORM_ZONE, SummaryJson, SummaryParams, compute, present};
@@ -23,10 +24,187 @@ struct DashboardPage {
     page: Page,
     shop: String,
     summary: SummaryJson,
-    conversion_visitors: String,
-    conversion_sessions: String,
+    previous: SummaryJson,
+    figures: Vec<FigureRow>,
+    funnel: Vec<FunnelRow>,
     daily_url: String,
     sections: Sections,
+}
+
+/// One line of the summary table: the range's figure, the previous period's and the change.
+struct FigureRow {
+    /// Fluent message id of the label.
+    label: &'static str,
+    /// `data-test` name of the value cell, or empty.
+    test: &'static str,
+    value: String,
+    previous: String,
+    change: String,
+}
+
+/// One step of the funnel table.
+struct FunnelRow {
+    /// Fluent message id of the step.
+    label: String,
+    sessions: u64,
+    reached: u64,
+    /// Visits that reached the step / all visits of the range.
+    share: String,
+    skipped_earlier: u64,
+}
+
+fn funnel_rows(summary: &SummaryJson) -> Vec<FunnelRow> {
+    summary
+        .funnel
+        .iter()
+        .map(|step| FunnelRow {
+            label: format!("analytics-funnel-{}", step.step.replace('_', "-")),
+            sessions: step.sessions,
+            reached: step.reached,
+            share: percent(
+                (summary.sessions > 0).then(|| step.reached as f64 / summary.sessions as f64),
+            ),
+            skipped_earlier: step.skipped_earlier,
+        })
+        .collect()
+}
+
+/// Formats kopecks as roubles, such as `1 234,50 ₽`.
+fn roubles(kopecks: i64) -> String {
+    Money::from_kopecks(kopecks).to_string()
+}
+
+/// Builds the summary table of `current` against `previous`.
+fn figures(current: &SummaryJson, previous: &SummaryJson, page: &Page) -> Vec<FigureRow> {
+    let new_label = page.t("analytics-change-new");
+    let new_label = new_label.as_str();
+    let count = |label, test, now: u64, before: u64| FigureRow {
+        label,
+        test,
+        value: now.to_string(),
+        previous: before.to_string(),
+        change: sections::change(
+            i64::try_from(now).unwrap_or(i64::MAX),
+            i64::try_from(before).unwrap_or(i64::MAX),
+            new_label,
+        ),
+    };
+    let money = |label, test, now: i64, before: i64| FigureRow {
+        label,
+        test,
+        value: roubles(now),
+        previous: roubles(before),
+        change: sections::change(now, before, new_label),
+    };
+    let ratio = |label, test, now: Option<f64>, before: Option<f64>| FigureRow {
+        label,
+        test,
+        value: percent(now),
+        previous: percent(before),
+        change: match (now, before) {
+            (Some(now), Some(before)) => page.t1(
+                "analytics-change-points",
+                "value",
+                format!("{:+.2}", (now - before) * 100.0),
+            ),
+            _ => "—".to_string(),
+        },
+    };
+    let estimated = |row: FigureRow, now: bool, before: bool| FigureRow {
+        value: if now {
+            format!("≈ {}", row.value)
+        } else {
+            row.value
+        },
+        previous: if before {
+            format!("≈ {}", row.previous)
+        } else {
+            row.previous
+        },
+        ..row
+    };
+    let (c, p) = (current, previous);
+    vec![
+        estimated(
+            count(
+                "analytics-dashboard-visitors",
+                "visitors",
+                c.visitors,
+                p.visitors,
+            ),
+            c.visitors_estimated,
+            p.visitors_estimated,
+        ),
+        count(
+            "analytics-dashboard-sessions",
+            "sessions",
+            c.sessions,
+            p.sessions,
+        ),
+        count(
+            "analytics-dashboard-page-views",
+            "",
+            c.page_views,
+            p.page_views,
+        ),
+        count(
+            "analytics-dashboard-product-views",
+            "",
+            c.product_views,
+            p.product_views,
+        ),
+        count(
+            "analytics-dashboard-add-to-carts",
+            "",
+            c.add_to_carts,
+            p.add_to_carts,
+        ),
+        count("analytics-dashboard-orders", "orders", c.orders, p.orders),
+        money(
+            "analytics-dashboard-revenue-gross",
+            "revenue-gross",
+            c.revenue_gross_kopecks,
+            p.revenue_gross_kopecks,
+        ),
+        money(
+            "analytics-dashboard-refunds",
+            "refunds",
+            c.refunds_kopecks,
+            p.refunds_kopecks,
+        ),
+        money(
+            "analytics-dashboard-revenue-net",
+            "revenue-net",
+            c.revenue_net_kopecks,
+            p.revenue_net_kopecks,
+        ),
+        FigureRow {
+            value: c.average_order_kopecks.map_or_else(|| "—".into(), roubles),
+            previous: p.average_order_kopecks.map_or_else(|| "—".into(), roubles),
+            change: match (c.average_order_kopecks, p.average_order_kopecks) {
+                (Some(now), Some(before)) => sections::change(now, before, new_label),
+                _ => "—".to_string(),
+            },
+            label: "analytics-dashboard-average-order",
+            test: "average-order",
+        },
+        estimated(
+            ratio(
+                "analytics-dashboard-conversion-visitors",
+                "conversion-visitors",
+                c.conversion_visitors,
+                p.conversion_visitors,
+            ),
+            c.visitors_estimated,
+            p.visitors_estimated,
+        ),
+        ratio(
+            "analytics-dashboard-conversion-sessions",
+            "conversion-sessions",
+            c.conversion_sessions,
+            p.conversion_sessions,
+        ),
+    ]
 }
 
 /// Shows the dashboard of a shop (`?shop=SLUG`) or of the platform.
@@ -43,6 +221,7 @@ pub async fn show(
         params.to = Some(today.to_string());
     }
     let summary = compute(&state, &identity, &params).await?;
+    let previous = compute(&state, &identity, &previous_period(&params, &summary)).await?;
     let shop = summary.shop.clone().unwrap_or_default();
     let daily_url = format!(
         "/api/v1/analytics/daily?shop={}&from={}&to={}",
@@ -53,14 +232,31 @@ pub async fn show(
     let page = Page::new(&state, &context, "analytics-dashboard-title");
     let sections =
         sections::build(&state, &identity, &summary, &page.t("analytics-change-new")).await?;
+    let figures = figures(&summary, &previous, &page);
     let page = DashboardPage {
         page,
         sections,
-        conversion_visitors: percent(summary.conversion_visitors),
-        conversion_sessions: percent(summary.conversion_sessions),
+        figures,
+        funnel: funnel_rows(&summary),
         shop,
         summary,
+        previous,
         daily_url,
     };
     render(&page)
+}
+
+/// Returns the parameters of the same number of days just before the range of `summary`.
+fn previous_period(params: &SummaryParams, summary: &SummaryJson) -> SummaryParams {
+    let days = (summary.to - summary.from).num_days() + 1;
+    let shift = |day: chrono::NaiveDate| {
+        day.checked_sub_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(day)
+            .to_string()
+    };
+    SummaryParams {
+        from: Some(shift(summary.from)),
+        to: Some(shift(summary.to)),
+        ..params.clone()
+    }
 }

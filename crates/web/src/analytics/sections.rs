@@ -61,7 +61,7 @@ pub fn percent(ratio: Option<f64>) -> String {
 }
 
 /// Formats the growth from `previous` to `current`; `new_label` stands for growth from zero.
-fn change(current: i64, previous: i64, new_label: &str) -> String {
+pub fn change(current: i64, previous: i64, new_label: &str) -> String {
     match growth(current, previous) {
         Growth::Relative(ratio) => format!("{:+.1} %", ratio * 100.0),
         Growth::New => new_label.to_string(),

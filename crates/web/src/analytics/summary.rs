@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use domain::Invalid;
+use domain::analytics::days::combine;
 use domain::analytics::identity::IdentityWindow;
 use domain::analytics::session::{SessionRules, day_start};
 use domain::analytics::summary::summarize;
@@ -17,6 +18,7 @@ use store::analytics::events::{self, Range};
 use store::shops::{self, Shop};
 use utoipa::{IntoParams, ToSchema};
 
+use super::days::DayQuery;
 use crate::context::{Auth, Identity};
 use crate::error::{AppResult, Problem};
 use crate::servicedesk::access::authorize;
@@ -49,6 +51,20 @@ pub struct UnconvertedAmount {
     pub amount_minor: i64,
 }
 
+/// One step of the visit funnel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FunnelStepJson {
+    /// `product_view`, `add_to_cart`, `checkout` or `purchase`.
+    pub step: String,
+    /// Visits with an event of this step.
+    pub sessions: u64,
+    /// Visits with this step or a later one: a purchase without a cart event counts as
+    /// having reached the cart.
+    pub reached: u64,
+    /// Visits that did this step without some earlier one.
+    pub skipped_earlier: u64,
+}
+
 /// Figures of a range.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SummaryJson {
@@ -74,6 +90,8 @@ pub struct SummaryJson {
     pub refunds_kopecks: i64,
     /// Gross revenue less refunds.
     pub revenue_net_kopecks: i64,
+    /// Gross revenue / orders, rounded to the kopeck; `null` without orders.
+    pub average_order_kopecks: Option<i64>,
     /// Visitors with at least one purchase / visitors, unrounded; `null` without visitors.
     pub conversion_visitors: Option<f64>,
     /// Sessions with at least one purchase / sessions, unrounded; `null` without sessions.
@@ -81,6 +99,13 @@ pub struct SummaryJson {
     /// The visitor identity window as an ISO 8601 duration, or `null` because visitor ids come
     /// from the sender (a cookie or an imported user id) and are stable.
     pub visitor_window: Option<String>,
+    /// Whether `visitors` and `conversion_visitors` are HyperLogLog estimates (standard error
+    /// 0.81 %). A range holding more events than the `analytics_exact_events` setting adds up
+    /// stored day summaries, and then the platform's days are each shop's own calendar days.
+    pub visitors_estimated: bool,
+    /// Visits through product view, add to cart, checkout and purchase; skipped steps are
+    /// tolerated.
+    pub funnel: Vec<FunnelStepJson>,
     /// Whether bot events were counted.
     pub bots_included: bool,
     /// Purchase events that repeated an order already counted.
@@ -126,12 +151,30 @@ pub async fn compute(
         include_bots,
     };
 
-    let rows = events::summary_events(events_db, &range).await?;
-    let counted_before = events::orders_counted_before(events_db, &range).await?;
     let rates = store::analytics::rates::load(&state.db).await?;
     let zones = shop_zones(state, shop.as_ref()).await?;
-    let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
-    let summary = summarize(&rows, rules, &counted_before, &rates);
+    let days = super::days::read(
+        state,
+        &DayQuery {
+            shop_id: range.shop_id,
+            days: (from, to),
+            include_bots,
+            zones: &zones,
+            fallback_zone: zone,
+            rates: &rates,
+            sketches: true,
+        },
+    )
+    .await?;
+    let (summary, visitors_estimated) = if super::days::too_many_events(state, &days) {
+        let combined = combine(&days);
+        (combined.summary, combined.visitors_estimated)
+    } else {
+        let rows = events::summary_events(events_db, &range).await?;
+        let counted_before = events::orders_counted_before(events_db, &range).await?;
+        let rules = |shop_id: i64| SessionRules::new(zones.get(&shop_id).copied().unwrap_or(zone));
+        (summarize(&rows, rules, &counted_before, &rates), false)
+    };
 
     let revenue = &summary.revenue;
     Ok(SummaryJson {
@@ -149,9 +192,22 @@ pub async fn compute(
         revenue_gross_kopecks: revenue.gross_kopecks,
         refunds_kopecks: revenue.refunds_kopecks,
         revenue_net_kopecks: revenue.net_kopecks(),
+        average_order_kopecks: average_order(revenue.gross_kopecks, revenue.orders),
         conversion_visitors: summary.conversion_visitors.ratio(),
         conversion_sessions: summary.conversion_sessions.ratio(),
         visitor_window: IdentityWindow::SourceIds.iso8601(),
+        visitors_estimated,
+        funnel: summary
+            .funnel
+            .steps()
+            .iter()
+            .map(|step| FunnelStepJson {
+                step: step.step.as_ref().to_string(),
+                sessions: step.did,
+                reached: step.reached,
+                skipped_earlier: step.skipped_earlier,
+            })
+            .collect(),
         bots_included: include_bots,
         duplicate_purchases: revenue.duplicate_purchases,
         without_amount: revenue.without_amount,
@@ -165,6 +221,13 @@ pub async fn compute(
             })
             .collect(),
     })
+}
+
+/// Gross revenue per order, rounded half away from zero to the kopeck.
+fn average_order(gross_kopecks: i64, orders: u64) -> Option<i64> {
+    let orders = i64::try_from(orders).ok().filter(|orders| *orders > 0)?;
+    let doubled = gross_kopecks.saturating_mul(2) / orders;
+    Some((doubled + doubled.signum()) / 2)
 }
 
 /// Finds the shop that `slug` names, or none for the platform, and checks that `identity` may

@@ -17,7 +17,7 @@ use store::analytics::rollups::{self, DayRange, Dimension};
 use utoipa::{IntoParams, ToSchema};
 
 use super::summary::{PLATFORM_ZONE, authorized_shop, parse_flag, present};
-use crate::context::Auth;
+use crate::context::{Auth, Identity};
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -172,13 +172,23 @@ pub async fn get(
     Auth(identity): Auth,
     Query(params): Query<TrendsParams>,
 ) -> AppResult<Json<TrendsJson>> {
+    compute(&state, &identity, &params).await.map(Json)
+}
+
+/// Computes the trends that `params` select, after the permission check; the API, the page
+/// and the export share it.
+pub async fn compute(
+    state: &AppState,
+    identity: &Identity,
+    params: &TrendsParams,
+) -> AppResult<TrendsJson> {
     let metric = Metric::parse(params.metric.as_deref())?;
     let (period, period_name) = parse_period(params.period.as_deref())?;
     let date = parse_date(present(&params.date))?;
     let min_volume = parse_min_volume(params.min_volume.as_deref(), metric)?;
     let include_bots = parse_flag("include_bots", params.include_bots.as_deref())?;
-    let shop = authorized_shop(&state, &identity, &params.shop).await?;
-    let events_db = super::events_db(&state)?;
+    let shop = authorized_shop(state, identity, &params.shop).await?;
+    let events_db = super::events_db(state)?;
 
     let (current, previous) = period.comparison(date);
     let range = DayRange {
@@ -242,7 +252,7 @@ pub async fn get(
         .collect();
 
     let to_json = |trends: Vec<CategoryTrend>| trends.into_iter().map(trend_json).collect();
-    Ok(Json(TrendsJson {
+    Ok(TrendsJson {
         shop: shop.map(|shop| shop.slug),
         period: period_name.to_string(),
         metric: metric.name().to_string(),
@@ -256,7 +266,7 @@ pub async fn get(
         new: to_json(ranking.new),
         days,
         series,
-    }))
+    })
 }
 
 fn trend_json(trend: CategoryTrend) -> TrendJson {

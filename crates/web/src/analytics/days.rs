@@ -1,0 +1,59 @@
+//! The stored day summaries behind the summary and the daily series. Queued days of the
+//! range are computed before the rows are read, so a response never misses stored events.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use domain::analytics::days::DayFigures;
+use domain::analytics::money::RateTable;
+use store::analytics::day_summaries::{self, DayRange, Scope};
+
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// Maximum queued days one request computes. The background task works off a larger
+/// backlog, such as right after an upgrade, and until then the rows read may lag.
+const REFRESH_LIMIT: i64 = 5_000;
+
+/// The shops, days and options of a read.
+pub(super) struct DayQuery<'a> {
+    pub shop_id: Option<i64>,
+    pub days: (NaiveDate, NaiveDate),
+    pub include_bots: bool,
+    pub zones: &'a HashMap<i64, Tz>,
+    pub fallback_zone: Tz,
+    pub rates: &'a RateTable,
+    pub sketches: bool,
+}
+
+/// Computes the queued days of the query, then reads its day rows.
+pub(super) async fn read(state: &AppState, query: &DayQuery<'_>) -> AppResult<Vec<DayFigures>> {
+    let events_db = super::events_db(state)?;
+    day_summaries::refresh(
+        events_db,
+        query.zones,
+        query.fallback_zone,
+        query.rates,
+        Scope {
+            shop_id: query.shop_id,
+            days: Some(query.days),
+        },
+        REFRESH_LIMIT,
+    )
+    .await?;
+    let range = DayRange {
+        shop_id: query.shop_id,
+        from: query.days.0,
+        to: query.days.1,
+        include_bots: query.include_bots,
+        sketches: query.sketches,
+    };
+    Ok(day_summaries::read(events_db, &range).await?)
+}
+
+/// Returns whether `days` contain more events than the raw-event path reads.
+pub(super) fn too_many_events(state: &AppState, days: &[DayFigures]) -> bool {
+    let events: u64 = days.iter().map(|day| day.events).sum();
+    i64::try_from(events).unwrap_or(i64::MAX) > state.config.analytics_exact_events
+}

@@ -17,3 +17,17 @@ document.addEventListener("submit", function (event) {
   var next = form.querySelector("input[name=next]");
   if (next) { next.value = window.location.pathname + window.location.search; }
 });
+
+// Fields marked data-shown-for="VALUE" show only while the form's `kind` select has that
+// value, such as the cloud fields of a site. Without this script they always show.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form select[name=kind]").forEach(function (select) {
+    var update = function () {
+      select.form.querySelectorAll("[data-shown-for]").forEach(function (part) {
+        part.hidden = part.getAttribute("data-shown-for") !== select.value;
+      });
+    };
+    select.addEventListener("change", update);
+    update();
+  });
+});

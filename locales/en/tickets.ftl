@@ -196,6 +196,7 @@ ticket-checklist-undo = Reopen item
 ticket-checklist-state-done = done
 ticket-checklist-state-open = open
 ticket-done-checklist = Checklist updated.
+ticket-done-fixed-in = Ticket linked to the release that fixes it.
 ticket-checklist-open = { $count } checklist items are still open, the first is “{ $item }”. Tick every item, then resolve the ticket.
 ticket-checklist-frozen = The checklist of a resolved, closed or cancelled ticket cannot change. Reopen the ticket first.
 ticket-checklist-full = The checklist already has { $max } items, the maximum.

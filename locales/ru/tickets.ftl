@@ -196,6 +196,7 @@ ticket-checklist-undo = Вернуть в работу
 ticket-checklist-state-done = выполнено
 ticket-checklist-state-open = не выполнено
 ticket-done-checklist = Чек-лист обновлён.
+ticket-done-fixed-in = Заявка связана с релизом, который её исправляет.
 ticket-checklist-open = Открытых пунктов чек-листа: { $count }, первый из них: «{ $item }». Отметьте все пункты, затем решите заявку.
 ticket-checklist-frozen = Чек-лист решённой, закрытой или отменённой заявки изменить нельзя. Сначала верните заявку в работу.
 ticket-checklist-full = В чек-листе уже { $max } пунктов, больше добавить нельзя.

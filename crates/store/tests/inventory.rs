@@ -89,6 +89,63 @@ storage_test!(cloud_site_keeps_placement, async |db: Db| {
     assert!(is_duplicate(&error, "name"), "{error}");
 });
 
+storage_test!(site_update_checks_version, async |db: Db| {
+    let site = own_site(&db, "ЦОД Москва").await;
+    own_site(&db, "ЦОД Питер").await;
+    let cloud = SiteDraft {
+        name: "ЦОД Москва".into(),
+        kind: SiteKind::CloudRegion,
+        cloud: Some(CloudPlacement {
+            provider: "Yandex Cloud".into(),
+            account: "b1g".into(),
+            region: "ru-central1".into(),
+        }),
+    };
+
+    let unchanged = SiteDraft {
+        name: "ЦОД Москва".into(),
+        kind: SiteKind::OwnDataCentre,
+        cloud: None,
+    };
+    let same = sites::update_site(&db, site.id, 1, &unchanged, &author(), now())
+        .await
+        .unwrap();
+    assert_eq!(same.version, 1, "saving the same values keeps the version");
+
+    let saved = sites::update_site(&db, site.id, 1, &cloud, &author(), now())
+        .await
+        .unwrap();
+    assert_eq!(saved.version, 2);
+    assert_eq!(saved.kind, SiteKind::CloudRegion);
+    assert_eq!(saved.cloud, cloud.cloud);
+
+    let stale = sites::update_site(&db, site.id, 1, &unchanged, &author(), now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            stale,
+            store::Error::Domain(DomainError::Conflict {
+                expected: 1,
+                current: 2
+            })
+        ),
+        "{stale:?}"
+    );
+
+    let taken = SiteDraft {
+        name: "ЦОД Питер".into(),
+        ..unchanged
+    };
+    let error = sites::update_site(&db, site.id, 2, &taken, &author(), now())
+        .await
+        .unwrap_err();
+    assert!(is_duplicate(&error, "name"), "{error:?}");
+    let stored = sites::get_site(&db, site.id).await.unwrap().unwrap();
+    assert_eq!(stored.name, "ЦОД Москва");
+    assert_eq!(stored.version, 2);
+});
+
 storage_test!(rack_names_unique_per_site, async |db: Db| {
     let first = own_site(&db, "ЦОД-1").await;
     let second = own_site(&db, "ЦОД-2").await;

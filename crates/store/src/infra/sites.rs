@@ -116,6 +116,63 @@ pub async fn create_site(
     Ok(site)
 }
 
+/// Replaces a site's name, kind and placement if `version` is still current. A stale
+/// version is a [`DomainError::Conflict`]; a name another site has is a
+/// [`DomainError::Duplicate`] on `name`. Saving the same values keeps the version.
+pub async fn update_site(
+    db: &Db,
+    id: i64,
+    version: i64,
+    draft: &SiteDraft,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> Result<Site> {
+    let mut tx = db.begin().await?;
+    let current = site_in(&mut tx, id).await?.ok_or(DomainError::NotFound)?;
+    if current.version != version {
+        return Err(DomainError::Conflict {
+            expected: version,
+            current: current.version,
+        }
+        .into());
+    }
+    if current.name == draft.name && current.kind == draft.kind && current.cloud == draft.cloud {
+        return Ok(current);
+    }
+
+    let cloud = draft.cloud.as_ref();
+    tx.execute(
+        "UPDATE sites SET name = $1, kind = $2, cloud_provider = $3, cloud_account = $4, \
+         cloud_region = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
+        args![
+            draft.name.as_str(),
+            draft.kind.as_ref(),
+            cloud.map(|c| c.provider.as_str()),
+            cloud.map(|c| c.account.as_str()),
+            cloud.map(|c| c.region.as_str()),
+            now,
+            id,
+            version,
+        ],
+    )
+    .await
+    .map_err(duplicate_on("name", &draft.name))?;
+    let site = site_in(&mut tx, id).await?.ok_or(DomainError::NotFound)?;
+
+    audit::record(
+        &mut tx,
+        author,
+        "site.update",
+        ("site", id),
+        Some(json!({"name": current.name, "kind": current.kind, "cloud": current.cloud})),
+        Some(json!({"name": site.name, "kind": site.kind, "cloud": site.cloud})),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(site)
+}
+
 async fn site_in(tx: &mut Tx, id: i64) -> Result<Option<Site>> {
     let row: Option<SiteRow> = tx
         .fetch_optional(

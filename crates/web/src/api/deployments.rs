@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::inventory::optional_text;
 use super::json::ApiJson;
 use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
-use crate::context::Auth;
+use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult};
 use crate::servicedesk::access::{author, authorize, readable_ticket};
 use crate::state::AppState;
@@ -258,6 +258,17 @@ pub async fn create_release(
     ApiJson(body): ApiJson<CreateRelease>,
 ) -> AppResult<Response> {
     authorize(&identity, Action::RecordDeployments, Object::System)?;
+    let release = record_release(&state, &identity, &body).await?;
+    Ok((StatusCode::CREATED, Json(ReleaseJson::from(release))).into_response())
+}
+
+/// Checks a release in the order `service`, `version`, `notes` and records it, for the API
+/// and the release form.
+pub async fn record_release(
+    state: &AppState,
+    identity: &Identity,
+    body: &CreateRelease,
+) -> AppResult<Release> {
     let service = check_name("service", &body.service)?;
     let version = check_name("version", &body.version)?;
     let notes = optional_text("notes", body.notes.as_deref())?;
@@ -266,12 +277,12 @@ pub async fn create_release(
         &service,
         &version,
         notes.as_deref(),
-        &author(&identity),
+        &author(identity),
         domain::time::now(),
     )
     .await?;
     tracing::info!(release_id = release.id, service = %release.service, version = %release.version, "release recorded");
-    Ok((StatusCode::CREATED, Json(ReleaseJson::from(release))).into_response())
+    Ok(release)
 }
 
 /// Body of `POST /releases/{id}/fixes`.
@@ -299,20 +310,32 @@ pub async fn link_fix(
         .await?
         .ok_or_else(AppError::not_found)?;
     let ticket = readable_ticket(&state, &identity, body.ticket_id).await?;
+    link_release_fix(&state, &identity, &release, ticket.id).await?;
+    Ok(Json(release_detail(&state, release).await?))
+}
+
+/// Links a bug ticket the user may read to the release that fixes it, for the API and the
+/// ticket page. A ticket of another kind is an invalid `ticket_id`.
+pub async fn link_release_fix(
+    state: &AppState,
+    identity: &Identity,
+    release: &Release,
+    ticket_id: i64,
+) -> AppResult<()> {
     releases::link_fix(
         &state.db,
         release.id,
-        ticket.id,
-        &author(&identity),
+        ticket_id,
+        &author(identity),
         domain::time::now(),
     )
     .await?;
     tracing::info!(
         release_id = release.id,
-        ticket_id = ticket.id,
+        ticket_id,
         "bug linked to its fixing release"
     );
-    Ok(Json(release_detail(&state, release).await?))
+    Ok(())
 }
 
 /// Body of `POST /deployments`.
@@ -355,6 +378,21 @@ pub async fn create_deployment(
     ApiJson(body): ApiJson<CreateDeployment>,
 ) -> AppResult<Response> {
     authorize(&identity, Action::RecordDeployments, Object::System)?;
+    let (deployment, release_created) = record_deployment(&state, &identity, &body).await?;
+    let saved = DeploymentSaved {
+        deployment: deployment.into(),
+        release_created,
+    };
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
+}
+
+/// Checks a deployment and records it, with its release when the version is new, for the API
+/// and the deployment form. Returns the deployment and whether its release was recorded now.
+pub async fn record_deployment(
+    state: &AppState,
+    identity: &Identity,
+    body: &CreateDeployment,
+) -> AppResult<(Deployment, bool)> {
     let now = domain::time::now();
     let service = check_name("service", &body.service)?;
     let version = check_name("version", &body.version)?;
@@ -383,7 +421,7 @@ pub async fn create_deployment(
         deployed_by,
     };
     let (deployment, release_created) =
-        releases::record_deployment(&state.db, &new, &author(&identity), now).await?;
+        releases::record_deployment(&state.db, &new, &author(identity), now).await?;
     tracing::info!(
         deployment_id = deployment.id,
         release_id = deployment.release_id,
@@ -391,11 +429,7 @@ pub async fn create_deployment(
         result = %deployment.result,
         "deployment recorded"
     );
-    let saved = DeploymentSaved {
-        deployment: deployment.into(),
-        release_created,
-    };
-    Ok((StatusCode::CREATED, Json(saved)).into_response())
+    Ok((deployment, release_created))
 }
 
 /// Filters of `GET /deployments`.

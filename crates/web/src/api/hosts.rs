@@ -239,22 +239,22 @@ pub struct CreateHost {
     pub zabbix_host_id: Option<i64>,
 }
 
-/// The fields of a host before their check.
-struct HostInput<'a> {
-    technical_name: &'a str,
-    kind: &'a str,
-    status: &'a str,
-    site_id: Option<i64>,
-    rack_id: Option<i64>,
-    cluster_id: Option<i64>,
-    resources: HostResources,
-    zabbix_host_id: Option<i64>,
+/// The fields of a host before their check, from the API or the host form.
+pub(crate) struct HostInput<'a> {
+    pub technical_name: &'a str,
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub site_id: Option<i64>,
+    pub rack_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+    pub resources: HostResources,
+    pub zabbix_host_id: Option<i64>,
 }
 
 impl HostInput<'_> {
     /// Checks the fields in the order `technical_name`, `kind`, `status`, `cores`,
     /// `ram_bytes`, `storage_bytes`, `zabbix_host_id`.
-    fn check(&self) -> Result<HostDraft, domain::Invalid> {
+    pub fn check(&self) -> Result<HostDraft, domain::Invalid> {
         let technical_name = check_name("technical_name", self.technical_name)?;
         let kind = HostKind::parse("kind", self.kind)?;
         let status = HostStatus::parse("status", self.status)?;

@@ -2,7 +2,7 @@
 //! the clients and shops it serves, and what runs there.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use domain::identity::{Action, Object};
 use store::infra::environments::{self, Environment, Member};
@@ -12,7 +12,7 @@ use crate::api::environments::readable_environment;
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
-use crate::pages::{Page, render};
+use crate::pages::{DoneQuery, Page, render};
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 
@@ -91,6 +91,12 @@ struct DeploymentRow {
     result_label: String,
 }
 
+/// Notices a redirect to the page may ask for with `?done=KEY`.
+const DONE_KEYS: &[&str] = &[
+    "inventory-done-environment-created",
+    "inventory-done-environment-saved",
+];
+
 /// Recent deployments the page lists, newest first.
 const RECENT_DEPLOYMENTS: i64 = 20;
 
@@ -100,9 +106,11 @@ pub async fn card(
     context: Context,
     Auth(identity): Auth,
     Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
 ) -> AppResult<Response> {
     let environment = readable_environment(&state, &identity, path_id(&id)?).await?;
-    let page = Page::new(&state, &context, "inventory-environment-title");
+    let page = Page::new(&state, &context, "inventory-environment-title")
+        .with_notice(query.notice(DONE_KEYS));
     let hosts = environments::hosts_of(&state.db, environment.id).await?;
     let clients = environments::clients_of(&state.db, environment.id).await?;
     let shops = environments::shops_of(&state.db, environment.id).await?;

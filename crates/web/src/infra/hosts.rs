@@ -27,7 +27,11 @@ use crate::state::AppState;
 const PER_PAGE: i64 = 50;
 
 /// Notices a redirect to the card may ask for with `?done=KEY`.
-const DONE_KEYS: &[&str] = &["inventory-done-status"];
+const DONE_KEYS: &[&str] = &[
+    "inventory-done-status",
+    "inventory-done-host-created",
+    "inventory-done-host-saved",
+];
 
 /// One host as the list shows it.
 struct Row {

@@ -1,9 +1,16 @@
-//! Inventory pages for staff: the host list and card, environments with what runs there,
-//! and sites. Changes go through the JSON API, except a host's lifecycle step.
+//! Inventory pages for staff: hosts, environments with what runs there, sites with their
+//! racks, clusters, and releases with their deployments. The forms store through the same
+//! checks and store functions as the JSON API.
 
+mod deployment_form;
+mod environment_form;
 mod environments;
 mod forecast;
+pub(crate) mod form;
+mod host_form;
 mod hosts;
+mod releases;
+mod site_form;
 mod sites;
 mod ticket;
 
@@ -23,11 +30,49 @@ pub fn routes() -> Router<AppState> {
             get(|| async { axum::response::Redirect::to("/infra/hosts") }),
         )
         .route("/infra/hosts", get(hosts::list))
+        .route(
+            "/infra/hosts/new",
+            get(host_form::new).post(host_form::create),
+        )
         .route("/infra/hosts/{id}", get(hosts::card))
+        .route(
+            "/infra/hosts/{id}/edit",
+            get(host_form::edit).post(host_form::update),
+        )
         .route("/infra/hosts/{id}/status", post(hosts::step))
         .route("/infra/environments", get(environments::list))
+        .route(
+            "/infra/environments/new",
+            get(environment_form::new).post(environment_form::create),
+        )
         .route("/infra/environments/{id}", get(environments::card))
+        .route(
+            "/infra/environments/{id}/edit",
+            get(environment_form::edit).post(environment_form::update),
+        )
         .route("/infra/sites", get(sites::list))
+        .route(
+            "/infra/sites/new",
+            get(site_form::new).post(site_form::create),
+        )
+        .route("/infra/sites/{id}", get(sites::card))
+        .route(
+            "/infra/sites/{id}/edit",
+            get(site_form::edit).post(site_form::update),
+        )
+        .route("/infra/sites/{id}/racks", post(sites::create_rack))
+        .route(
+            "/infra/clusters",
+            get(sites::clusters).post(sites::create_cluster),
+        )
+        .route("/releases", get(releases::list))
+        .route("/releases/new", get(releases::new).post(releases::create))
+        .route("/releases/{id}", get(releases::card))
+        .route(
+            "/deployments/new",
+            get(deployment_form::new).post(deployment_form::create),
+        )
+        .route("/tickets/{id}/fixed-in", post(ticket::fixed_in))
 }
 
 /// Formats a size in bytes as GiB with one decimal, such as `64.0 GiB`.

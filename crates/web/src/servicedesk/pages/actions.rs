@@ -421,7 +421,7 @@ fn parse_version(value: &str) -> Result<i64, Invalid> {
 
 /// Answers a ticket form: the panel for htmx, a 303 back for plain posts; rejected changes
 /// go to [`rejected`], other failures to the error middleware.
-async fn finish(
+pub(crate) async fn finish(
     state: &AppState,
     context: &Context,
     identity: &Identity,

@@ -29,6 +29,7 @@ pub const DONE_KEYS: &[&str] = &[
     "ticket-done-assigned",
     "ticket-done-link",
     "ticket-done-checklist",
+    "ticket-done-fixed-in",
 ];
 
 #[derive(Template)]

@@ -10,6 +10,7 @@ mod list;
 mod rows;
 mod sla;
 
+pub(crate) use actions::finish as finish_ticket_action;
 pub(crate) use sla::duration as sla_duration;
 
 use axum::Router;

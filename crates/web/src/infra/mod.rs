@@ -1,6 +1,7 @@
 //! Inventory pages for staff: the host list and card, environments with what runs there,
 //! and sites. Changes go through the JSON API, except a host's lifecycle step.
 
+mod capacity_report;
 mod environments;
 mod forecast;
 mod hosts;
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/infra/environments", get(environments::list))
         .route("/infra/environments/{id}", get(environments::card))
         .route("/infra/sites", get(sites::list))
+        .route("/reports/capacity", get(capacity_report::page))
+        .route("/reports/capacity.xlsx", get(capacity_report::xlsx))
 }
 
 /// Formats a size in bytes as GiB with one decimal, such as `64.0 GiB`.

@@ -217,6 +217,33 @@ cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
     let tickets: serde_json::Value = tickets.json().await.unwrap();
     assert!(tickets["total"].as_i64().unwrap() >= 30, "{tickets}");
     assert!(tickets.to_string().contains("Ромашка"));
+    // The demo has an own data centre and a cloud region with growing hosts, so the report
+    // of the current quarter has growth on both sides and recommendations.
+    let capacity: serde_json::Value = client
+        .get(format!("{url}/api/v1/reports/capacity"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for side in ["own", "cloud"] {
+        let group = capacity["comparison"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["placement"] == side)
+            .unwrap();
+        assert!(group["hardware"]["hosts"].as_i64().unwrap() > 0, "{group}");
+        assert!(
+            !group["resources"].as_array().unwrap().is_empty(),
+            "{group}"
+        );
+    }
+    assert!(
+        capacity["recommendations"].as_array().unwrap().len() >= 4,
+        "{capacity}"
+    );
     let metrics = client
         .get(format!("{url}/metrics"))
         .send()

@@ -10,6 +10,8 @@ pub enum Cell {
     Integer(i64),
     /// A fraction such as a share or a rate, unrounded.
     Fraction(f64),
+    /// A measured value in its unit, such as a percentage or GiB, unrounded.
+    Number(f64),
     Empty,
 }
 

@@ -204,6 +204,23 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// Returns the action's name as the JSON field `kind` spells it: `keep`, `scale_up`,
+    /// `add_nodes`, `move_to_cloud` or `shrink`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Keep => "keep",
+            Action::ScaleUp { .. } => "scale_up",
+            Action::AddNodes { .. } => "add_nodes",
+            Action::MoveToCloud { .. } => "move_to_cloud",
+            Action::Shrink { .. } => "shrink",
+        }
+    }
+}
+
+/// The action kinds in the order reports list them.
+pub const ACTION_KINDS: [&str; 5] = ["keep", "scale_up", "add_nodes", "move_to_cloud", "shrink"];
+
 /// When a level is reached: already, after some seconds, or never on the current trend.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Eta {
@@ -404,7 +421,7 @@ pub fn mean_of_nodes(series: &[Series]) -> Result<Series, Invalid> {
 /// The highest sample of each UTC day, stamped at that sample's time.
 // NOTE: days are UTC days. A site whose evening peak crosses UTC midnight (Moscow after
 // 03:00 local) gets it counted on the next day; no site time zone is taken yet.
-fn daily_peaks(series: &Series) -> Result<Series, Invalid> {
+pub(super) fn daily_peaks(series: &Series) -> Result<Series, Invalid> {
     let mut peaks: Vec<(NaiveDate, Sample)> = Vec::new();
     for sample in series.samples() {
         let day = sample.time.date_naive();
@@ -422,7 +439,7 @@ fn daily_peaks(series: &Series) -> Result<Series, Invalid> {
 
 /// The `p`-quantile of sorted values with linear interpolation between ranks (numpy's
 /// default method); 0 for no values.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(super) fn percentile(sorted: &[f64], p: f64) -> f64 {
     let Some(last) = sorted.len().checked_sub(1) else {
         return 0.0;
     };

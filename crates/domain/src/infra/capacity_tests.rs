@@ -233,3 +233,26 @@ fn mean_of_nodes_averages_hourly_peaks_of_reporting_nodes() {
     let error = mean_of_nodes(&[bytes]).unwrap_err();
     assert_eq!(error.key, "infra-capacity-needs-percent");
 }
+
+#[test]
+fn action_kind_matches_json_tag() {
+    let actions = [
+        Action::Keep,
+        Action::ScaleUp {
+            capacity_factor: 1.5,
+        },
+        Action::AddNodes { count: 2 },
+        Action::MoveToCloud {
+            capacity_factor: 1.2,
+            nodes_to_add: None,
+        },
+        Action::Shrink {
+            capacity_factor: 0.5,
+            nodes_to_remove: Some(1),
+        },
+    ];
+    for (action, kind) in actions.iter().zip(ACTION_KINDS) {
+        assert_eq!(action.kind(), kind);
+        assert_eq!(serde_json::to_value(action).unwrap()["kind"], kind);
+    }
+}

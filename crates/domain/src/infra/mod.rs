@@ -35,6 +35,7 @@ pub mod forecast;
 pub mod holt_winters;
 pub mod inventory;
 mod polynomial;
+pub mod quarter;
 pub mod series;
 pub mod units;
 pub mod window;
@@ -42,7 +43,8 @@ pub mod zabbix_items;
 
 pub use band::{BandForecast, BandRequest, Direction, Model, ThresholdCrossing, band_forecast};
 pub use capacity::{
-    Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise, mean_of_nodes,
+    ACTION_KINDS, Action, CapacityAdvice, CapacityPolicy, Eta, Resource, Scope, advise,
+    mean_of_nodes,
 };
 pub use fit::{Curve, Fit};
 pub use forecast::{

@@ -55,6 +55,20 @@ impl Series {
     pub fn samples(&self) -> &[Sample] {
         &self.samples
     }
+
+    /// Returns the samples at or after `from` and before `to` as a series of the same unit.
+    pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Series {
+        let samples = self
+            .samples
+            .iter()
+            .filter(|s| s.time >= from && s.time < to)
+            .copied()
+            .collect();
+        Series {
+            unit: self.unit,
+            samples,
+        }
+    }
 }
 
 /// A row that was not imported, with its 1-based line number and the reason.

@@ -46,6 +46,10 @@ pub struct ExportParams {
     pub metric: Option<String>,
 }
 
+/// The media type of an XLSX workbook.
+pub const XLSX_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Csv,
@@ -220,14 +224,16 @@ pub fn trends_table(data: &TrendsJson) -> Table {
 fn file_response(format: Format, name: &str, table: &Table) -> AppResult<Response> {
     let (bytes, content_type, extension) = match format {
         Format::Csv => (to_csv(table)?, "text/csv; charset=utf-8", "csv"),
-        Format::Xlsx => (
-            to_xlsx(table)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
+        Format::Xlsx => (to_xlsx(table)?, XLSX_CONTENT_TYPE, "xlsx"),
     };
-    let disposition = format!("attachment; filename=\"analytics-{name}.{extension}\"");
-    Ok((
+    let file_name = format!("analytics-{name}.{extension}");
+    Ok(attachment(content_type, &file_name, bytes))
+}
+
+/// Builds a 200 response that a browser saves as the file `file_name`.
+pub fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -235,7 +241,7 @@ fn file_response(format: Format, name: &str, table: &Table) -> AppResult<Respons
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Writes `table` as UTF-8 CSV with a header row.
@@ -261,18 +267,37 @@ fn csv_field(cell: &Cell) -> String {
     match cell {
         Cell::Text(text) => neutralise(text).into_owned(),
         Cell::Integer(value) => value.to_string(),
-        Cell::Fraction(value) => value.to_string(),
+        Cell::Fraction(value) | Cell::Number(value) => value.to_string(),
         Cell::Empty => String::new(),
     }
 }
 
+fn xlsx_failed(error: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Internal(format!("XLSX export failed: {error}"))
+}
+
 /// Writes `table` as an XLSX workbook of one sheet with a header row.
 pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
-    let failed = |error: rust_xlsxwriter::XlsxError| {
-        AppError::Internal(format!("XLSX export failed: {error}"))
-    };
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+    write_sheet(workbook.add_worksheet(), table)?;
+    workbook.save_to_buffer().map_err(xlsx_failed)
+}
+
+/// Writes an XLSX workbook with one sheet per named table, in order. A sheet name is at most
+/// 31 characters and has none of `[]:*?/\`.
+pub fn to_xlsx_sheets(sheets: &[(String, Table)]) -> AppResult<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    for (name, table) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).map_err(xlsx_failed)?;
+        write_sheet(sheet, table)?;
+    }
+    workbook.save_to_buffer().map_err(xlsx_failed)
+}
+
+/// Writes a header row and the rows of `table`: text neutralised, numbers as numbers.
+fn write_sheet(sheet: &mut rust_xlsxwriter::Worksheet, table: &Table) -> AppResult<()> {
+    let failed = xlsx_failed;
     for (column, header) in (0u16..).zip(&table.headers) {
         sheet
             .write_string(0, column, neutralise(header))
@@ -284,11 +309,13 @@ pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
                 Cell::Text(text) => sheet.write_string(row, column, neutralise(text)),
                 // Counts stay far below 2^53, where f64 stops being exact.
                 Cell::Integer(value) => sheet.write_number(row, column, *value as f64),
-                Cell::Fraction(value) => sheet.write_number(row, column, *value),
+                Cell::Fraction(value) | Cell::Number(value) => {
+                    sheet.write_number(row, column, *value)
+                }
                 Cell::Empty => continue,
             }
             .map_err(failed)?;
         }
     }
-    workbook.save_to_buffer().map_err(failed)
+    Ok(())
 }

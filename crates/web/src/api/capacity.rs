@@ -7,6 +7,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
 use domain::identity::{Action, Object};
 use domain::infra::window::parse_duration_seconds;
 use domain::infra::{
@@ -54,6 +55,9 @@ pub struct CapacityOptions {
     pub lead_time_seconds: Option<i64>,
     pub window: Window,
     pub fit: Fit,
+    /// Advice as of this instant: later samples are ignored. The quarterly report sets it to
+    /// the quarter's end; the API has no parameter for it.
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl CapacityParams {
@@ -91,6 +95,7 @@ impl CapacityParams {
                 Some(fit) => Fit::parse("fit", &fit)?,
                 None => Fit::Linear,
             },
+            until: None,
         })
     }
 }
@@ -139,11 +144,7 @@ pub async fn host_capacity(
 ) -> AppResult<Json<CapacityReport>> {
     let host = readable_host(&state, &identity, path_id(&id)?).await?;
     let options = params.check()?;
-    let only = params
-        .metric
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
+    let only = only_metric(&params);
     let report = capacity_report(&state, context.lang, &host, only, &options).await?;
     if let Some(metric) = only
         && report.items.is_empty()
@@ -180,7 +181,7 @@ pub async fn capacity_report(
         if only.is_none() && metric.unit != Unit::Percent.as_ref() {
             continue;
         }
-        let series = store::metrics::load_series(&state.db, host.id, &metric.metric).await?;
+        let series = load_series(state, host.id, &metric.metric, options.until).await?;
         let outcome = advise_metric(&metric.metric, series, Scope::Host, options);
         push_outcome(
             state,
@@ -193,6 +194,23 @@ pub async fn capacity_report(
         );
     }
     Ok(report)
+}
+
+/// Reads a host's metric as a series, without the samples at or after `until`; `None` when
+/// no sample is left.
+pub(crate) async fn load_series(
+    state: &AppState,
+    host_id: i64,
+    metric: &str,
+    until: Option<DateTime<Utc>>,
+) -> AppResult<Option<Series>> {
+    let series = store::metrics::load_series(&state.db, host_id, metric).await?;
+    let Some(until) = until else {
+        return Ok(series);
+    };
+    Ok(series
+        .map(|s| s.between(DateTime::<Utc>::MIN_UTC, until))
+        .filter(|s| !s.samples().is_empty()))
 }
 
 /// Adds the advice on one metric to `items`, or the reason there is none to `skipped`, with
@@ -280,7 +298,7 @@ pub struct GroupCapacityReport {
 }
 
 /// The maximum number of hosts a cluster or site report reads.
-const GROUP_HOSTS_MAX: i64 = 1000;
+pub(crate) const GROUP_HOSTS_MAX: i64 = 1000;
 
 /// Computes capacity advice for a cluster on the mean use of its hosts, per utilisation
 /// metric in percent; `add_nodes` counts nodes of the cluster's size.
@@ -304,13 +322,17 @@ pub async fn cluster_capacity(
         limit: GROUP_HOSTS_MAX,
         ..HostListQuery::default()
     };
+    let options = params.check()?;
     let report = group_report(
         &state,
         context.lang,
-        &params,
-        "cluster",
-        cluster.id,
-        cluster.name,
+        &options,
+        only_metric(&params),
+        Group {
+            scope: "cluster",
+            id: cluster.id,
+            name: cluster.name,
+        },
         &query,
     )
     .await?;
@@ -339,37 +361,52 @@ pub async fn site_capacity(
         limit: GROUP_HOSTS_MAX,
         ..HostListQuery::default()
     };
+    let options = params.check()?;
     let report = group_report(
         &state,
         context.lang,
-        &params,
-        "site",
-        site.id,
-        site.name,
+        &options,
+        only_metric(&params),
+        Group {
+            scope: "site",
+            id: site.id,
+            name: site.name,
+        },
         &query,
     )
     .await?;
     Ok(Json(report))
 }
 
-/// Advises on the mean use of the hosts `query` finds, for every percent metric one of them
-/// has (or metric `params.metric`), with `Scope::Cluster` or `Scope::Site` over the hosts
-/// that have it.
-async fn group_report(
-    state: &AppState,
-    lang: Lang,
-    params: &CapacityParams,
-    scope: &str,
-    id: i64,
-    name: String,
-    query: &HostListQuery,
-) -> AppResult<GroupCapacityReport> {
-    let options = params.check()?;
-    let only = params
+/// A cluster or site that a group report covers.
+pub(crate) struct Group {
+    /// `cluster` or `site`.
+    pub scope: &'static str,
+    pub id: i64,
+    pub name: String,
+}
+
+/// Returns the `metric` parameter when it names a metric.
+fn only_metric(params: &CapacityParams) -> Option<&str> {
+    params
         .metric
         .as_deref()
         .map(str::trim)
-        .filter(|m| !m.is_empty());
+        .filter(|m| !m.is_empty())
+}
+
+/// Advises on the mean use of the hosts `query` finds, for every percent metric one of them
+/// has (or metric `only`), with `Scope::Cluster` or `Scope::Site` over the hosts that have
+/// it.
+pub(crate) async fn group_report(
+    state: &AppState,
+    lang: Lang,
+    options: &CapacityOptions,
+    only: Option<&str>,
+    group: Group,
+    query: &HostListQuery,
+) -> AppResult<GroupCapacityReport> {
+    let Group { scope, id, name } = group;
     let (members, _) = hosts::list(&state.db, query).await?;
     let members: Vec<Host> = members
         .into_iter()
@@ -399,8 +436,7 @@ async fn group_report(
             if only.is_none() && metric.unit != Unit::Percent.as_ref() {
                 continue;
             }
-            if let Some(series) =
-                store::metrics::load_series(&state.db, host.id, &metric.metric).await?
+            if let Some(series) = load_series(state, host.id, &metric.metric, options.until).await?
             {
                 let entry = metrics
                     .entry(metric.metric.clone())
@@ -426,7 +462,7 @@ async fn group_report(
             Scope::Site { hosts: nodes }
         };
         let outcome = mean_of_nodes(&series)
-            .and_then(|mean| advise_metric(&metric, Some(mean), scope, &options));
+            .and_then(|mean| advise_metric(&metric, Some(mean), scope, options));
         push_outcome(
             state,
             lang,

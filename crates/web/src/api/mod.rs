@@ -2,6 +2,7 @@
 //! `{"error": {"code", "message", "field"}}`.
 
 pub mod capacity;
+pub mod capacity_report;
 pub mod checklist;
 pub mod clients;
 pub mod contracts;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/disputes/{id}", get(disputes::get))
         .route("/disputes/{id}/transitions", post(disputes::transition))
         .route("/reports/sales", get(reports::sales))
+        .route("/reports/capacity", get(capacity_report::report))
         // SLA reports.
         .route("/reports/sla", get(sla_reports::report))
         .route(

@@ -5,8 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    capacity, checklist, clients, contracts, deals, deployments, disputes, environment_requests,
-    environments, forecast, hosts, inventory, reports, sla_reports, tariffs, tickets,
+    capacity, capacity_report, checklist, clients, contracts, deals, deployments, disputes,
+    environment_requests, environments, forecast, hosts, inventory, reports, sla_reports, tariffs,
+    tickets,
 };
 use crate::analytics;
 use crate::servicedesk::zabbix;
@@ -37,6 +38,7 @@ use crate::servicedesk::zabbix;
         capacity::host_capacity,
         capacity::cluster_capacity,
         capacity::site_capacity,
+        capacity_report::report,
         forecast::host_forecast,
         deals::list, deals::get, deals::create, deals::update,
         disputes::list, disputes::get, disputes::create, disputes::transition,

@@ -198,11 +198,11 @@ fn crossing_text(page: &Page, report: &ForecastReport) -> String {
     }
 }
 
-/// Serialises `report` as JSON and escapes `<`, `>` and `&`, so no value can close the
+/// Serialises `value` as JSON and escapes `<`, `>` and `&`, so no value can close the
 /// `<script type="application/json">` element it is put in.
-fn script_json(report: &ForecastReport) -> AppResult<String> {
-    let json = serde_json::to_string(report)
-        .map_err(|e| AppError::Internal(format!("forecast report to JSON: {e}")))?;
+pub(super) fn script_json(value: &impl serde::Serialize) -> AppResult<String> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| AppError::Internal(format!("chart data to JSON: {e}")))?;
     Ok(json
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")

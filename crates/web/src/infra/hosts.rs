@@ -195,7 +195,7 @@ impl CapacityRow {
 }
 
 /// Returns the action's kind and its wording with the numbers.
-fn action_text(page: &Page, action: &CapacityAction) -> (&'static str, String) {
+pub(super) fn action_text(page: &Page, action: &CapacityAction) -> (&'static str, String) {
     let factor = |value: f64| format!("{value:.2}");
     match *action {
         CapacityAction::Keep => ("keep", page.t("inventory-capacity-action-keep")),
@@ -239,7 +239,7 @@ fn action_text(page: &Page, action: &CapacityAction) -> (&'static str, String) {
 }
 
 /// Words a time to a level: already reached, never on the trend, or in days.
-fn eta_text(page: &Page, eta: &Eta) -> String {
+pub(super) fn eta_text(page: &Page, eta: &Eta) -> String {
     if eta.already {
         return page.t("inventory-capacity-eta-already");
     }

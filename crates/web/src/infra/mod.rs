@@ -2,6 +2,7 @@
 //! racks, clusters, and releases with their deployments. The forms store through the same
 //! checks and store functions as the JSON API.
 
+mod capacity_report;
 mod deployment_form;
 mod environment_form;
 mod environments;
@@ -73,6 +74,8 @@ pub fn routes() -> Router<AppState> {
             get(deployment_form::new).post(deployment_form::create),
         )
         .route("/tickets/{id}/fixed-in", post(ticket::fixed_in))
+        .route("/reports/capacity", get(capacity_report::page))
+        .route("/reports/capacity.xlsx", get(capacity_report::xlsx))
 }
 
 /// Formats a size in bytes as GiB with one decimal, such as `64.0 GiB`.

@@ -129,8 +129,18 @@ pub async fn run(config: &Config, args: &BenchQueriesArgs) -> anyhow::Result<()>
         .await
         .context("cannot revoke the benchmark token")?;
         local.server.abort();
-        local.events.close().await;
-        local.db.close().await;
+        // A report that timed out on the client may still run on the server, and closing the
+        // pools waits for its connection, so the wait is cut short.
+        let closing = async {
+            local.events.close().await;
+            local.db.close().await;
+        };
+        if tokio::time::timeout(Duration::from_secs(5), closing)
+            .await
+            .is_err()
+        {
+            tracing::warn!("database pools still busy after 5 s; exiting without waiting");
+        }
     }
     Ok(())
 }

@@ -1,6 +1,11 @@
 //! `vitrina bench ingest`: a load client for `POST /api/v1/events`. Without `--url` it starts
 //! the real router in this process on 127.0.0.1 over the configured databases, creates a shop
-//! for the run and reports the storage used as well.
+//! for the run and reports the storage used as well. `vitrina bench queries` is in
+//! [`queries`].
+
+mod queries;
+
+pub use queries::run as queries;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -82,7 +87,7 @@ pub async fn ingest(config: &Config, args: &BenchIngestArgs) -> anyhow::Result<(
     report(args, batch_size, concurrency, elapsed, &mut total);
 
     if let Some(local) = local {
-        storage(config, &local).await?;
+        storage(config, &local.events, Some(local.shop_id)).await?;
         local.server.abort();
         local.events.close().await;
     }
@@ -105,6 +110,22 @@ async fn start_local(config: &Config) -> anyhow::Result<(String, String, Local)>
     let (shop, key) = shops::create(&db, &new, domain::time::now())
         .await
         .context("cannot create the benchmark shop")?;
+    let (url, server) = serve_local(config, db, &events).await?;
+    let local = Local {
+        events,
+        shop_id: shop.id,
+        server,
+    };
+    Ok((url, key, local))
+}
+
+/// Serves the real router over `db` and `events` on a free port of 127.0.0.1 in this process,
+/// and returns its URL with the server task.
+async fn serve_local(
+    config: &Config,
+    db: Db,
+    events: &Db,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
     let state = AppState::new(db, config.web())
         .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?
         .with_events(events.clone());
@@ -117,12 +138,7 @@ async fn start_local(config: &Config) -> anyhow::Result<(String, String, Local)>
             tracing::error!(%error, "benchmark server failed");
         }
     });
-    let local = Local {
-        events,
-        shop_id: shop.id,
-        server,
-    };
-    Ok((url, key, local))
+    Ok((url, server))
 }
 
 /// One load task: sends batches until the deadline.
@@ -221,13 +237,7 @@ fn report(
     total: &mut Measured,
 ) {
     total.latencies.sort();
-    let percentile = |p: f64| -> f64 {
-        if total.latencies.is_empty() {
-            return 0.0;
-        }
-        let index = ((total.latencies.len() as f64 - 1.0) * p).round() as usize;
-        total.latencies[index].as_secs_f64() * 1000.0
-    };
+    let percentile = |p: f64| percentile(&total.latencies, p);
     println!(
         "mode {:?}: {batch_size} events per request, concurrency {concurrency}, {:.1} s",
         args.mode, elapsed
@@ -250,14 +260,23 @@ fn report(
     );
 }
 
-/// Prints the storage the events database uses per million stored events.
-async fn storage(config: &Config, local: &Local) -> anyhow::Result<()> {
-    let stored = store::analytics::events::count(&local.events, local.shop_id).await?;
-    let all: i64 = local
-        .events
+/// Returns the `p` quantile (0 to 1) of sorted latencies in milliseconds, by the nearest
+/// rank; 0 for no latencies.
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+/// Prints the storage the events database uses per million stored events, and the events of
+/// `shop_id` when given.
+async fn storage(config: &Config, events: &Db, shop_id: Option<i64>) -> anyhow::Result<()> {
+    let all: i64 = events
         .fetch_scalar("SELECT COUNT(*) FROM events", Vec::new())
         .await?;
-    let bytes: i64 = match local.events.engine() {
+    let bytes: i64 = match events.engine() {
         store::Engine::Sqlite => {
             let file = config.data_dir.join(crate::config::EVENTS_SQLITE_FILE);
             let size = |path: std::path::PathBuf| std::fs::metadata(path).map_or(0, |m| m.len());
@@ -265,13 +284,15 @@ async fn storage(config: &Config, local: &Local) -> anyhow::Result<()> {
             i64::try_from(size(file) + size(wal)).unwrap_or(i64::MAX)
         }
         store::Engine::Postgres => {
-            local
-                .events
+            events
                 .fetch_scalar("SELECT pg_total_relation_size('events')", Vec::new())
                 .await?
         }
     };
-    println!("events stored by this run {stored}, in the events table {all}");
+    if let Some(shop_id) = shop_id {
+        let stored = store::analytics::events::count(events, shop_id).await?;
+        println!("events stored by this run {stored}, in the events table {all}");
+    }
     if all > 0 {
         let per_million = bytes as f64 / all as f64 * 1_000_000.0 / (1024.0 * 1024.0);
         println!(
@@ -280,4 +301,28 @@ async fn storage(config: &Config, local: &Local) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn millis(values: &[u64]) -> Vec<Duration> {
+        values.iter().map(|ms| Duration::from_millis(*ms)).collect()
+    }
+
+    #[test]
+    fn percentile_picks_nearest_rank() {
+        let sorted = millis(&(1..=100).collect::<Vec<_>>());
+        assert_eq!(percentile(&sorted, 0.50), 51.0);
+        assert_eq!(percentile(&sorted, 0.95), 95.0);
+        assert_eq!(percentile(&sorted, 0.99), 99.0);
+        assert_eq!(percentile(&sorted, 1.0), 100.0);
+    }
+
+    #[test]
+    fn percentile_of_one_or_none() {
+        assert_eq!(percentile(&millis(&[7]), 0.95), 7.0);
+        assert_eq!(percentile(&[], 0.95), 0.0);
+    }
 }

@@ -68,8 +68,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create the database if missing and apply pending migrations
     Migrate,
-    /// Load demo data (staff, tickets, Zabbix incidents) unless the database has tickets
-    Demo,
+    /// Load demo data (staff, tickets, Zabbix incidents) unless the database has tickets; with
+    /// --events, write generated storefront traffic of demo shops instead
+    Demo(DemoArgs),
     /// Manage staff users
     #[command(subcommand)]
     User(UserCommand),
@@ -110,6 +111,28 @@ pub struct ServeArgs {
     /// generated secret when none is configured
     #[arg(long)]
     pub demo: bool,
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Write this many storefront events (repeated deliveries included) over the last --days
+    /// days, ending now, into the demo shops demo-shop-01 to demo-shop-NN, creating missing
+    /// shops. Without it, `demo` loads the service desk demo data
+    #[arg(long, value_name = "N")]
+    pub events: Option<u64>,
+
+    /// Number of demo shops, 1 to 99
+    #[arg(long, default_value_t = 20, requires = "events", value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub shops: u32,
+
+    /// Length of the period in days, 1 to 3660
+    #[arg(long, default_value_t = 90, requires = "events", value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub days: u32,
+
+    /// Seed of the generator: the same seed and options give the same events
+    #[arg(long, default_value_t = 1, requires = "events")]
+    pub seed: u64,
 }
 
 /// `user` subcommands.
@@ -307,6 +330,37 @@ pub enum BenchCommand {
     /// and latency. Without --url it serves the configured databases in this process, creates
     /// a shop for the run and prints the storage used per million events
     Ingest(BenchIngestArgs),
+    /// Request the analytics reports (summary, daily series, categories, heatmap, trends) for
+    /// the 30 days ending at the last day with events, per shop and platform-wide, and print
+    /// latency percentiles. Without --url it serves the configured databases in this process
+    /// with a temporary API token, and prints the peak memory and the storage per million
+    /// events
+    Queries(BenchQueriesArgs),
+}
+
+/// Options of `bench queries`.
+#[derive(Debug, Args)]
+pub struct BenchQueriesArgs {
+    /// Measured requests per endpoint and scope, after 5 warm-up requests
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub requests: u32,
+
+    /// Address of a running Vitrina, such as http://127.0.0.1:8080; needs --token
+    #[arg(long, requires = "token")]
+    pub url: Option<String>,
+
+    /// API token of an analyst or admin on that server
+    #[arg(long, requires = "url", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Shop slugs to rotate over [default: every shop, when serving locally; none with --url]
+    #[arg(long = "shop", value_name = "SLUG")]
+    pub shops: Vec<String>,
+
+    /// Last day of the 30-day range, YYYY-MM-DD [default: the Moscow date of the latest
+    /// event, when serving locally; today in Moscow with --url]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
 }
 
 /// Request shape of the benchmark.

@@ -105,12 +105,15 @@ async fn run_with_database(
             );
             Ok(())
         }
-        Command::Demo => {
-            let state = web::AppState::new(db.clone(), config.web())
-                .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
-            let outcome = demo::load(&state).await?;
-            demo::print_summary(db, &outcome).await
-        }
+        Command::Demo(args) => match args.events {
+            Some(events) => demo_traffic(db, config, &args, events).await,
+            None => {
+                let state = web::AppState::new(db.clone(), config.web())
+                    .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
+                let outcome = demo::load(&state).await?;
+                demo::print_summary(db, &outcome).await
+            }
+        },
         Command::User(command) => users::run(db, command).await,
         Command::Token(command) => tokens::run(db, command).await,
         Command::Zabbix(ZabbixCommand::Replay(args)) => replay::run(db, config, args).await,
@@ -128,9 +131,38 @@ async fn run_with_database(
         }
         Command::Shop(command) => analytics::shop(db, command).await,
         Command::Bench(BenchCommand::Ingest(args)) => bench::ingest(config, &args).await,
+        Command::Bench(BenchCommand::Queries(args)) => bench::queries(config, &args).await,
         Command::Forecast(args) => metrics::forecast(db, &args).await,
         Command::Timeleft(args) => metrics::timeleft(db, &args).await,
     }
+}
+
+/// Writes generated storefront traffic through the ingestion endpoint's event writer.
+async fn demo_traffic(
+    db: &store::Db,
+    config: &Config,
+    args: &cli::DemoArgs,
+    events: u64,
+) -> anyhow::Result<()> {
+    let events_db = database::open_events(config).await?;
+    let state = web::AppState::new(db.clone(), config.web())
+        .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?
+        .with_events(events_db.clone());
+    let writer = state
+        .event_writer
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("the event writer did not start"))?;
+    let options = demo::traffic::Options {
+        events,
+        shops: args.shops,
+        days: args.days,
+        seed: args.seed,
+        end: domain::time::now(),
+    };
+    let result = demo::traffic::run(db, &writer, &options).await;
+    drop((writer, state));
+    events_db.close().await;
+    result.map(|_| ())
 }
 
 #[cfg(test)]

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{Served, Setup, assert_success, start_serve, stderr, stdout, stop_serve};
+use common::{Setup, analyst_token, assert_success, served_summary, stderr, stdout};
 use serde_json::Value;
 
-const PASSWORD: &str = "correct horse battery staple";
 /// The shared REES46 sample: the first 9,999 rows of October 2019.
 const REES46: &str = "../../../shared/data/ecommerce/rees46_2019-Oct_first10k.csv";
 
@@ -19,42 +18,6 @@ async fn shop_count(setup: &Setup) -> i64 {
         .unwrap();
     db.close().await;
     count
-}
-
-/// Creates an analyst and a token through the binary and returns the token.
-async fn analyst_token(setup: &Setup) -> String {
-    let add = [
-        "user",
-        "add",
-        "analyst",
-        "--role",
-        "analyst",
-        "--password-stdin",
-    ];
-    assert_success(&setup.run_with_stdin(&add, PASSWORD).await);
-    let output = setup
-        .run(&["token", "create", "analyst", "--name", "tests"])
-        .await;
-    assert_success(&output);
-    stdout(&output).trim().to_string()
-}
-
-/// Starts `serve`, reads the summary at `query` with `token` and stops the server.
-async fn served_summary(setup: &Setup, token: &str, query: &str) -> Value {
-    let Served { child, url, .. } =
-        start_serve(setup.command(&["serve", "--listen", "127.0.0.1:0"])).await;
-    integrations::tls::install_crypto_provider();
-    let response = reqwest::Client::new()
-        .get(format!("{url}/api/v1/analytics/summary?{query}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    stop_serve(child).await;
-    assert_eq!(status, 200, "{body}");
-    body
 }
 
 cli_test!(shop_add_prints_key_alone, async |setup: &Setup| {

@@ -12,6 +12,7 @@ mod portal;
 mod sales;
 mod staff;
 mod tickets;
+pub mod traffic;
 mod zabbix;
 
 use anyhow::Context as _;

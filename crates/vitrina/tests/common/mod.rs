@@ -116,6 +116,22 @@ impl Setup {
         Db::open(&location, &options).await.unwrap()
     }
 
+    /// Opens the events database the binary wrote, without migrating it: `events.db` in the
+    /// data directory on SQLite, the same schema as the main database on PostgreSQL.
+    pub async fn events_db(&self) -> Db {
+        match &self.postgres {
+            Some(_) => self.db().await,
+            None => {
+                let location = Location::SqliteFile(self.dir.path().join("events.db"));
+                let options = OpenOptions {
+                    max_connections: 2,
+                    ..OpenOptions::default()
+                };
+                Db::open(&location, &options).await.unwrap()
+            }
+        }
+    }
+
     /// Drops a PostgreSQL test schema; the temporary directory goes with `self`.
     pub async fn finish(self) {
         if let Some((url, schema)) = &self.postgres {
@@ -233,6 +249,45 @@ pub fn assert_success(output: &Output) {
         stdout(output),
         stderr(output)
     );
+}
+
+/// Password of the analyst that [`analyst_token`] creates.
+pub const ANALYST_PASSWORD: &str = "correct horse battery staple";
+
+/// Creates an analyst and a token through the binary and returns the token.
+pub async fn analyst_token(setup: &Setup) -> String {
+    let add = [
+        "user",
+        "add",
+        "analyst",
+        "--role",
+        "analyst",
+        "--password-stdin",
+    ];
+    assert_success(&setup.run_with_stdin(&add, ANALYST_PASSWORD).await);
+    let output = setup
+        .run(&["token", "create", "analyst", "--name", "tests"])
+        .await;
+    assert_success(&output);
+    stdout(&output).trim().to_string()
+}
+
+/// Starts `serve`, reads the summary at `query` with `token` and stops the server.
+pub async fn served_summary(setup: &Setup, token: &str, query: &str) -> serde_json::Value {
+    let Served { child, url, .. } =
+        start_serve(setup.command(&["serve", "--listen", "127.0.0.1:0"])).await;
+    integrations::tls::install_crypto_provider();
+    let response = reqwest::Client::new()
+        .get(format!("{url}/api/v1/analytics/summary?{query}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap();
+    stop_serve(child).await;
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
 /// Defines a test that runs the binary on SQLite (`NAME::sqlite`) and on PostgreSQL

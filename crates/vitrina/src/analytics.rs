@@ -166,9 +166,21 @@ pub async fn refresh_day_summaries(
     }
 }
 
-async fn refresh_round(db: &Db, events_db: &Db) -> anyhow::Result<()> {
+/// Computes every queued day summary and returns how many days were computed.
+pub async fn compute_queued_day_summaries(db: &Db, events_db: &Db) -> anyhow::Result<usize> {
+    let mut total = 0;
+    loop {
+        let computed = refresh_round(db, events_db).await?;
+        if computed == 0 {
+            return Ok(total);
+        }
+        total += computed;
+    }
+}
+
+async fn refresh_round(db: &Db, events_db: &Db) -> anyhow::Result<usize> {
     if day_summaries::queued(events_db).await? == 0 {
-        return Ok(());
+        return Ok(0);
     }
     let mut zones = HashMap::new();
     for shop in shops::list(db).await? {
@@ -185,7 +197,7 @@ async fn refresh_round(db: &Db, events_db: &Db) -> anyhow::Result<()> {
     )
     .await?;
     tracing::debug!(computed, "day summaries computed");
-    Ok(())
+    Ok(computed)
 }
 
 /// Rebuilds the rollups of every shop that has stored events but no rollup rows, such as

@@ -126,7 +126,10 @@ web_test!(
         assert_eq!(response.status(), StatusCode::CONFLICT);
         let page = response.text().await.unwrap();
         assert!(page.contains("изменил кто-то другой"), "{page}");
-        assert!(page.contains("name=\"version\" value=\"2\""), "{page}");
+        assert!(
+            page.contains("name=\"version\" value=\"1\""),
+            "the stale version stays: {page}"
+        );
         let site = sites::get_site(&server.state.db, id)
             .await
             .unwrap()
@@ -288,6 +291,14 @@ web_test!(
         assert!(page.contains("изменил кто-то другой"), "{page}");
         assert!(page.contains("data-test=\"conflict-reload\""));
         assert!(page.contains("value=\"64\""), "input kept");
+        assert!(
+            page.contains("name=\"version\" value=\"1\""),
+            "the stale version stays, so saving again cannot overwrite: {page}"
+        );
+        let response = browser
+            .post_form(&edit, &edit, &host_fields("64", "1"))
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
         let host = hosts::get(&server.state.db, id).await.unwrap().unwrap();
         assert_eq!(host.resources.unwrap().ram_bytes, 32 << 30);
         assert_eq!(host.version, 2);

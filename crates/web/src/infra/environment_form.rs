@@ -181,7 +181,8 @@ pub async fn edit(
 }
 
 /// Saves the edit form if the environment's `version` is still current. Otherwise it shows the
-/// form again with the conflict and the stored version.
+/// form again with the conflict, keeping the version the edit was based on, so saving again
+/// conflicts again until the user reopens the current record.
 pub async fn update(
     State(state): State<AppState>,
     context: Context,
@@ -191,7 +192,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let environment = readable_environment(&state, &identity, path_id(&id)?).await?;
     authorize(&identity, Action::ManageInventory, Object::System)?;
-    let mut form = EnvironmentForm::read(pairs);
+    let form = EnvironmentForm::read(pairs);
     match save_edit(&state, &identity, environment.id, &form).await {
         Ok(stored) => saved(
             &format!("/infra/environments/{}", stored.id),
@@ -199,11 +200,6 @@ pub async fn update(
         ),
         Err(error) => {
             let rejection = Rejection::of(&state, &context, FIELDS, error)?;
-            if rejection.conflict
-                && let Some(current) = environments::get(&state.db, environment.id).await?
-            {
-                form.version = current.version.to_string();
-            }
             show(&state, &context, Some(environment.id), form, rejection).await
         }
     }

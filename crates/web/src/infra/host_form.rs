@@ -213,13 +213,14 @@ pub async fn edit(
 }
 
 /// Saves the edit form if the host's `version` is still current. Otherwise it shows the form
-/// again with the conflict and the stored version, so a second save overwrites knowingly.
+/// again with the conflict, keeping the version the edit was based on, so saving again
+/// conflicts again until the user reopens the current record.
 pub async fn update(
     State(state): State<AppState>,
     context: Context,
     Auth(identity): Auth,
     Path(id): Path<String>,
-    Form(mut form): Form<HostForm>,
+    Form(form): Form<HostForm>,
 ) -> AppResult<Response> {
     let host = readable_host(&state, &identity, path_id(&id)?).await?;
     authorize(&identity, Action::ManageInventory, Object::System)?;
@@ -230,11 +231,6 @@ pub async fn update(
         ),
         Err(error) => {
             let rejection = Rejection::of(&state, &context, FIELDS, error)?;
-            if rejection.conflict
-                && let Some(current) = hosts::get(&state.db, host.id).await?
-            {
-                form.version = current.version.to_string();
-            }
             show(&state, &context, Some(host.id), form, rejection).await
         }
     }

@@ -160,13 +160,14 @@ pub async fn edit(
 }
 
 /// Saves the edit form if the site's `version` is still current. Otherwise it shows the form
-/// again with the conflict and the stored version.
+/// again with the conflict, keeping the version the edit was based on, so saving again
+/// conflicts again until the user reopens the current record.
 pub async fn update(
     State(state): State<AppState>,
     context: Context,
     Auth(identity): Auth,
     Path(id): Path<String>,
-    Form(mut form): Form<SiteForm>,
+    Form(form): Form<SiteForm>,
 ) -> AppResult<Response> {
     let site = readable_site(&state, &identity, &id).await?;
     authorize(&identity, Action::ManageInventory, Object::System)?;
@@ -177,11 +178,6 @@ pub async fn update(
         ),
         Err(error) => {
             let rejection = Rejection::of(&state, &context, FIELDS, error)?;
-            if rejection.conflict
-                && let Some(current) = sites::get_site(&state.db, site.id).await?
-            {
-                form.version = current.version.to_string();
-            }
             show(&state, &context, Some(site.id), form, rejection)
         }
     }

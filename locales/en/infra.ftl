@@ -4,6 +4,8 @@
 
 infra-site-placement-not-cloud = Provider, account and region belong to cloud regions only, and this site is { $kind }. Remove the cloud fields or choose cloud_region.
 infra-host-resource-not-positive = The value must be above zero, got { $value }. Enter the host's cores and RAM.
+infra-rack-cloud-site = Site “{ $value }” is a cloud region, which has no racks of ours. Add the rack to an own data centre or a colocation site.
+infra-host-resource-too-large = The value { $value } is too large; the maximum is { $max }. Check the number and its unit.
 infra-host-resource-negative = Storage cannot be negative, got { $value }. Enter 0 for a diskless host.
 infra-zabbix-host-id-invalid = A Zabbix host id must be a positive integer (hostid), got "{ $value }". Copy the hostid from Zabbix.
 

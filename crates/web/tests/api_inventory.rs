@@ -91,6 +91,14 @@ web_test!(
             .await;
         assert_eq!(status, StatusCode::CREATED, "{saved}");
         assert_eq!(saved["cloud_account"], "b1g-folder");
+
+        // A cloud region has no racks of ours.
+        let racks = format!("/api/v1/sites/{}/racks", saved["id"]);
+        let (status, answer) = api.post(&racks, json!({"name": "R1"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["error"]["field"], "site_id");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains("Yandex"), "{message}");
     }
 );
 
@@ -102,6 +110,9 @@ web_test!(host_invalid_fields_named, async |server: &TestServer| {
         (json!({"cores": 0}), "cores"),
         (json!({"ram_bytes": -1}), "ram_bytes"),
         (json!({"storage_bytes": -1}), "storage_bytes"),
+        (json!({"cores": 9_223_372_036_854_775_807_i64}), "cores"),
+        (json!({"ram_bytes": 1_i64 << 60}), "ram_bytes"),
+        (json!({"storage_bytes": 1_i64 << 62}), "storage_bytes"),
         (json!({"status": "retired"}), "status"),
         (json!({"zabbix_host_id": 0}), "zabbix_host_id"),
         (json!({"site_id": 999}), "site_id"),

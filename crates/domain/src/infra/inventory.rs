@@ -192,8 +192,17 @@ pub struct HostResources {
     pub storage_bytes: i64,
 }
 
+/// Most logical cores one host may have.
+pub const MAX_HOST_CORES: i64 = 65_536;
+/// Most RAM one host may have: 1 PiB.
+pub const MAX_HOST_RAM_BYTES: i64 = 1 << 50;
+/// Most local storage one host may have: 8 PiB, so the storage of a thousand hosts still
+/// adds up within 64 bits.
+pub const MAX_HOST_STORAGE_BYTES: i64 = 1 << 53;
+
 impl HostResources {
-    /// Checks that cores and RAM are positive and storage is not negative.
+    /// Checks that cores and RAM are positive, storage is not negative, and none is above its
+    /// maximum (a typing error such as an extra digit group).
     pub fn check(self) -> Result<Self, Invalid> {
         if self.cores <= 0 {
             return Err(not_positive("cores", self.cores));
@@ -206,6 +215,17 @@ impl HostResources {
                 Invalid::new("storage_bytes", "infra-host-resource-negative")
                     .arg("value", self.storage_bytes),
             );
+        }
+        for (field, value, max) in [
+            ("cores", self.cores, MAX_HOST_CORES),
+            ("ram_bytes", self.ram_bytes, MAX_HOST_RAM_BYTES),
+            ("storage_bytes", self.storage_bytes, MAX_HOST_STORAGE_BYTES),
+        ] {
+            if value > max {
+                return Err(Invalid::new(field, "infra-host-resource-too-large")
+                    .arg("value", value)
+                    .arg("max", max));
+            }
         }
         Ok(self)
     }
@@ -456,6 +476,33 @@ mod tests {
             storage_bytes: 0,
         };
         assert_eq!(resources.check().unwrap_err().field, "cores");
+    }
+
+    #[test]
+    fn host_resources_reject_huge_values() {
+        let largest = HostResources {
+            cores: MAX_HOST_CORES,
+            ram_bytes: MAX_HOST_RAM_BYTES,
+            storage_bytes: MAX_HOST_STORAGE_BYTES,
+        };
+        assert_eq!(largest.check(), Ok(largest));
+        let cores = HostResources {
+            cores: MAX_HOST_CORES + 1,
+            ..largest
+        };
+        assert_eq!(cores.check().unwrap_err().field, "cores");
+        let ram = HostResources {
+            ram_bytes: i64::MAX,
+            ..largest
+        };
+        assert_eq!(ram.check().unwrap_err().field, "ram_bytes");
+        let storage = HostResources {
+            storage_bytes: MAX_HOST_STORAGE_BYTES + 1,
+            ..largest
+        };
+        let error = storage.check().unwrap_err();
+        assert_eq!(error.field, "storage_bytes");
+        assert_eq!(error.key, "infra-host-resource-too-large");
     }
 
     #[test]

@@ -214,8 +214,9 @@ pub struct Rack {
     pub created_at: DateTime<Utc>,
 }
 
-/// Adds a rack to a site. A missing site is [`DomainError::NotFound`]; a name the site's
-/// other racks have is a [`DomainError::Duplicate`] on `name`.
+/// Adds a rack to a site. A missing site is [`DomainError::NotFound`], a cloud region (which
+/// has no racks of ours) is invalid on `site_id`, and a name the site's other racks have is a
+/// [`DomainError::Duplicate`] on `name`.
 pub async fn create_rack(
     db: &Db,
     site_id: i64,
@@ -224,9 +225,15 @@ pub async fn create_rack(
     now: DateTime<Utc>,
 ) -> Result<Rack> {
     let mut tx = db.begin().await?;
-    site_in(&mut tx, site_id)
+    let site = site_in(&mut tx, site_id)
         .await?
         .ok_or(DomainError::NotFound)?;
+    if site.kind == SiteKind::CloudRegion {
+        return Err(DomainError::from(
+            domain::Invalid::new("site_id", "infra-rack-cloud-site").arg("value", &site.name),
+        )
+        .into());
+    }
     let rack: Rack = tx
         .fetch_optional(
             "INSERT INTO racks (site_id, name, created_at) VALUES ($1, $2, $3) \

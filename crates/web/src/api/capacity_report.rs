@@ -96,9 +96,9 @@ impl HardwareJson {
         self.hosts += 1;
         if let Some(resources) = host.resources {
             self.described_hosts += 1;
-            self.cores += resources.cores;
-            self.ram_bytes += resources.ram_bytes;
-            self.storage_bytes += resources.storage_bytes;
+            self.cores = self.cores.saturating_add(resources.cores);
+            self.ram_bytes = self.ram_bytes.saturating_add(resources.ram_bytes);
+            self.storage_bytes = self.storage_bytes.saturating_add(resources.storage_bytes);
         }
     }
 }

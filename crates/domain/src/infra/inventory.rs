@@ -235,6 +235,15 @@ fn not_positive(field: &str, value: i64) -> Invalid {
     Invalid::new(field, "infra-host-resource-not-positive").arg("value", value)
 }
 
+/// Checks that a rack may be added to a site of `kind` named `site_name`: a cloud region has
+/// no racks of ours.
+pub fn check_rack_site(kind: SiteKind, site_name: &str) -> Result<(), Invalid> {
+    if kind == SiteKind::CloudRegion {
+        return Err(Invalid::new("site_id", "infra-rack-cloud-site").arg("value", site_name));
+    }
+    Ok(())
+}
+
 /// Parses a Zabbix host id (`hostid` in the Zabbix API): a positive decimal integer.
 pub fn parse_zabbix_host_id(field: &str, value: &str) -> Result<u64, Invalid> {
     let trimmed = value.trim();

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::Error as DomainError;
 use domain::infra::SiteKind;
-use domain::infra::inventory::CloudPlacement;
+use domain::infra::inventory::{CloudPlacement, check_rack_site};
 use serde_json::json;
 
 use super::{corrupt, duplicate_on};
@@ -228,12 +228,7 @@ pub async fn create_rack(
     let site = site_in(&mut tx, site_id)
         .await?
         .ok_or(DomainError::NotFound)?;
-    if site.kind == SiteKind::CloudRegion {
-        return Err(DomainError::from(
-            domain::Invalid::new("site_id", "infra-rack-cloud-site").arg("value", &site.name),
-        )
-        .into());
-    }
+    check_rack_site(site.kind, &site.name).map_err(DomainError::from)?;
     let rack: Rack = tx
         .fetch_optional(
             "INSERT INTO racks (site_id, name, created_at) VALUES ($1, $2, $3) \

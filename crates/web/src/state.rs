@@ -29,8 +29,8 @@ pub struct WebConfig {
     pub zabbix_api: Option<Arc<integrations::zabbix::Client>>,
     /// Whether an SMTP server is configured; without one, mail stays queued.
     pub smtp_configured: bool,
-    /// Events up to which the analytics summary and daily series read the raw events (exact
-    /// unique visitors); a range with more adds up the stored day summaries.
+    /// Events up to which the analytics summary and daily series read the raw events, so
+    /// unique visitors are exact. A range with more adds up the stored day summaries.
     pub analytics_exact_events: i64,
 }
 

@@ -291,7 +291,7 @@ day_summary_test!(
         assert_eq!(fourth["orders"], 1, "{fourth}");
         assert_eq!(fourth["revenue_gross_kopecks"], 5000);
 
-        // The first purchase of the order arrives later: 4 March now holds a repeat.
+        // The first purchase of the order arrives later: 4 March now contains a repeat.
         let (status, _) = post_events(
             server,
             &key,
@@ -343,7 +343,7 @@ day_summary_test!(
     }
 );
 
-/// Stores the tricky cases of DOMAIN.md 4 and checks the summary. `from_days` tells whether
+/// Stores the tricky cases of DOMAIN.md 4 and checks the summary. `from_days` is whether
 /// the server adds up day summaries, whose multi-day visitor counts are estimates.
 async fn tricky_cases(server: &TestServer, from_days: bool) {
     let (moscow, key) = shop(server, "moscow", "Europe/Moscow", None).await;

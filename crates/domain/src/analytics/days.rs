@@ -3,8 +3,8 @@
 //!
 //! With the midnight rule a visit never spans two days of its shop, so sessions, views, the
 //! visit funnel, orders and revenue of a range are the sums of its days. An order is counted
-//! on the first day it was bought, and later days count it as a repeat. Unique visitors are not additive;
-//! each day keeps a HyperLogLog sketch of its visitors and of its buyers, and a range of more
+//! on the first day it was bought, and later days count it as a repeat. Unique visitors are not additive,
+//! so each day keeps a HyperLogLog sketch of its visitors and of its buyers. A range of more
 //! than one day per shop estimates both from the merged sketches.
 
 use std::collections::{BTreeMap, HashSet};

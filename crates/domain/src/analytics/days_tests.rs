@@ -86,7 +86,7 @@ fn three_days() -> Vec<SummaryEvent> {
 }
 
 #[test]
-fn days_add_up_to_the_range_except_unique_visitors() {
+fn days_add_up_to_range() {
     let events = three_days();
     let mut days = figures_by_day(1, &events);
     days.extend(figures_by_day(2, &events));

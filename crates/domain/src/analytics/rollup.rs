@@ -117,7 +117,7 @@ impl Rollup {
         self.touched.extend(other.touched);
     }
 
-    /// The days with counted events and the touched days, in date order.
+    /// Returns the days with counted events and the touched days, in date order.
     pub fn days(&self) -> BTreeSet<NaiveDate> {
         let mut days: BTreeSet<NaiveDate> = self.rows.keys().map(|key| key.day).collect();
         days.extend(self.touched.iter().copied());

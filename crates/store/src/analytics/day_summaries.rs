@@ -1,5 +1,5 @@
 //! Per-day summaries of each shop (`day_summaries`) and the queue of days to compute again
-//! (`day_summary_queue`). The event writer queues the days it stores events of; a background
+//! (`day_summary_queue`). The event writer queues the days it stores events of. A background
 //! task and every summary request compute queued days before reading, so a read never
 //! returns a day computed before its latest stored events.
 

@@ -290,8 +290,8 @@ pub async fn orders_counted_before(
     };
     // Driven by the range's purchases, which the (shop, time) index finds, so a one-day
     // range reads that day's orders and looks each up once by the (shop, order) index.
-    // Without statistics SQLite would search the earlier purchases by the (shop, time) index,
-    // reading every earlier event of the shop; its unary `+` keeps that index out.
+    // Without statistics SQLite would search the earlier purchases by the (shop, time) index
+    // and read every earlier event of the shop. The unary `+` keeps that index out.
     let earlier_time = match events_db.engine() {
         Engine::Sqlite => "+earlier.occurred_at",
         Engine::Postgres => "earlier.occurred_at",

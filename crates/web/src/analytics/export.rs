@@ -200,7 +200,7 @@ pub fn heatmap_table(data: &HeatmapJson) -> Table {
     }
 }
 
-/// The trends as a table: every category with both periods and the growth as a fraction.
+/// Builds the trends table: every category with both periods and the growth as a fraction.
 pub fn trends_table(data: &TrendsJson) -> Table {
     let headers = ["category", "current", "previous", "growth"];
     let rows = data

@@ -1,7 +1,7 @@
 //! Storefront events in the events database: batch insert with duplicate ids ignored, and
 //! the reads the summary needs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -17,11 +17,9 @@ use crate::{Args, Db, Engine, Error, Result, Sql, Tx, Value, args};
 
 /// Rows per INSERT statement on PostgreSQL: 6,000 arguments, far below its limit of 65,535.
 const ROWS_PER_STATEMENT_POSTGRES: usize = 250;
-/// Rows per INSERT statement on SQLite. sqlx looks up every argument's name with
-/// `sqlite3_bind_parameter_name`, which walks the statement's parameter list, so binding costs
-/// grow with the square of the arguments per statement. Four rows (96 arguments) stored about
-/// 1.4 times as many events per second as 16 rows in `vitrina bench ingest`.
-const ROWS_PER_STATEMENT_SQLITE: usize = 4;
+/// Rows per INSERT statement on SQLite: 3,072 arguments, below its limit of 32,766. Its
+/// parameters are anonymous (see [`push_parameter`]), so binding costs time linear in them.
+const ROWS_PER_STATEMENT_SQLITE: usize = 128;
 
 const INSERT_COLUMNS: &str = "INSERT INTO events (shop_id, event_id, kind, occurred_at, \
      received_at, visitor, session, session_given, page_path, referrer_host, source, device, \
@@ -93,48 +91,87 @@ pub async fn insert_rows_in(
     };
     let mut inserted = 0;
     let mut rollup = Rollup::default();
+    let mut new_purchases: Vec<&Event> = Vec::new();
     for chunk in events.chunks(rows_per_statement) {
-        let (sql, values) = insert_statement(shop.id, chunk, received_at);
+        let (sql, values) = insert_statement(tx.engine(), shop.id, chunk, received_at);
         let new_ids: Vec<(String,)> = tx.fetch_all(sql, values).await?;
         inserted += new_ids.len() as u64;
+        // The first event of the chunk with an id is the one the database kept.
+        let mut by_id: HashMap<&str, &NewEvent> = HashMap::with_capacity(chunk.len());
+        for new in chunk {
+            by_id.entry(new.event.id.as_str()).or_insert(new);
+        }
         for (id,) in new_ids {
-            // The first event of the chunk with this id is the one the database kept.
-            if let Some(new) = chunk.iter().find(|new| new.event.id == id) {
+            if let Some(new) = by_id.get(id.as_str()) {
                 rollup.add(&new.event, &new.context, shop.zone);
-                if new.event.kind == EventType::Purchase {
-                    touch_later_repeats(tx, shop, &new.event, &mut rollup).await?;
+                if new.event.kind == EventType::Purchase && new.event.order_id.is_some() {
+                    new_purchases.push(&new.event);
                 }
             }
         }
     }
+    touch_later_repeats(tx, shop, &new_purchases, &mut rollup).await?;
     Ok((inserted, rollup))
 }
 
-/// Marks the days holding later purchases of the same order as `purchase`: they counted the
-/// order as new, and now count it as a repeat.
+/// Order ids per lookup of [`touch_later_repeats`], far below both engines' argument limits.
+const ORDERS_PER_LOOKUP: usize = 500;
+
+/// Marks the days holding later purchases of the same orders as `purchases`: they counted
+/// those orders as new, and now count them as repeats. Touching a day that needs no change
+/// only makes its summary be computed again.
 async fn touch_later_repeats(
     tx: &mut Tx,
     shop: ShopZone,
-    purchase: &Event,
+    purchases: &[&Event],
     rollup: &mut Rollup,
 ) -> Result<()> {
-    let Some(order_id) = &purchase.order_id else {
-        return Ok(());
-    };
-    let later: Vec<(DateTime<Utc>,)> = tx
-        .fetch_all(
-            "SELECT occurred_at FROM events WHERE shop_id = $1 AND order_id = $2 \
-             AND kind = 'purchase' AND occurred_at > $3",
-            args![shop.id, order_id, purchase.time],
-        )
-        .await?;
-    for (time,) in later {
-        rollup.touch(local_date(time, shop.zone));
+    let mut earliest: HashMap<&str, DateTime<Utc>> = HashMap::new();
+    for purchase in purchases {
+        if let Some(order_id) = purchase.order_id.as_deref() {
+            earliest
+                .entry(order_id)
+                .and_modify(|time| *time = (*time).min(purchase.time))
+                .or_insert(purchase.time);
+        }
+    }
+    let order_ids: Vec<&str> = earliest.keys().copied().collect();
+    for chunk in order_ids.chunks(ORDERS_PER_LOOKUP) {
+        // Every parameter goes through `push_parameter`: sqlx numbers SQLite's anonymous
+        // parameters from the first argument even after a numbered one.
+        let mut sql = String::from("SELECT order_id, occurred_at FROM events WHERE shop_id = ");
+        push_parameter(&mut sql, tx.engine(), 1);
+        sql.push_str(" AND kind = 'purchase' AND order_id IN (");
+        let mut values: Args = Vec::with_capacity(chunk.len() + 1);
+        values.push(Value::from(shop.id));
+        for (position, order_id) in chunk.iter().enumerate() {
+            if position > 0 {
+                sql.push_str(", ");
+            }
+            push_parameter(&mut sql, tx.engine(), position + 2);
+            values.push(Value::from(*order_id));
+        }
+        sql.push(')');
+        let stored: Vec<(String, DateTime<Utc>)> =
+            tx.fetch_all(Sql::assembled(sql), values).await?;
+        for (order_id, time) in stored {
+            if earliest
+                .get(order_id.as_str())
+                .is_some_and(|first_new| time > *first_new)
+            {
+                rollup.touch(local_date(time, shop.zone));
+            }
+        }
     }
     Ok(())
 }
 
-fn insert_statement(shop_id: i64, chunk: &[NewEvent], received_at: DateTime<Utc>) -> (Sql, Args) {
+fn insert_statement(
+    engine: Engine,
+    shop_id: i64,
+    chunk: &[NewEvent],
+    received_at: DateTime<Utc>,
+) -> (Sql, Args) {
     let mut sql = String::with_capacity(INSERT_COLUMNS.len() + chunk.len() * 130 + 60);
     sql.push_str(INSERT_COLUMNS);
     let mut values: Args = Vec::with_capacity(chunk.len() * COLUMN_COUNT);
@@ -147,14 +184,26 @@ fn insert_statement(shop_id: i64, chunk: &[NewEvent], received_at: DateTime<Utc>
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&(row * COLUMN_COUNT + column + 1).to_string());
+            push_parameter(&mut sql, engine, row * COLUMN_COUNT + column + 1);
         }
         sql.push(')');
         push_values(&mut values, shop_id, new, received_at);
     }
     sql.push_str(" ON CONFLICT (shop_id, event_id) DO NOTHING RETURNING event_id");
     (Sql::assembled(sql), values)
+}
+
+/// Appends parameter `number` (from 1) of a statement whose parameters appear in number order.
+/// SQLite gets an anonymous `?`, which takes the arguments in order: sqlx looks up the name of
+/// every numbered parameter there, and each lookup walks the statement's parameter list.
+fn push_parameter(sql: &mut String, engine: Engine, number: usize) {
+    match engine {
+        Engine::Sqlite => sql.push('?'),
+        Engine::Postgres => {
+            sql.push('$');
+            sql.push_str(&number.to_string());
+        }
+    }
 }
 
 fn push_values(values: &mut Args, shop_id: i64, new: &NewEvent, received_at: DateTime<Utc>) {

@@ -352,3 +352,7 @@ async fn flush(
     batch.clear();
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "analytics_tests.rs"]
+mod tests;

@@ -565,8 +565,8 @@ pub fn sqlite_instant(instant: DateTime<Utc>) -> String {
         // Years of other widths and leap seconds take chrono's slower general formatter.
         return instant.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     }
-    // Event intake formats two instants per event; this is several times faster than
-    // interpreting the format string each time.
+    // Event intake formats two instants per event, and chrono interprets a format string
+    // anew on each call: that took 2.5 % of a `perf` profile of `vitrina bench ingest`.
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
         instant.year(),

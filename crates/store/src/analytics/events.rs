@@ -17,9 +17,9 @@ use crate::{Args, Db, Engine, Error, Result, Sql, Tx, Value, args};
 
 /// Rows per INSERT statement on PostgreSQL: 6,000 arguments, far below its limit of 65,535.
 const ROWS_PER_STATEMENT_POSTGRES: usize = 250;
-/// Rows per INSERT statement on SQLite: 3,072 arguments, below its default limit of
-/// 32,766 (`SQLITE_MAX_VARIABLE_NUMBER` since SQLite 3.32). Its
-/// parameters are anonymous (see [`push_parameter`]), so binding costs time linear in them.
+/// Rows per INSERT statement on SQLite: 3,072 arguments, below its default limit of 32,766
+/// (`SQLITE_MAX_VARIABLE_NUMBER` since SQLite 3.32). Its parameters are anonymous (see
+/// [`push_parameter`]), so binding costs time linear in them.
 const ROWS_PER_STATEMENT_SQLITE: usize = 128;
 
 const INSERT_COLUMNS: &str = "INSERT INTO events (shop_id, event_id, kind, occurred_at, \

@@ -98,6 +98,199 @@ web_test!(events_mixed_batch_accepted, async |server: &TestServer| {
     assert_eq!(again["duplicates"], 2);
 });
 
+/// Returns the (index, field, message) of each rejected field of a batch response.
+fn rejected_of(body: &Value) -> Vec<(u64, String, String)> {
+    body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let index = r["index"].as_u64().unwrap();
+            let field = r["field"].as_str().unwrap().to_string();
+            (index, field, r["message"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn refund(id: &str, order: Option<&str>, kopecks: Option<i64>) -> Value {
+    json!({"id": id, "type": "refund", "time": "2026-03-02T10:00:00Z", "visitor": "v1",
+           "order_id": order, "revenue_kopecks": kopecks})
+}
+
+web_test!(
+    events_refund_checked_against_order,
+    async |server: &TestServer| {
+        let (flowers, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let batch = json!([
+            purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 10000),
+            refund("r1", Some("A-1"), Some(4000)),
+            refund("r2", Some("A-1"), Some(6001)),
+            refund("r3", Some("B-404"), Some(100)),
+            refund("r4", None, Some(100)),
+            refund("r5", Some("A-1"), None),
+        ]);
+        let (status, body) = post_events(server, &key, batch).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 2, "{body}");
+        let rejected = rejected_of(&body);
+        let fields: Vec<(u64, &str)> = rejected
+            .iter()
+            .map(|(index, field, _)| (*index, field.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (2, "revenue_kopecks"),
+                (3, "order_id"),
+                (4, "order_id"),
+                (5, "revenue_kopecks")
+            ],
+            "{body}"
+        );
+        assert!(rejected[0].2.contains("6001"), "{}", rejected[0].2);
+        assert!(
+            rejected[0].2.contains("6000"),
+            "the remaining amount: {}",
+            rejected[0].2
+        );
+        assert!(rejected[1].2.contains("B-404"), "{}", rejected[1].2);
+
+        // A later batch is checked against the stored refund: 6,000 are left, 6,001 are not.
+        let later = json!([
+            refund("r6", Some("A-1"), Some(6001)),
+            refund("r7", Some("A-1"), Some(6000))
+        ]);
+        let (_, body) = post_events(server, &key, later).await;
+        assert_eq!(body["accepted"], 1, "{body}");
+        assert_eq!(rejected_of(&body)[0].0, 0);
+        let stored =
+            store::analytics::events::count(&server.state.events.clone().unwrap(), flowers.id)
+                .await
+                .unwrap();
+        assert_eq!(stored, 3, "rejected refunds are not stored");
+
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (_, summary) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-02").await;
+        assert_eq!(summary["refunds_kopecks"], 10000, "{summary}");
+        assert_eq!(summary["revenue_net_kopecks"], 0);
+    }
+);
+
+web_test!(
+    events_reject_unlisted_currency,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let mut fake = purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 100);
+        fake["currency"] = json!("ABC");
+        let mut euro = purchase("p2", "2026-03-01T10:00:00Z", "v1", "A-2", 100);
+        euro["currency"] = json!("eur");
+        let (status, body) = post_events(server, &key, json!([fake, euro])).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 1);
+        let rejected = rejected_of(&body);
+        assert_eq!(rejected.len(), 1, "{body}");
+        assert_eq!((rejected[0].0, rejected[0].1.as_str()), (0, "currency"));
+        assert!(rejected[0].2.contains("\"ABC\""), "{}", rejected[0].2);
+        assert!(rejected[0].2.contains("ISO 4217"), "{}", rejected[0].2);
+    }
+);
+
+web_test!(
+    events_reject_time_before_2000,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let batch = json!([
+            view("e1", "1970-01-01T00:00:00Z", "v1"),
+            view("e2", "2000-01-01T00:00:00Z", "v1"),
+        ]);
+        let (status, body) = post_events(server, &key, batch).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 1);
+        let rejected = rejected_of(&body);
+        assert_eq!((rejected[0].0, rejected[0].1.as_str()), (0, "time"));
+        assert!(
+            rejected[0].2.contains("1970-01-01T00:00:00Z"),
+            "{}",
+            rejected[0].2
+        );
+    }
+);
+
+web_test!(
+    order_first_stored_amount_wins,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let first = json!([purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 10000)]);
+        let (_, body) = post_events(server, &key, first).await;
+        assert_eq!(body["accepted"], 1, "{body}");
+        // A repeat dated earlier with another amount would become the first purchase.
+        let repeats = json!([
+            purchase("p2", "2026-03-01T09:00:00Z", "v1", "A-1", 50000),
+            purchase("p3", "2026-03-01T11:00:00Z", "v1", "A-1", 70000),
+        ]);
+        let (_, body) = post_events(server, &key, repeats).await;
+        assert_eq!(body["accepted"], 1, "{body}");
+        let rejected = rejected_of(&body);
+        assert_eq!(
+            (rejected[0].0, rejected[0].1.as_str()),
+            (0, "revenue_kopecks"),
+            "{body}"
+        );
+        assert!(rejected[0].2.contains("A-1"), "{}", rejected[0].2);
+        assert!(rejected[0].2.contains("10000 RUB"), "{}", rejected[0].2);
+
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (_, summary) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-01").await;
+        assert_eq!(summary["orders"], 1, "{summary}");
+        assert_eq!(
+            summary["revenue_gross_kopecks"], 10000,
+            "the first amount counts"
+        );
+        assert_eq!(summary["duplicate_purchases"], 1);
+    }
+);
+
+web_test!(
+    order_without_rate_or_amount_counts,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let mut yen = purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 500);
+        yen["currency"] = json!("JPY");
+        let batch = json!([
+            yen,
+            {"id": "p2", "type": "purchase", "time": "2026-03-01T11:00:00Z", "visitor": "v2",
+             "order_id": "A-2"},
+            purchase("p3", "2026-03-01T12:00:00Z", "v3", "A-3", 30000),
+        ]);
+        let (_, body) = post_events(server, &key, batch).await;
+        assert_eq!(body["accepted"], 3, "{body}");
+
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (_, summary) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-01").await;
+        assert_eq!(summary["orders"], 3, "{summary}");
+        assert_eq!(summary["orders_without_revenue"], 2);
+        assert_eq!(summary["without_amount"], 1);
+        assert_eq!(summary["revenue_gross_kopecks"], 30000);
+        assert_eq!(
+            summary["average_order_kopecks"], 30000,
+            "over orders with revenue"
+        );
+        assert_eq!(summary["conversion_visitors"], 1.0);
+        assert_eq!(
+            summary["unconverted"],
+            json!([{"currency": "JPY", "amount_minor": 500}])
+        );
+        let (_, daily) = api
+            .get("/api/v1/analytics/daily?shop=flowers&from=2026-03-01&to=2026-03-01")
+            .await;
+        assert_eq!(daily["days"][0]["orders"], 3, "{daily}");
+        assert_eq!(daily["days"][0]["orders_without_revenue"], 2);
+    }
+);
+
 web_test!(
     events_message_in_russian_by_default,
     async |server: &TestServer| {

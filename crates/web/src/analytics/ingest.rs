@@ -86,7 +86,8 @@ pub async fn receive(
         .map_err(|_| Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE))?;
     let items = batch_items(&body, &shop.slug)?;
     let received_at = domain::time::now();
-    let batch = validate_batch(items, received_at).map_err(batch_problem)?;
+    let mut batch = validate_batch(items, received_at).map_err(batch_problem)?;
+    store::analytics::orders::check_batch(&events_db, shop.id, &mut batch).await?;
 
     let rules = BotRules::default();
     let valid = batch.accepted.len() as u64;

@@ -43,7 +43,7 @@ analytics-rees46-type = Unknown event type "{ $value }" on line { $line }. Allow
 analytics-rees46-price = The price "{ $value }" on line { $line } is invalid. Expected a non-negative number of roubles with a dot and at most two decimals, such as 35.79.
 analytics-rees46-empty = The column "{ $column }" is empty on line { $line }. Fill it in or remove the line from the file.
 analytics-events-unavailable = The events database is not connected to this server, so analytics is unavailable. Tell the administrator.
-analytics-batch-json = The request body is not JSON: { $detail }. Check the quotes, commas and brackets.
+analytics-batch-json = The request body is not JSON: parsing stopped at line { $line }, column { $column }. Check the quotes, commas and brackets near there.
 analytics-key-invalid = The ingestion key was not accepted. Send the shop's key in the Authorization: Bearer header; the command vitrina shop add issues it.
 analytics-shop-mismatch = The key belongs to shop "{ $key_shop }", but the batch names shop "{ $value }". Send each shop's events with that shop's own key.
 

@@ -72,6 +72,9 @@ web_test!(malformed_json_is_400, async |server: &TestServer| {
     let (status, body) = common::json_of(response).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "malformed_json");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("строке 1, столбце 9"), "{message}");
+    assert!(!message.contains("EOF"), "no serde text: {message}");
 });
 
 web_test!(wrong_type_names_field, async |server: &TestServer| {
@@ -89,6 +92,25 @@ web_test!(wrong_type_names_field, async |server: &TestServer| {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "public");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("«public»"), "{message}");
+    assert!(message.contains("true или false"), "{message}");
+    assert!(message.contains("\"yes\" (строка)"), "{message}");
+    assert!(
+        !message.contains("invalid type"),
+        "no serde text: {message}"
+    );
+
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/tickets/{id}/comments"),
+            json!({"public": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "body");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("обязательное поле «body»"), "{message}");
 });
 
 web_test!(unknown_field_is_rejected, async |server: &TestServer| {

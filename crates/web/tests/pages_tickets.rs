@@ -364,6 +364,20 @@ web_test!(comments_public_and_internal, async |server: &TestServer| {
     assert!(!body.contains("Внутренний комментарий"));
     assert!(!body.contains("data-test=\"status-actions\""));
 
+    // A client cannot post an internal note: 422, and nothing is stored.
+    let response = client
+        .post_form(
+            &comments,
+            &page,
+            &[("body", "Заметка клиента"), ("visibility", "internal")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("внутренние комментарии"), "{html}");
+    let (_, body) = staff.get(&page).await;
+    assert!(!body.contains("Заметка клиента"), "{body}");
+
     let response = client
         .post_form(
             &format!("{page}/status"),

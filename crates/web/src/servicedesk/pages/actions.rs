@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Invalid;
 use domain::identity::{Action, Object};
+use domain::servicedesk::ticket::comment_is_public;
 use domain::servicedesk::{LinkKind, PendingReason, Priority, Status};
 use serde::Deserialize;
 use store::servicedesk::checklist;
@@ -36,8 +37,9 @@ pub struct CommentForm {
     visibility: String,
 }
 
-/// Adds a comment. Client users' comments are always public. Comments only add, so they
-/// carry no version: two people commenting at once do not conflict.
+/// Adds a comment. Client users' comments are always public, and a client's post of an
+/// internal one is rejected with nothing stored. Comments only add, so they carry no version:
+/// two people commenting at once do not conflict.
 pub async fn comment(
     State(state): State<AppState>,
     context: Context,
@@ -46,7 +48,17 @@ pub async fn comment(
     Form(form): Form<CommentForm>,
 ) -> AppResult<Response> {
     let ticket = access::readable_ticket(&state, &identity, path_id(&id)?).await?;
-    let public = form.visibility == "public" || identity.actor.role.is_client();
+    let is_client = identity.actor.role.is_client();
+    let public = requested_visibility(&form.visibility)
+        .and_then(|requested| comment_is_public("visibility", is_client, requested));
+    let public = match public {
+        Ok(public) => public,
+        Err(invalid) => {
+            let result = Err(AppError::from(invalid));
+            let done = "ticket-done-comment";
+            return finish(&state, &context, &identity, ticket, done, result).await;
+        }
+    };
     let action = if public {
         Action::CommentPublic
     } else {
@@ -73,6 +85,20 @@ pub async fn comment(
         result,
     )
     .await
+}
+
+/// Reads the comment form's `visibility`: `public`, `internal`, or empty for the default.
+fn requested_visibility(value: &str) -> Result<Option<bool>, Invalid> {
+    match value.trim() {
+        "" => Ok(None),
+        "public" => Ok(Some(true)),
+        "internal" => Ok(Some(false)),
+        other => Err(Invalid::not_one_of(
+            "visibility",
+            other,
+            &["public", "internal"],
+        )),
+    }
 }
 
 /// Fields of a status button's form.

@@ -137,3 +137,23 @@ analytics-funnel-product-view = Product view
 analytics-funnel-add-to-cart = Add to cart
 analytics-funnel-checkout = Checkout
 analytics-funnel-purchase = Purchase
+
+## Column headers of analytics exports (CSV and XLSX)
+
+analytics-export-category = Category
+analytics-export-source = Traffic source
+analytics-export-device = Device class
+analytics-export-page-views = Page views
+analytics-export-previous-page-views = Page views, previous period
+analytics-export-page-views-change = Page views change (fraction)
+analytics-export-product-views = Product views
+analytics-export-previous-product-views = Product views, previous period
+analytics-export-add-to-carts = Adds to cart
+analytics-export-checkouts = Checkouts
+analytics-export-purchases = Purchases
+analytics-export-refunds = Refunds
+analytics-export-share-of-segment = Share of segment
+analytics-export-purchases-per-view = Purchases per product view
+analytics-export-current = Current period
+analytics-export-previous = Previous period
+analytics-export-growth = Growth (fraction)

@@ -137,3 +137,23 @@ analytics-funnel-product-view = Просмотр товара
 analytics-funnel-add-to-cart = Добавление в корзину
 analytics-funnel-checkout = Оформление заказа
 analytics-funnel-purchase = Покупка
+
+## Заголовки столбцов выгрузки аналитики (CSV и XLSX)
+
+analytics-export-category = Категория
+analytics-export-source = Источник трафика
+analytics-export-device = Тип устройства
+analytics-export-page-views = Просмотры страниц
+analytics-export-previous-page-views = Просмотры страниц за прошлый период
+analytics-export-page-views-change = Изменение просмотров страниц (доля)
+analytics-export-product-views = Просмотры товаров
+analytics-export-previous-product-views = Просмотры товаров за прошлый период
+analytics-export-add-to-carts = Добавления в корзину
+analytics-export-checkouts = Переходы к оформлению
+analytics-export-purchases = Покупки
+analytics-export-refunds = Возвраты
+analytics-export-share-of-segment = Доля в сегменте
+analytics-export-purchases-per-view = Покупок на просмотр товара
+analytics-export-current = Текущий период
+analytics-export-previous = Прошлый период
+analytics-export-growth = Рост (доля)

@@ -1060,8 +1060,8 @@ web_test!(
         assert!(content_type.starts_with("text/csv"), "{content_type}");
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let headers = reader.headers().unwrap().clone();
-        assert_eq!(&headers[0], "category");
-        assert_eq!(&headers[1], "page_views");
+        assert_eq!(&headers[0], "Категория", "Russian by default");
+        assert_eq!(&headers[1], "Просмотры страниц");
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0][0], "'=HYPERLINK(\"x\")");
@@ -1077,7 +1077,7 @@ web_test!(
         use calamine::{Data, Reader, Xlsx};
         let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-        assert_eq!(sheet.get((0, 0)), Some(&Data::String("category".into())));
+        assert_eq!(sheet.get((0, 0)), Some(&Data::String("Категория".into())));
         assert_eq!(
             sheet.get((1, 0)),
             Some(&Data::String("'=HYPERLINK(\"x\")".into()))
@@ -1091,8 +1091,34 @@ web_test!(
         assert_eq!(status, StatusCode::OK);
         let text = String::from_utf8(bytes).unwrap();
         assert!(
-            text.starts_with("device,category,product_views,share_of_segment"),
+            text.starts_with("Тип устройства,Категория,Просмотры товаров,Доля в сегменте"),
             "{text}"
+        );
+        // Headers follow the user's language.
+        let english_analyst = server.user("analyst-en", Role::Analyst, &[]).await;
+        let english = store::identity::users::UserChange {
+            locale: Some("en".into()),
+            ..Default::default()
+        };
+        let author = store::identity::Author::system();
+        let now = domain::time::now();
+        store::identity::users::update(
+            &server.state.db,
+            english_analyst.id,
+            None,
+            &english,
+            &author,
+            now,
+        )
+        .await
+        .unwrap();
+        let english_token = server.token(&english_analyst).await;
+        let query = format!("{query}&report=heatmap");
+        let (_, _, bytes) = export(server, &english_token, &query).await;
+        let english = String::from_utf8(bytes).unwrap();
+        assert!(
+            english.starts_with("Device class,Category,Product views,Share of segment"),
+            "{english}"
         );
         assert!(
             text.contains("desktop,\"'=HYPERLINK(\"\"x\"\")\""),
@@ -1224,7 +1250,10 @@ web_test!(
         assert_eq!(status, StatusCode::OK, "{csv}");
         assert!(content_type.starts_with("text/csv"), "{content_type}");
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "category,current,previous,growth");
+        assert_eq!(
+            lines[0],
+            "Категория,Текущий период,Прошлый период,Рост (доля)"
+        );
         assert!(lines[1].starts_with("phones,5,1,4"), "{csv}");
         assert!(lines[3].starts_with("toys,1,0,"), "{csv}");
         let browser = server.browser("analyst").await;

@@ -15,12 +15,20 @@ analytics-field-too-long = The field "{ $field }" is too long: { $length } chara
 analytics-type-unknown = Unknown event type "{ $value }". Allowed types: { $allowed }.
 analytics-time-invalid = The event time "{ $value }" is not RFC 3339. Give date, time and time zone, for example 2026-03-01T10:15:00Z or 2026-03-01T13:15:00+03:00.
 analytics-time-in-future = The event time { $value } is more than a day after it was received ({ $received }). Check the clock of the device that sends the events.
+analytics-time-too-early = The event time { $value } is before { $earliest }. Such times come from a device whose clock is not set (1970) or from a time sent in the wrong unit. Check the clock and the time format.
 analytics-ip-invalid = "{ $value }" is not an IP address. Send an IPv4 (203.0.113.7) or IPv6 (2001:db8::1) address, or leave the ip field out.
 analytics-amount-not-integer = The amount in "{ $field }" must be an integer in kopecks (the currency's minor unit), but received: { $value }. For example, 19,990.00 ₽ is 1999000.
 analytics-amount-negative = The amount in "{ $field }" is negative: { $value }. Send a positive amount, and report returned money with a refund event.
 analytics-amount-too-large = The amount in "{ $field }" is too large: { $value }; the maximum is { $max }. Check that the amount is in kopecks and was not multiplied twice.
 analytics-quantity-invalid = The quantity "{ $value }" is invalid: it must be an integer from 1 to { $max }.
 analytics-currency-invalid = "{ $value }" is not a currency code. Give a three-letter ISO 4217 code such as RUB, USD or EUR, or leave the currency field out (the default is RUB).
+analytics-currency-unknown = ISO 4217 does not list the currency code "{ $value }". Give a current code such as RUB, USD, EUR, KZT or CNY.
+analytics-refund-order-missing = The refund has no order number in the field order_id. Name the order whose money was returned.
+analytics-refund-amount-missing = The refund has no amount. Send the returned amount in kopecks in the field revenue_kopecks.
+analytics-refund-order-unknown = Order "{ $order }" was not found: no purchase of it has been received. Send the purchase event first, then the refund.
+analytics-refund-currency = The refund of order "{ $order }" is in { $value }, but the order was paid in { $order_currency }. Send the refund in the order's currency.
+analytics-refund-exceeds-order = The refund of order "{ $order }" of { $value } exceeds what is left of the order: { $remaining } (order amount { $order_amount }, refunded already { $refunded }; all in minor units of the currency). Check the refund amount.
+analytics-order-repeat-earlier = Order "{ $order }" is already recorded with the amount { $stored_amount } and its first purchase at { $stored }, so the purchase at { $value } with another amount ({ $amount }) was not accepted: the amount of the first stored purchase counts, and an earlier purchase with another amount would replace it. If the order changed, send a refund or a new order.
 
 ## Data-centre address ranges
 
@@ -35,7 +43,7 @@ analytics-rees46-type = Unknown event type "{ $value }" on line { $line }. Allow
 analytics-rees46-price = The price "{ $value }" on line { $line } is invalid. Expected a non-negative number of roubles with a dot and at most two decimals, such as 35.79.
 analytics-rees46-empty = The column "{ $column }" is empty on line { $line }. Fill it in or remove the line from the file.
 analytics-events-unavailable = The events database is not connected to this server, so analytics is unavailable. Tell the administrator.
-analytics-batch-json = The request body is not JSON: { $detail }. Check the quotes, commas and brackets.
+analytics-batch-json = The request body is not JSON: parsing stopped at line { $line }, column { $column }. Check the quotes, commas and brackets near there.
 analytics-key-invalid = The ingestion key was not accepted. Send the shop's key in the Authorization: Bearer header; the command vitrina shop add issues it.
 analytics-shop-mismatch = The key belongs to shop "{ $key_shop }", but the batch names shop "{ $value }". Send each shop's events with that shop's own key.
 
@@ -129,3 +137,23 @@ analytics-funnel-product-view = Product view
 analytics-funnel-add-to-cart = Add to cart
 analytics-funnel-checkout = Checkout
 analytics-funnel-purchase = Purchase
+
+## Column headers of analytics exports (CSV and XLSX)
+
+analytics-export-category = Category
+analytics-export-source = Traffic source
+analytics-export-device = Device class
+analytics-export-page-views = Page views
+analytics-export-previous-page-views = Page views, previous period
+analytics-export-page-views-change = Page views change (fraction)
+analytics-export-product-views = Product views
+analytics-export-previous-product-views = Product views, previous period
+analytics-export-add-to-carts = Adds to cart
+analytics-export-checkouts = Checkouts
+analytics-export-purchases = Purchases
+analytics-export-refunds = Refunds
+analytics-export-share-of-segment = Share of segment
+analytics-export-purchases-per-view = Purchases per product view
+analytics-export-current = Current period
+analytics-export-previous = Previous period
+analytics-export-growth = Growth (fraction)

@@ -34,8 +34,42 @@ error-timeout = The request took too long. Try again later.
 error-bad-request = Malformed request.
 error-internal = Internal server error. It was logged; try again later.
 error-csrf = The form is outdated or was sent from another site (no CSRF token). Reload the page and submit the form again.
-error-json-syntax = The request body is not valid JSON: { $detail }
-error-json-field = Invalid value in the JSON: { $detail }
+error-json-syntax = The request body is not valid JSON: parsing stopped at line { $line }, column { $column }. Check the quotes, commas and brackets near there.
+error-json-missing = The required field "{ $field }" is missing. Add it to the JSON.
+error-json-unknown-field = Unknown field "{ $field }". Allowed fields: { $allowed }.
+error-json-duplicate = The field "{ $field }" appears twice in the JSON. Keep one.
+error-json-unknown-variant = The value "{ $value }" of the field "{ $field }" is not allowed. Allowed values: { $allowed }.
+error-json-type = The field "{ $field }" must be { $expected ->
+    [integer] an integer
+    [unsigned] a non-negative integer
+    [number] a number
+    [boolean] true or false
+    [string] a string in quotes
+    [array] an array [ … ]
+    [object] an object { "{" } … { "}" }
+    [datetime] an RFC 3339 date and time such as 2026-03-01T10:15:00+03:00
+    [date] a date as YYYY-MM-DD such as 2026-03-01
+   *[other] a value of another kind (see /api/openapi.json)
+}, but received: { $value } ({ $received ->
+    [string] a string
+    [integer] an integer
+    [float] a fractional number
+    [boolean] a boolean
+    [null] null
+    [array] an array
+    [object] an object
+   *[other] a value of another kind
+}).
+error-json-body-type = The request body must be a JSON object with fields, but received { $received ->
+    [string] a string
+    [integer] an integer
+    [float] a fractional number
+    [boolean] a boolean
+    [null] null
+    [array] an array
+   *[other] a value of another kind
+}. The fields and their types are in /api/openapi.json.
+error-json-invalid = The value of the field "{ $field }" is invalid. Check its format in /api/openapi.json.
 error-form-media-type = A form must be sent with Content-Type: application/x-www-form-urlencoded. Submit it from a Vitrina page.
 error-form-missing = The form has no "{ $field }" field. Reload the page and submit the form again.
 error-form-value = The field "{ $field }" has an invalid value "{ $value }". Correct it and submit the form again.

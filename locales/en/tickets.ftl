@@ -168,6 +168,7 @@ ticket-link-not-found = Ticket "{ $value }" was not found. Check the number, for
 
 ticket-reload = Open the current version of the ticket
 ticket-version-invalid = The form arrived without the ticket version (got "{ $value }"). Reload the page and try again.
+ticket-comment-internal-client = Clients cannot write internal comments, because only support staff see those. Send the comment as public.
 
 ticket-done-created = Ticket created.
 ticket-done-comment = Comment added.

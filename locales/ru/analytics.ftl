@@ -15,12 +15,20 @@ analytics-field-too-long = Поле «{ $field }» слишком длинное
 analytics-type-unknown = Неизвестный тип события «{ $value }». Допустимые типы: { $allowed }.
 analytics-time-invalid = Время события «{ $value }» не в формате RFC 3339. Укажите дату, время и часовой пояс, например 2026-03-01T10:15:00Z или 2026-03-01T13:15:00+03:00.
 analytics-time-in-future = Время события { $value } больше чем на сутки позже времени приёма ({ $received }). Проверьте часы устройства, которое отправляет события.
+analytics-time-too-early = Время события { $value } раньше { $earliest }. Такое время бывает, когда часы устройства не установлены (1970 год) или время передано не в секундах. Проверьте часы и формат времени.
 analytics-ip-invalid = «{ $value }» — не IP-адрес. Передайте адрес IPv4 (203.0.113.7) или IPv6 (2001:db8::1) либо не передавайте поле ip.
 analytics-amount-not-integer = Сумма в поле «{ $field }» должна быть целым числом в копейках (в минимальных единицах валюты), а получено: { $value }. Например, 19 990,00 ₽ — это 1999000.
 analytics-amount-negative = Сумма в поле «{ $field }» отрицательная: { $value }. Передайте положительную сумму; возврат денег отправляйте событием refund.
 analytics-amount-too-large = Сумма в поле «{ $field }» слишком большая: { $value }, допустимо не больше: { $max }. Проверьте, что сумма указана в копейках, а не умножена лишний раз.
 analytics-quantity-invalid = Количество «{ $value }» недопустимо: нужно целое число от 1 до { $max }.
 analytics-currency-invalid = «{ $value }» — не код валюты. Укажите трёхбуквенный код ISO 4217, например RUB, USD или EUR, либо не передавайте поле currency (по умолчанию RUB).
+analytics-currency-unknown = Код валюты «{ $value }» отсутствует в ISO 4217. Укажите действующий код, например RUB, USD, EUR, KZT или CNY.
+analytics-refund-order-missing = У возврата не указан номер заказа в поле order_id. Укажите заказ, по которому возвращены деньги.
+analytics-refund-amount-missing = У возврата не указана сумма. Передайте возвращённую сумму в копейках в поле revenue_kopecks.
+analytics-refund-order-unknown = Заказ «{ $order }» не найден: покупки этого заказа ещё не было. Сначала отправьте событие purchase, потом возврат.
+analytics-refund-currency = Возврат по заказу «{ $order }» передан в валюте { $value }, а заказ оплачен в { $order_currency }. Передайте возврат в валюте заказа.
+analytics-refund-exceeds-order = Возврат по заказу «{ $order }» на сумму { $value } больше остатка заказа: { $remaining } (сумма заказа: { $order_amount }, уже возвращено: { $refunded }; всё в минимальных единицах валюты). Проверьте сумму возврата.
+analytics-order-repeat-earlier = Заказ «{ $order }» уже записан с суммой { $stored_amount } и первой покупкой в { $stored }, поэтому покупка со временем { $value } и другой суммой ({ $amount }) не принята: засчитывается сумма первой записанной покупки, а более ранняя покупка с другой суммой заменила бы её. Если заказ изменился, отправьте возврат или новый заказ.
 
 ## Диапазоны адресов дата-центров
 
@@ -35,7 +43,7 @@ analytics-rees46-type = В строке { $line } неизвестный тип 
 analytics-rees46-price = В строке { $line } цена «{ $value }» недопустима. Ожидается неотрицательное число рублей с точкой и не больше чем двумя знаками после неё, например 35.79.
 analytics-rees46-empty = В строке { $line } пустой столбец «{ $column }». Заполните его или удалите строку из файла.
 analytics-events-unavailable = База событий не подключена к этому серверу, поэтому аналитика недоступна. Сообщите администратору.
-analytics-batch-json = Тело запроса — не JSON: { $detail }. Проверьте кавычки, запятые и скобки.
+analytics-batch-json = Тело запроса — не JSON: разбор остановился в строке { $line }, столбце { $column }. Проверьте кавычки, запятые и скобки около этого места.
 analytics-key-invalid = Ключ приёма событий не подошёл. Передайте ключ магазина в заголовке Authorization: Bearer; ключ выдаёт команда vitrina shop add.
 analytics-shop-mismatch = Ключ выдан магазину «{ $key_shop }», а в пакете указан магазин «{ $value }». Отправляйте события каждого магазина с его собственным ключом.
 
@@ -129,3 +137,23 @@ analytics-funnel-product-view = Просмотр товара
 analytics-funnel-add-to-cart = Добавление в корзину
 analytics-funnel-checkout = Оформление заказа
 analytics-funnel-purchase = Покупка
+
+## Заголовки столбцов выгрузки аналитики (CSV и XLSX)
+
+analytics-export-category = Категория
+analytics-export-source = Источник трафика
+analytics-export-device = Тип устройства
+analytics-export-page-views = Просмотры страниц
+analytics-export-previous-page-views = Просмотры страниц за прошлый период
+analytics-export-page-views-change = Изменение просмотров страниц (доля)
+analytics-export-product-views = Просмотры товаров
+analytics-export-previous-product-views = Просмотры товаров за прошлый период
+analytics-export-add-to-carts = Добавления в корзину
+analytics-export-checkouts = Переходы к оформлению
+analytics-export-purchases = Покупки
+analytics-export-refunds = Возвраты
+analytics-export-share-of-segment = Доля в сегменте
+analytics-export-purchases-per-view = Покупок на просмотр товара
+analytics-export-current = Текущий период
+analytics-export-previous = Прошлый период
+analytics-export-growth = Рост (доля)

@@ -35,8 +35,42 @@ error-timeout = Запрос выполнялся слишком долго. П�
 error-bad-request = Некорректный запрос.
 error-internal = Внутренняя ошибка сервера. Она записана в журнал; повторите попытку позже.
 error-csrf = Форма устарела или отправлена с другого сайта (нет CSRF-токена). Обновите страницу и отправьте форму ещё раз.
-error-json-syntax = Тело запроса не является корректным JSON: { $detail }
-error-json-field = Недопустимое значение в JSON: { $detail }
+error-json-syntax = Тело запроса не является корректным JSON: разбор остановился в строке { $line }, столбце { $column }. Проверьте кавычки, запятые и скобки около этого места.
+error-json-missing = Не заполнено обязательное поле «{ $field }». Добавьте его в JSON.
+error-json-unknown-field = Неизвестное поле «{ $field }». Допустимые поля: { $allowed }.
+error-json-duplicate = Поле «{ $field }» указано в JSON дважды. Оставьте одно.
+error-json-unknown-variant = Значение «{ $value }» поля «{ $field }» недопустимо. Допустимые значения: { $allowed }.
+error-json-type = Поле «{ $field }» должно быть { $expected ->
+    [integer] целым числом
+    [unsigned] целым неотрицательным числом
+    [number] числом
+    [boolean] значением true или false
+    [string] строкой в кавычках
+    [array] массивом [ … ]
+    [object] объектом { "{" } … { "}" }
+    [datetime] датой и временем RFC 3339, например 2026-03-01T10:15:00+03:00
+    [date] датой в формате ГГГГ-ММ-ДД, например 2026-03-01
+   *[other] значением другого вида (см. /api/openapi.json)
+}, а получено: { $value } ({ $received ->
+    [string] строка
+    [integer] целое число
+    [float] дробное число
+    [boolean] логическое значение
+    [null] пустое значение
+    [array] массив
+    [object] объект
+   *[other] значение другого вида
+}).
+error-json-body-type = Тело запроса должно быть JSON-объектом с полями, а получено: { $received ->
+    [string] строка
+    [integer] целое число
+    [float] дробное число
+    [boolean] логическое значение
+    [null] пустое значение
+    [array] массив
+   *[other] значение другого вида
+}. Поля и их типы описаны в /api/openapi.json.
+error-json-invalid = Значение поля «{ $field }» недопустимо. Проверьте его формат в /api/openapi.json.
 error-form-media-type = Форма должна приходить с заголовком Content-Type: application/x-www-form-urlencoded. Отправьте её со страницы Витрины.
 error-form-missing = В форме нет поля «{ $field }». Обновите страницу и отправьте форму снова.
 error-form-value = Поле «{ $field }» содержит недопустимое значение «{ $value }». Исправьте его и отправьте форму снова.

@@ -186,6 +186,43 @@ cli_test!(user_disable_blocks_tokens, async |setup: &Setup| {
     db.close().await;
 });
 
+/// Checks that the demo client user sees its company's tickets, contract and shop in the
+/// portal, and nothing of the other demo client's.
+async fn demo_portal_shows_own_data(url: &str) {
+    let client = browser();
+    assert_eq!(login(&client, url, "romashka", DEMO_PASSWORD).await, 303);
+    let get = |path: String| {
+        let request = client.get(format!("{url}{path}"));
+        async move { request.send().await.unwrap() }
+    };
+    let portal = get("/portal".into()).await.text().await.unwrap();
+    assert!(portal.contains("Каталог не грузится"), "{portal}");
+    assert!(portal.contains("ДУ-"), "the contract: {portal}");
+    assert!(
+        !portal.contains("Чайный домик"),
+        "another client's ticket: {portal}"
+    );
+
+    let tickets: serde_json::Value = get("/api/v1/tickets?limit=1000".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tickets["total"], 4, "{tickets}");
+    assert!(!tickets.to_string().contains("shop-lavka"), "{tickets}");
+    let contracts: serde_json::Value = get("/api/v1/contracts".into()).await.json().await.unwrap();
+    assert_eq!(contracts["total"], 1, "{contracts}");
+
+    let own =
+        get("/api/v1/analytics/summary?shop=demo-shop-01&from=2026-03-01&to=2026-03-01".into())
+            .await;
+    assert_eq!(own.status(), 200);
+    let other =
+        get("/api/v1/analytics/summary?shop=demo-shop-02&from=2026-03-01&to=2026-03-01".into())
+            .await;
+    assert_eq!(other.status(), 404, "another client's shop is hidden");
+}
+
 cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
     let Served {
         child,
@@ -208,6 +245,7 @@ cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
         let status = login(&client_browser, &url, login_name, DEMO_PASSWORD).await;
         assert_eq!(status, 303, "{login_name}");
     }
+    demo_portal_shows_own_data(&url).await;
     let tickets = client
         .get(format!("{url}/api/v1/tickets?limit=1000"))
         .send()

@@ -44,7 +44,8 @@ cli_test!(demo_events_stores_traffic, async |setup: &Setup| {
         .unwrap();
     let rolled_up: i64 = events
         .fetch_scalar(
-            "SELECT CAST(SUM(product_view + add_to_cart + purchase + refund) AS BIGINT) \
+            "SELECT CAST(SUM(product_view + add_to_cart + checkout + purchase + refund) \
+             AS BIGINT) \
              FROM event_rollups",
             Vec::new(),
         )
@@ -77,6 +78,12 @@ cli_test!(demo_events_stores_traffic, async |setup: &Setup| {
     assert!(number("sessions") >= number("visitors"), "{summary}");
     assert!(number("orders") > 0.0, "{summary}");
     assert!(number("revenue_gross_kopecks") > 0.0, "{summary}");
+    assert!(number("checkouts") >= number("orders"), "{summary}");
+    assert_eq!(summary["funnel"][2]["step"], "checkout", "{summary}");
+    assert!(
+        summary["funnel"][2]["sessions"].as_u64().unwrap() > 0,
+        "{summary}"
+    );
     let ratio = number("orders") / number("product_views");
     assert!((0.004..0.03).contains(&ratio), "orders per view {ratio}");
 });

@@ -98,6 +98,199 @@ web_test!(events_mixed_batch_accepted, async |server: &TestServer| {
     assert_eq!(again["duplicates"], 2);
 });
 
+/// Returns the (index, field, message) of each rejected field of a batch response.
+fn rejected_of(body: &Value) -> Vec<(u64, String, String)> {
+    body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let index = r["index"].as_u64().unwrap();
+            let field = r["field"].as_str().unwrap().to_string();
+            (index, field, r["message"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn refund(id: &str, order: Option<&str>, kopecks: Option<i64>) -> Value {
+    json!({"id": id, "type": "refund", "time": "2026-03-02T10:00:00Z", "visitor": "v1",
+           "order_id": order, "revenue_kopecks": kopecks})
+}
+
+web_test!(
+    events_refund_checked_against_order,
+    async |server: &TestServer| {
+        let (flowers, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let batch = json!([
+            purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 10000),
+            refund("r1", Some("A-1"), Some(4000)),
+            refund("r2", Some("A-1"), Some(6001)),
+            refund("r3", Some("B-404"), Some(100)),
+            refund("r4", None, Some(100)),
+            refund("r5", Some("A-1"), None),
+        ]);
+        let (status, body) = post_events(server, &key, batch).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 2, "{body}");
+        let rejected = rejected_of(&body);
+        let fields: Vec<(u64, &str)> = rejected
+            .iter()
+            .map(|(index, field, _)| (*index, field.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (2, "revenue_kopecks"),
+                (3, "order_id"),
+                (4, "order_id"),
+                (5, "revenue_kopecks")
+            ],
+            "{body}"
+        );
+        assert!(rejected[0].2.contains("6001"), "{}", rejected[0].2);
+        assert!(
+            rejected[0].2.contains("6000"),
+            "the remaining amount: {}",
+            rejected[0].2
+        );
+        assert!(rejected[1].2.contains("B-404"), "{}", rejected[1].2);
+
+        // A later batch is checked against the stored refund: 6,000 are left, 6,001 are not.
+        let later = json!([
+            refund("r6", Some("A-1"), Some(6001)),
+            refund("r7", Some("A-1"), Some(6000))
+        ]);
+        let (_, body) = post_events(server, &key, later).await;
+        assert_eq!(body["accepted"], 1, "{body}");
+        assert_eq!(rejected_of(&body)[0].0, 0);
+        let stored =
+            store::analytics::events::count(&server.state.events.clone().unwrap(), flowers.id)
+                .await
+                .unwrap();
+        assert_eq!(stored, 3, "rejected refunds are not stored");
+
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (_, summary) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-02").await;
+        assert_eq!(summary["refunds_kopecks"], 10000, "{summary}");
+        assert_eq!(summary["revenue_net_kopecks"], 0);
+    }
+);
+
+web_test!(
+    events_reject_unlisted_currency,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let mut fake = purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 100);
+        fake["currency"] = json!("ABC");
+        let mut euro = purchase("p2", "2026-03-01T10:00:00Z", "v1", "A-2", 100);
+        euro["currency"] = json!("eur");
+        let (status, body) = post_events(server, &key, json!([fake, euro])).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 1);
+        let rejected = rejected_of(&body);
+        assert_eq!(rejected.len(), 1, "{body}");
+        assert_eq!((rejected[0].0, rejected[0].1.as_str()), (0, "currency"));
+        assert!(rejected[0].2.contains("\"ABC\""), "{}", rejected[0].2);
+        assert!(rejected[0].2.contains("ISO 4217"), "{}", rejected[0].2);
+    }
+);
+
+web_test!(
+    events_reject_time_before_2000,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let batch = json!([
+            view("e1", "1970-01-01T00:00:00Z", "v1"),
+            view("e2", "2000-01-01T00:00:00Z", "v1"),
+        ]);
+        let (status, body) = post_events(server, &key, batch).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 1);
+        let rejected = rejected_of(&body);
+        assert_eq!((rejected[0].0, rejected[0].1.as_str()), (0, "time"));
+        assert!(
+            rejected[0].2.contains("1970-01-01T00:00:00Z"),
+            "{}",
+            rejected[0].2
+        );
+    }
+);
+
+web_test!(
+    order_first_stored_amount_wins,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let first = json!([purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 10000)]);
+        let (_, body) = post_events(server, &key, first).await;
+        assert_eq!(body["accepted"], 1, "{body}");
+        // A repeat dated earlier with another amount would become the first purchase.
+        let repeats = json!([
+            purchase("p2", "2026-03-01T09:00:00Z", "v1", "A-1", 50000),
+            purchase("p3", "2026-03-01T11:00:00Z", "v1", "A-1", 70000),
+        ]);
+        let (_, body) = post_events(server, &key, repeats).await;
+        assert_eq!(body["accepted"], 1, "{body}");
+        let rejected = rejected_of(&body);
+        assert_eq!(
+            (rejected[0].0, rejected[0].1.as_str()),
+            (0, "revenue_kopecks"),
+            "{body}"
+        );
+        assert!(rejected[0].2.contains("A-1"), "{}", rejected[0].2);
+        assert!(rejected[0].2.contains("10000 RUB"), "{}", rejected[0].2);
+
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (_, summary) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-01").await;
+        assert_eq!(summary["orders"], 1, "{summary}");
+        assert_eq!(
+            summary["revenue_gross_kopecks"], 10000,
+            "the first amount counts"
+        );
+        assert_eq!(summary["duplicate_purchases"], 1);
+    }
+);
+
+web_test!(
+    order_without_rate_or_amount_counts,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let mut yen = purchase("p1", "2026-03-01T10:00:00Z", "v1", "A-1", 500);
+        yen["currency"] = json!("JPY");
+        let batch = json!([
+            yen,
+            {"id": "p2", "type": "purchase", "time": "2026-03-01T11:00:00Z", "visitor": "v2",
+             "order_id": "A-2"},
+            purchase("p3", "2026-03-01T12:00:00Z", "v3", "A-3", 30000),
+        ]);
+        let (_, body) = post_events(server, &key, batch).await;
+        assert_eq!(body["accepted"], 3, "{body}");
+
+        let admin = server.user("boss", Role::Admin, &[]).await;
+        let api = server.api(&admin).await;
+        let (_, summary) = summary(&api, "shop=flowers&from=2026-03-01&to=2026-03-01").await;
+        assert_eq!(summary["orders"], 3, "{summary}");
+        assert_eq!(summary["orders_without_revenue"], 2);
+        assert_eq!(summary["without_amount"], 1);
+        assert_eq!(summary["revenue_gross_kopecks"], 30000);
+        assert_eq!(
+            summary["average_order_kopecks"], 30000,
+            "over orders with revenue"
+        );
+        assert_eq!(summary["conversion_visitors"], 1.0);
+        assert_eq!(
+            summary["unconverted"],
+            json!([{"currency": "JPY", "amount_minor": 500}])
+        );
+        let (_, daily) = api
+            .get("/api/v1/analytics/daily?shop=flowers&from=2026-03-01&to=2026-03-01")
+            .await;
+        assert_eq!(daily["days"][0]["orders"], 3, "{daily}");
+        assert_eq!(daily["days"][0]["orders_without_revenue"], 2);
+    }
+);
+
 web_test!(
     events_message_in_russian_by_default,
     async |server: &TestServer| {
@@ -395,7 +588,11 @@ async fn tricky_cases(server: &TestServer, from_days: bool) {
     let api = server.api(&admin).await;
     let (status, body) = summary(&api, "shop=moscow&from=2026-03-01&to=2026-03-04").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["orders"], 2);
+    assert_eq!(
+        body["orders"], 3,
+        "the yen order counts without a rate: {body}"
+    );
+    assert_eq!(body["orders_without_revenue"], 1);
     assert_eq!(body["duplicate_purchases"], 1);
     assert_eq!(body["revenue_gross_kopecks"], 10000 + 90000);
     assert_eq!(body["refunds_kopecks"], 3000);
@@ -863,8 +1060,8 @@ web_test!(
         assert!(content_type.starts_with("text/csv"), "{content_type}");
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let headers = reader.headers().unwrap().clone();
-        assert_eq!(&headers[0], "category");
-        assert_eq!(&headers[1], "page_views");
+        assert_eq!(&headers[0], "Категория", "Russian by default");
+        assert_eq!(&headers[1], "Просмотры страниц");
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
         assert_eq!(&rows[0][0], "'=HYPERLINK(\"x\")");
@@ -880,7 +1077,7 @@ web_test!(
         use calamine::{Data, Reader, Xlsx};
         let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-        assert_eq!(sheet.get((0, 0)), Some(&Data::String("category".into())));
+        assert_eq!(sheet.get((0, 0)), Some(&Data::String("Категория".into())));
         assert_eq!(
             sheet.get((1, 0)),
             Some(&Data::String("'=HYPERLINK(\"x\")".into()))
@@ -894,8 +1091,34 @@ web_test!(
         assert_eq!(status, StatusCode::OK);
         let text = String::from_utf8(bytes).unwrap();
         assert!(
-            text.starts_with("device,category,product_views,share_of_segment"),
+            text.starts_with("Тип устройства,Категория,Просмотры товаров,Доля в сегменте"),
             "{text}"
+        );
+        // Headers follow the user's language.
+        let english_analyst = server.user("analyst-en", Role::Analyst, &[]).await;
+        let english = store::identity::users::UserChange {
+            locale: Some("en".into()),
+            ..Default::default()
+        };
+        let author = store::identity::Author::system();
+        let now = domain::time::now();
+        store::identity::users::update(
+            &server.state.db,
+            english_analyst.id,
+            None,
+            &english,
+            &author,
+            now,
+        )
+        .await
+        .unwrap();
+        let english_token = server.token(&english_analyst).await;
+        let query = format!("{query}&report=heatmap");
+        let (_, _, bytes) = export(server, &english_token, &query).await;
+        let english = String::from_utf8(bytes).unwrap();
+        assert!(
+            english.starts_with("Device class,Category,Product views,Share of segment"),
+            "{english}"
         );
         assert!(
             text.contains("desktop,\"'=HYPERLINK(\"\"x\"\")\""),
@@ -1027,7 +1250,10 @@ web_test!(
         assert_eq!(status, StatusCode::OK, "{csv}");
         assert!(content_type.starts_with("text/csv"), "{content_type}");
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "category,current,previous,growth");
+        assert_eq!(
+            lines[0],
+            "Категория,Текущий период,Прошлый период,Рост (доля)"
+        );
         assert!(lines[1].starts_with("phones,5,1,4"), "{csv}");
         assert!(lines[3].starts_with("toys,1,0,"), "{csv}");
         let browser = server.browser("analyst").await;

@@ -72,6 +72,9 @@ web_test!(malformed_json_is_400, async |server: &TestServer| {
     let (status, body) = common::json_of(response).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "malformed_json");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("строке 1, столбце 9"), "{message}");
+    assert!(!message.contains("EOF"), "no serde text: {message}");
 });
 
 web_test!(wrong_type_names_field, async |server: &TestServer| {
@@ -89,6 +92,25 @@ web_test!(wrong_type_names_field, async |server: &TestServer| {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "public");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("«public»"), "{message}");
+    assert!(message.contains("true или false"), "{message}");
+    assert!(message.contains("\"yes\" (строка)"), "{message}");
+    assert!(
+        !message.contains("invalid type"),
+        "no serde text: {message}"
+    );
+
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/tickets/{id}/comments"),
+            json!({"public": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "body");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("обязательное поле «body»"), "{message}");
 });
 
 web_test!(unknown_field_is_rejected, async |server: &TestServer| {
@@ -218,6 +240,45 @@ web_test!(list_filters_and_validates, async |server: &TestServer| {
     let (status, _) = api.get("/api/v1/tickets?status=bogus").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+web_test!(
+    client_internal_comment_rejected,
+    async |server: &TestServer| {
+        let engineer = server.user("ivanov", Role::Support, &["L1"]).await;
+        let company = server.client_company("ООО «Ромашка»").await;
+        let client = server.client_user("romashka", company).await;
+        let ticket = server
+            .ticket(&engineer, "Не открывается магазин", "L1", Some(company))
+            .await;
+        let api = server.api(&client).await;
+        let path = format!("/api/v1/tickets/{}/comments", ticket.id);
+
+        let (status, body) = api
+            .post(&path, json!({"body": "секрет", "public": false}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], "public");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("внутренние комментарии"), "{message}");
+
+        // Without `public` a client's comment is public, as before.
+        let (status, body) = api.post(&path, json!({"body": "вопрос"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["public"], true);
+        let (_, detail) = server
+            .api(&engineer)
+            .await
+            .get(&format!("/api/v1/tickets/{}", ticket.id))
+            .await;
+        let bodies: Vec<&str> = detail["comments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|comment| comment["body"].as_str().unwrap())
+            .collect();
+        assert_eq!(bodies, ["вопрос"], "the rejected note is not stored");
+    }
+);
 
 web_test!(
     sales_cannot_change_or_read_internal,

@@ -198,9 +198,19 @@ web_test!(
         let html = response.text().await.unwrap();
         assert!(html.contains("data-test=\"form-error\""));
         assert!(
-            html.contains("name=\"version\" value=\"2\""),
-            "current version"
+            html.contains("name=\"version\" value=\"1\""),
+            "the stale version stays: {html}"
         );
+
+        // Saving the shown form again conflicts again and changes nothing.
+        let mut stale = ROMASHKA.to_vec();
+        stale.push(("version", "1"));
+        stale[1] = ("name", "ООО «Ромашка-2»");
+        let response = browser.post_form(&edit, &edit, &stale).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let (_, html) = browser.get(&card).await;
+        assert!(html.contains("ООО «Ромашка и Ко»"), "{html}");
+        assert!(!html.contains("Ромашка-2"), "{html}");
     }
 );
 

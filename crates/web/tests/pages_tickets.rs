@@ -286,34 +286,35 @@ web_test!(stale_version_shows_conflict, async |server: &TestServer| {
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
-    let stale = second
-        .post_form(
-            &edit,
-            &page,
-            &[
-                ("title", "Тема Петрова"),
-                ("priority", "P3"),
-                ("version", "1"),
-            ],
-        )
-        .await;
+    // Petrov's edit was based on version 1, which Ivanov's save replaced.
+    let petrov = [
+        ("title", "Тема Петрова"),
+        ("priority", "P3"),
+        ("version", "1"),
+    ];
+    let stale = second.post_form(&edit, &page, &petrov).await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let body = stale.text().await.unwrap();
     assert!(body.contains("Запись изменил кто-то другой"), "{body}");
     assert!(body.contains("data-test=\"ticket-reload\""));
     assert!(body.contains("Тема Иванова"));
+    // The edit form keeps the user's input and the version it was based on.
+    let start = body.find("data-test=\"edit-form\"").unwrap();
+    let edit_form = &body[start..];
+    let edit_form = &edit_form[..edit_form.find("</form>").unwrap()];
+    assert!(
+        edit_form.contains("name=\"version\" value=\"1\""),
+        "{edit_form}"
+    );
+    assert!(edit_form.contains("value=\"Тема Петрова\""), "{edit_form}");
+    let again = second.post_form(&edit, &page, &petrov).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::CONFLICT,
+        "saving again conflicts"
+    );
 
-    let htmx = second
-        .post_htmx(
-            &edit,
-            &page,
-            &[
-                ("title", "Тема Петрова"),
-                ("priority", "P3"),
-                ("version", "1"),
-            ],
-        )
-        .await;
+    let htmx = second.post_htmx(&edit, &page, &petrov).await;
     assert_eq!(htmx.status(), StatusCode::CONFLICT);
     assert_eq!(htmx.headers()["hx-retarget"], "#flash");
     let fragment = htmx.text().await.unwrap();
@@ -363,6 +364,20 @@ web_test!(comments_public_and_internal, async |server: &TestServer| {
     assert!(!body.contains("Только для своих"));
     assert!(!body.contains("Внутренний комментарий"));
     assert!(!body.contains("data-test=\"status-actions\""));
+
+    // A client cannot post an internal note: 422, and nothing is stored.
+    let response = client
+        .post_form(
+            &comments,
+            &page,
+            &[("body", "Заметка клиента"), ("visibility", "internal")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("внутренние комментарии"), "{html}");
+    let (_, body) = staff.get(&page).await;
+    assert!(!body.contains("Заметка клиента"), "{body}");
 
     let response = client
         .post_form(

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, IntoStaticStr, VariantArray};
 
@@ -30,6 +30,13 @@ pub const QUANTITY_MAX: u32 = 1_000_000;
 /// Maximum time that an event's `time` may lie ahead of its receipt, for devices whose
 /// clock runs fast; later times are rejected as wrong.
 pub const FUTURE_TOLERANCE_HOURS: i64 = 24;
+
+/// Earliest event time accepted, 2000-01-01 00:00 UTC. Earlier times come from devices with
+/// an unset clock (1970 is Unix time 0) or from a wrong unit, and would open years of empty days.
+pub const EARLIEST_EVENT_TIME: DateTime<Utc> = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(date) => date.and_time(NaiveTime::MIN).and_utc(),
+    None => DateTime::<Utc>::MIN_UTC,
+};
 
 /// Event type: the storefront action that the event records.
 #[derive(

@@ -37,6 +37,17 @@ impl Currency {
             .then_some(Currency(letters))
     }
 
+    /// Parses a code like [`Currency::parse`] and accepts it only when [`ISO_4217_CODES`]
+    /// lists it, so `ABC` or `RUR` (the rouble's code before 1998) is `None`.
+    pub fn parse_iso(code: &str) -> Option<Currency> {
+        Currency::parse(code).filter(|currency| currency.is_iso_4217())
+    }
+
+    /// Returns whether [`ISO_4217_CODES`] lists the code.
+    pub fn is_iso_4217(self) -> bool {
+        ISO_4217_CODES.binary_search(&self.as_str()).is_ok()
+    }
+
     /// Returns the code as text, such as `RUB`.
     pub fn as_str(&self) -> &str {
         // The constructor admits ASCII letters only, so the bytes are valid UTF-8.
@@ -66,6 +77,27 @@ impl fmt::Display for Currency {
         f.write_str(self.as_str())
     }
 }
+
+/// Currencies that events and rates files may name: the active codes of ISO 4217 List One
+/// (as amended up to 2025, with XCG from March 2025 and ZWG from June 2024), sorted. Fund
+/// codes (BOV, CHE, CLF …) are kept because banks quote them. Precious metals (XAU, XAG, XPD,
+/// XPT), bond-market units (XBA … XBD), XDR, XSU, XUA and the codes for testing (XTS) and
+/// "no currency" (XXX) are left out, because no storefront is paid in them.
+pub const ISO_4217_CODES: [&str; 166] = [
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUP", "CVE",
+    "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
+    "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+    "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
+    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK",
+    "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO",
+    "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON",
+    "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD",
+    "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD",
+    "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV",
+    "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+];
 
 /// A Bank of Russia official rate as published: `value_ten_thousandths` / 10,000 roubles buy
 /// `nominal` units of the currency (for example 100 JPY = 61.2345 RUB).
@@ -230,6 +262,30 @@ mod tests {
     fn currency_parse_rejects_bad_codes() {
         for code in ["US", "USDT", "U$D", "руб", ""] {
             assert_eq!(Currency::parse(code), None, "{code}");
+        }
+    }
+
+    #[test]
+    fn iso_codes_sorted_and_unique() {
+        assert!(ISO_4217_CODES.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(
+            ISO_4217_CODES
+                .iter()
+                .all(|code| Currency::parse(code).is_some())
+        );
+    }
+
+    #[test]
+    fn currency_parse_iso_accepts_listed() {
+        for code in ["RUB", "usd", "EUR", "KZT", "BYN", "CNY", "JPY"] {
+            assert!(Currency::parse_iso(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn currency_parse_iso_rejects_unlisted() {
+        for code in ["ABC", "RUR", "XXX", "XTS", "XAU", "BTC", "ZZZ"] {
+            assert_eq!(Currency::parse_iso(code), None, "{code}");
         }
     }
 

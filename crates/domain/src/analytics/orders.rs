@@ -2,7 +2,8 @@
 //!
 //! A purchase counts once per (shop, order id), however many times and days apart it is
 //! sent. Refunds reduce net revenue and leave gross revenue alone. An amount in a currency
-//! without a rate is kept apart and flagged, never added raw.
+//! without a rate is kept apart and flagged, never added raw; its order still counts as an
+//! order, like an order sent without an amount.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
@@ -17,8 +18,11 @@ pub struct Revenue {
     pub gross_kopecks: i64,
     /// Sum of refunded amounts.
     pub refunds_kopecks: i64,
-    /// Number of distinct orders counted in `gross_kopecks`.
+    /// Number of distinct orders, including those in `orders_without_revenue`.
     pub orders: u64,
+    /// Orders of `orders` whose amount is not in `gross_kopecks`, because the purchase
+    /// carried no amount or no rate was in force for its currency.
+    pub orders_without_revenue: u64,
     /// Purchase events that repeated an order already counted.
     pub duplicate_purchases: u64,
     /// Purchase or refund events that carried no amount.
@@ -34,6 +38,12 @@ impl Revenue {
         self.gross_kopecks.saturating_sub(self.refunds_kopecks)
     }
 
+    /// Returns the number of orders whose amount is in `gross_kopecks`, the divisor of the
+    /// average order.
+    pub fn orders_with_revenue(&self) -> u64 {
+        self.orders.saturating_sub(self.orders_without_revenue)
+    }
+
     /// Returns whether some amount was left out for lack of a rate, so the totals are incomplete.
     pub fn is_incomplete(&self) -> bool {
         !self.unconverted_minor.is_empty()
@@ -47,6 +57,7 @@ pub fn merge_revenue<'a>(parts: impl IntoIterator<Item = &'a Revenue>) -> Revenu
         total.gross_kopecks = total.gross_kopecks.saturating_add(part.gross_kopecks);
         total.refunds_kopecks = total.refunds_kopecks.saturating_add(part.refunds_kopecks);
         total.orders += part.orders;
+        total.orders_without_revenue += part.orders_without_revenue;
         total.duplicate_purchases += part.duplicate_purchases;
         total.without_amount += part.without_amount;
         for (currency, amount) in &part.unconverted_minor {
@@ -64,9 +75,10 @@ pub enum Recorded {
     Counted(i64),
     /// A purchase of an order counted before.
     Duplicate,
-    /// Kept apart because no rate was in force for its currency.
+    /// Kept apart because no rate was in force for its currency. A purchase still counts as
+    /// an order.
     NoRate,
-    /// A purchase or refund without an amount.
+    /// A purchase or refund without an amount. A purchase still counts as an order.
     NoAmount,
     /// Neither a purchase nor a refund.
     NotMoney,
@@ -74,8 +86,9 @@ pub enum Recorded {
 
 /// Accumulates the revenue of one shop, deduplicating purchases by order id.
 ///
-/// Feed events in time order, so the first delivery of an order is the one counted.
-/// Purchases without an order id cannot be deduplicated and each counts.
+/// Feed events in time order, so the first delivery of an order is the one counted, with
+/// its amount, whether or not that amount could be converted. Purchases without an order id
+/// cannot be deduplicated and each counts.
 #[derive(Debug, Clone, Default)]
 pub struct OrderLedger {
     counted_orders: HashSet<String>,
@@ -106,6 +119,9 @@ impl OrderLedger {
         }
         let Some(amount) = event.order_amount_minor() else {
             self.revenue.without_amount += 1;
+            if !refund {
+                self.count_order(event, false);
+            }
             return Recorded::NoAmount;
         };
 
@@ -119,6 +135,9 @@ impl OrderLedger {
                     .entry(event.currency)
                     .or_default();
                 *kept = kept.saturating_add(signed);
+                if !refund {
+                    self.count_order(event, false);
+                }
                 return Recorded::NoRate;
             }
         };
@@ -126,12 +145,20 @@ impl OrderLedger {
             self.revenue.refunds_kopecks = self.revenue.refunds_kopecks.saturating_add(kopecks);
         } else {
             self.revenue.gross_kopecks = self.revenue.gross_kopecks.saturating_add(kopecks);
-            self.revenue.orders += 1;
-            if let Some(order_id) = &event.order_id {
-                self.counted_orders.insert(order_id.clone());
-            }
+            self.count_order(event, true);
         }
         Recorded::Counted(kopecks)
+    }
+
+    /// Counts the purchase's order and marks it counted, so later deliveries are repeats.
+    fn count_order(&mut self, purchase: &Event, with_revenue: bool) {
+        self.revenue.orders += 1;
+        if !with_revenue {
+            self.revenue.orders_without_revenue += 1;
+        }
+        if let Some(order_id) = &purchase.order_id {
+            self.counted_orders.insert(order_id.clone());
+        }
     }
 
     fn is_counted(&self, order_id: Option<&str>) -> bool {
@@ -299,14 +326,37 @@ mod tests {
     }
 
     #[test]
-    fn order_ledger_unrated_order_counts_once_rated() {
-        // An order without a rate is not marked counted, so a later rated delivery counts.
+    fn order_ledger_unrated_order_counts() {
+        let mut ledger = OrderLedger::default();
+        ledger.record(&event(EventType::Purchase, Some("C"), 500, "EUR"), &rates());
+        assert_eq!(ledger.revenue().orders, 1);
+        assert_eq!(ledger.revenue().orders_without_revenue, 1);
+        assert_eq!(ledger.revenue().orders_with_revenue(), 0);
+    }
+
+    #[test]
+    fn order_ledger_order_without_amount_counts() {
+        let mut ledger = OrderLedger::default();
+        let mut purchase = event(EventType::Purchase, Some("E"), 0, "RUB");
+        purchase.revenue_minor = None;
+        let recorded = ledger.record(&purchase, &rates());
+        assert_eq!(recorded, Recorded::NoAmount);
+        assert_eq!(ledger.revenue().orders, 1);
+        assert_eq!(ledger.revenue().orders_without_revenue, 1);
+        assert_eq!(ledger.revenue().without_amount, 1);
+    }
+
+    #[test]
+    fn order_ledger_unrated_first_delivery_wins() {
+        // The first delivery counts even without a rate; a later rated one is a repeat.
         let mut ledger = OrderLedger::default();
         let mut purchase = event(EventType::Purchase, Some("D"), 500, "USD");
         purchase.time = DateTime::<Utc>::MIN_UTC;
         ledger.record(&purchase, &rates());
         let recorded = ledger.record(&event(EventType::Purchase, Some("D"), 500, "USD"), &rates());
-        assert_eq!(recorded, Recorded::Counted(45000));
+        assert_eq!(recorded, Recorded::Duplicate);
+        assert_eq!(ledger.revenue().orders, 1);
+        assert_eq!(ledger.revenue().gross_kopecks, 0);
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub fn parse_row<'a>(
     }
     let date = NaiveDate::parse_from_str(fields[0], "%Y-%m-%d")
         .map_err(|_| row_error("date", "analytics-rates-date", line, fields[0]))?;
-    let currency = Currency::parse(fields[1])
+    let currency = Currency::parse_iso(fields[1])
         .filter(|currency| *currency != Currency::RUB)
         .ok_or_else(|| row_error("currency", "analytics-rates-currency", line, fields[1]))?;
     let (nominal, value) = match layout {
@@ -154,6 +154,7 @@ mod tests {
             (["2026-13-01", "USD", "90"], "analytics-rates-date"),
             (["2026-03-01", "RUB", "1"], "analytics-rates-currency"),
             (["2026-03-01", "US", "90"], "analytics-rates-currency"),
+            (["2026-03-01", "ABC", "90"], "analytics-rates-currency"),
             (["2026-03-01", "USD", "-90"], "analytics-rates-value"),
             (["2026-03-01", "USD", "0"], "analytics-rates-value"),
             (["2026-03-01", "USD", "90.12345"], "analytics-rates-value"),

@@ -186,7 +186,12 @@ fn summarize_converts_foreign_and_flags_unrated() {
         &rates,
     );
     assert_eq!(summary.revenue.gross_kopecks, 90000 + 10000);
-    assert_eq!(summary.revenue.orders, 2);
+    assert_eq!(
+        summary.revenue.orders, 3,
+        "the yen order counts without a rate"
+    );
+    assert_eq!(summary.revenue.orders_without_revenue, 1);
+    assert_eq!(summary.revenue.orders_with_revenue(), 2);
     assert!(summary.revenue.is_incomplete());
     let jpy = Currency::parse("JPY").unwrap();
     assert_eq!(summary.revenue.unconverted_minor.get(&jpy), Some(&500));

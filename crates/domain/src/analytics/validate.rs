@@ -5,13 +5,14 @@
 //! kept as their decimal text. `price_kopecks` and `revenue_kopecks` are integers in the
 //! minor unit of `currency` (kopecks for the default RUB).
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
 use super::event::{
-    AMOUNT_MAX_MINOR, BATCH_MAX_EVENTS, CATEGORY_MAX_CHARS, Event, EventType,
+    AMOUNT_MAX_MINOR, BATCH_MAX_EVENTS, CATEGORY_MAX_CHARS, EARLIEST_EVENT_TIME, Event, EventType,
     FUTURE_TOLERANCE_HOURS, ID_MAX_CHARS, QUANTITY_MAX, URL_MAX_CHARS, USER_AGENT_MAX_CHARS,
 };
 use super::money::Currency;
@@ -30,6 +31,9 @@ pub struct Rejected {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
     pub accepted: Vec<Event>,
+    /// Position in the batch of each event of `accepted`, from 0.
+    pub accepted_indices: Vec<usize>,
+    /// Rejected events in batch order.
     pub rejected: Vec<Rejected>,
 }
 
@@ -50,11 +54,15 @@ pub fn validate_batch(body: Value, received_at: DateTime<Utc>) -> Result<Batch, 
 
     let mut batch = Batch {
         accepted: Vec::with_capacity(items.len()),
+        accepted_indices: Vec::with_capacity(items.len()),
         rejected: Vec::new(),
     };
     for (index, item) in items.into_iter().enumerate() {
         match validate_event(item, received_at) {
-            Ok(event) => batch.accepted.push(event),
+            Ok(event) => {
+                batch.accepted.push(event);
+                batch.accepted_indices.push(index);
+            }
             Err(errors) => batch.rejected.push(Rejected { index, errors }),
         }
     }
@@ -91,6 +99,14 @@ pub fn validate_event(value: Value, received_at: DateTime<Utc>) -> Result<Event,
     let revenue_minor = reader.amount("revenue_kopecks");
     let customer_id = reader.text("customer_id", ID_MAX_CHARS);
 
+    if kind == Some(EventType::Refund) {
+        check_refund(
+            order_id.is_some(),
+            revenue_minor.or(price_minor),
+            &mut errors,
+        );
+    }
+
     let (Some(id), Some(kind), Some(time), Some(visitor)) = (id, kind, time, visitor) else {
         return Err(errors);
     };
@@ -116,6 +132,192 @@ pub fn validate_event(value: Value, received_at: DateTime<Utc>) -> Result<Event,
         revenue_minor,
         customer_id,
     })
+}
+
+/// Requires a refund to name its order and the amount returned, because a refund is checked
+/// against its order's purchase and reduces net revenue by that amount.
+fn check_refund(has_order: bool, amount: Option<i64>, errors: &mut Vec<Invalid>) {
+    if !has_order && !errors.iter().any(|error| error.field == "order_id") {
+        errors.push(Invalid::new("order_id", "analytics-refund-order-missing"));
+    }
+    let amount_rejected = errors
+        .iter()
+        .any(|error| matches!(error.field.as_str(), "revenue_kopecks" | "price_kopecks"));
+    if amount.is_none() && !amount_rejected {
+        errors.push(Invalid::new(
+            "revenue_kopecks",
+            "analytics-refund-amount-missing",
+        ));
+    }
+}
+
+/// The stored state of one order before a batch is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredOrder {
+    /// The order's first purchase by event time; `None` when only refunds are stored.
+    pub first_purchase: Option<OrderPurchase>,
+    /// Stored refunds' amounts by currency, in minor units.
+    pub refunded_minor: BTreeMap<Currency, i64>,
+    /// Stored refunds' event ids, so that a refund sent again is left to the duplicate check.
+    pub refund_ids: HashSet<String>,
+}
+
+/// The purchase an order counts by: its time, amount and currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderPurchase {
+    pub time: DateTime<Utc>,
+    /// Order total in minor units of `currency`; `None` when the purchase carried no amount.
+    pub amount_minor: Option<i64>,
+    pub currency: Currency,
+}
+
+impl OrderPurchase {
+    fn of(event: &Event) -> OrderPurchase {
+        OrderPurchase {
+            time: event.time,
+            amount_minor: event.order_amount_minor(),
+            currency: event.currency,
+        }
+    }
+}
+
+/// Returns the order ids of the batch's purchases and refunds, which [`check_orders`] needs
+/// the stored state of.
+pub fn order_ids(batch: &Batch) -> Vec<&str> {
+    let mut ids: Vec<&str> = batch
+        .accepted
+        .iter()
+        .filter(|event| matches!(event.kind, EventType::Purchase | EventType::Refund))
+        .filter_map(|event| event.order_id.as_deref())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Checks the batch's purchases and refunds against their orders and moves the events that
+/// fail to `rejected`. `stored` contains the stored state of the orders that [`order_ids`]
+/// lists; an order missing from it has nothing stored. Events are checked in batch order, and
+/// each accepted one counts for the events after it.
+///
+/// - A refund needs a purchase of its order, stored or earlier in the batch. It must be in
+///   the order's currency, and the order's refunds together must not exceed the order's
+///   amount. A refund of an order whose purchase carried no amount is not capped.
+/// - The first stored purchase of an order is the one whose amount counts. A repeat dated at
+///   or before it with another amount or currency is rejected, because storing it would make
+///   it the first and replace the counted amount. A repeat with the same amount is accepted,
+///   and one dated earlier moves the order to its day.
+pub fn check_orders(batch: &mut Batch, stored: &HashMap<String, StoredOrder>) {
+    let mut orders: HashMap<String, StoredOrder> = HashMap::new();
+    let events = std::mem::take(&mut batch.accepted);
+    let indices = std::mem::take(&mut batch.accepted_indices);
+    let mut newly_rejected = Vec::new();
+    for (event, index) in events.into_iter().zip(indices) {
+        let order = event
+            .order_id
+            .as_ref()
+            .filter(|_| matches!(event.kind, EventType::Purchase | EventType::Refund));
+        if let Some(order_id) = order {
+            let state = orders
+                .entry(order_id.clone())
+                .or_insert_with(|| stored.get(order_id).cloned().unwrap_or_default());
+            if let Err(error) = check_against_order(&event, order_id, state) {
+                newly_rejected.push(Rejected {
+                    index,
+                    errors: vec![error],
+                });
+                continue;
+            }
+        }
+        batch.accepted.push(event);
+        batch.accepted_indices.push(index);
+    }
+    if !newly_rejected.is_empty() {
+        batch.rejected.append(&mut newly_rejected);
+        batch.rejected.sort_by_key(|rejected| rejected.index);
+    }
+}
+
+/// Checks one purchase or refund against its order and, when it passes, records it there.
+fn check_against_order(
+    event: &Event,
+    order_id: &str,
+    order: &mut StoredOrder,
+) -> Result<(), Invalid> {
+    if event.kind == EventType::Purchase {
+        let Some(first) = &order.first_purchase else {
+            order.first_purchase = Some(OrderPurchase::of(event));
+            return Ok(());
+        };
+        if event.time > first.time {
+            return Ok(());
+        }
+        let amount = event.order_amount_minor();
+        if amount != first.amount_minor || event.currency != first.currency {
+            return Err(
+                Invalid::new("revenue_kopecks", "analytics-order-repeat-earlier")
+                    .arg("order", order_id)
+                    .arg("value", event.time.to_rfc3339())
+                    .arg("stored", first.time.to_rfc3339())
+                    .arg("amount", describe_amount(amount, event.currency))
+                    .arg(
+                        "stored_amount",
+                        describe_amount(first.amount_minor, first.currency),
+                    ),
+            );
+        }
+        // A late delivery of the order's true first purchase moves the order to its day.
+        order.first_purchase = Some(OrderPurchase::of(event));
+        return Ok(());
+    }
+
+    if order.refund_ids.contains(&event.id) {
+        return Ok(());
+    }
+    let Some(purchase) = &order.first_purchase else {
+        return Err(
+            Invalid::new("order_id", "analytics-refund-order-unknown").arg("order", order_id)
+        );
+    };
+    if event.currency != purchase.currency {
+        return Err(Invalid::new("currency", "analytics-refund-currency")
+            .arg("order", order_id)
+            .arg("value", event.currency)
+            .arg("order_currency", purchase.currency));
+    }
+    // Validation requires an amount on every refund, so 0 is never used here.
+    let amount = event.order_amount_minor().unwrap_or(0);
+    let refunded = order
+        .refunded_minor
+        .get(&event.currency)
+        .copied()
+        .unwrap_or(0);
+    if let Some(order_amount) = purchase.amount_minor {
+        let remaining = order_amount.saturating_sub(refunded);
+        if amount > remaining {
+            return Err(
+                Invalid::new("revenue_kopecks", "analytics-refund-exceeds-order")
+                    .arg("order", order_id)
+                    .arg("value", amount)
+                    .arg("order_amount", order_amount)
+                    .arg("refunded", refunded)
+                    .arg("remaining", remaining.max(0)),
+            );
+        }
+    }
+    order
+        .refunded_minor
+        .insert(event.currency, refunded.saturating_add(amount));
+    order.refund_ids.insert(event.id.clone());
+    Ok(())
+}
+
+/// Formats an amount for a message: `1999000 RUB`, or `—` when there is none.
+fn describe_amount(amount_minor: Option<i64>, currency: Currency) -> String {
+    match amount_minor {
+        Some(amount) => format!("{amount} {currency}"),
+        None => "—".to_string(),
+    }
 }
 
 /// Takes fields out of one event object and records an error for each invalid one.
@@ -207,6 +409,14 @@ impl Reader<'_> {
             );
             return None;
         };
+        if time < EARLIEST_EVENT_TIME {
+            self.reject(
+                Invalid::new("time", "analytics-time-too-early")
+                    .arg("value", display(&value))
+                    .arg("earliest", EARLIEST_EVENT_TIME.to_rfc3339()),
+            );
+            return None;
+        }
         let latest = received_at + Duration::hours(FUTURE_TOLERANCE_HOURS);
         if time > latest {
             self.reject(
@@ -271,13 +481,18 @@ impl Reader<'_> {
         let Some(value) = self.take("currency") else {
             return Currency::RUB;
         };
-        if let Some(currency) = value.as_str().and_then(|code| Currency::parse(code.trim())) {
+        let code = value.as_str().map(str::trim);
+        let parsed = code.and_then(Currency::parse);
+        if let Some(currency) = parsed.filter(|currency| currency.is_iso_4217()) {
             return currency;
         }
-        self.reject(
-            Invalid::new("currency", "analytics-currency-invalid")
-                .arg("value", shorten(&display(&value))),
-        );
+        // Three letters that ISO 4217 does not list get their own message.
+        let key = if parsed.is_some() {
+            "analytics-currency-unknown"
+        } else {
+            "analytics-currency-invalid"
+        };
+        self.reject(Invalid::new("currency", key).arg("value", shorten(&display(&value))));
         Currency::RUB
     }
 }
@@ -457,6 +672,68 @@ mod tests {
     }
 
     #[test]
+    fn validate_event_rejects_unlisted_currency() {
+        for code in ["ABC", "RUR", "XXX", "BTC"] {
+            let errors = errors_of(with("currency", json!(code)));
+            assert_eq!(errors.len(), 1, "{code}: {errors:?}");
+            assert_eq!(errors[0].key, "analytics-currency-unknown", "{code}");
+            assert!(errors[0].args.contains(&("value", code.to_string())));
+        }
+    }
+
+    #[test]
+    fn validate_event_rejects_time_before_2000() {
+        for time in [
+            "1970-01-01T00:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2000-01-01T02:59:59+03:00",
+        ] {
+            let errors = errors_of(with("time", json!(time)));
+            assert_eq!(errors.len(), 1, "{time}: {errors:?}");
+            assert_eq!(errors[0].key, "analytics-time-too-early", "{time}");
+            assert!(errors[0].args.contains(&("value", time.to_string())));
+        }
+    }
+
+    #[test]
+    fn validate_event_accepts_time_of_2000() {
+        let event = validate_event(with("time", json!("2000-01-01T00:00:00Z")), received());
+        assert!(event.is_ok(), "{event:?}");
+    }
+
+    #[test]
+    fn validate_event_refund_needs_order() {
+        let mut refund = with("type", json!("refund"));
+        refund["order_id"] = Value::Null;
+        assert_eq!(only_key(refund), "analytics-refund-order-missing");
+    }
+
+    #[test]
+    fn validate_event_refund_needs_amount() {
+        let mut refund = with("type", json!("refund"));
+        refund["revenue_kopecks"] = Value::Null;
+        refund["price_kopecks"] = Value::Null;
+        let errors = errors_of(refund);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].key, "analytics-refund-amount-missing");
+        assert_eq!(errors[0].field, "revenue_kopecks");
+    }
+
+    #[test]
+    fn validate_event_refund_bad_amount_once() {
+        let refund = json!({"id": "r", "type": "refund", "time": "2026-03-01T10:15:00Z",
+                            "visitor": "v", "order_id": "A", "revenue_kopecks": -5});
+        assert_eq!(only_key(refund), "analytics-amount-negative");
+    }
+
+    #[test]
+    fn validate_event_accepts_refund_with_price() {
+        let mut refund = with("type", json!("refund"));
+        refund["revenue_kopecks"] = Value::Null;
+        assert!(validate_event(refund, received()).is_ok());
+    }
+
+    #[test]
     fn validate_event_uppercases_currency() {
         let event = validate_event(with("currency", json!("usd")), received()).unwrap();
         assert_eq!(event.currency.as_str(), "USD");
@@ -522,6 +799,165 @@ mod tests {
         assert_eq!(batch.rejected.len(), 1);
         assert_eq!(batch.rejected[0].index, 1);
         assert_eq!(batch.rejected[0].errors[0].field, "type");
+    }
+
+    #[test]
+    fn validate_batch_keeps_accepted_indices() {
+        let body = json!([with("type", json!("click")), sample(), sample()]);
+        let batch = validate_batch(body, received()).unwrap();
+        assert_eq!(batch.accepted_indices, [1, 2]);
+    }
+
+    fn money_event(id: &str, kind: &str, time: &str, amount: i64) -> Value {
+        json!({"id": id, "type": kind, "time": time, "visitor": "v", "order_id": "A-1",
+               "revenue_kopecks": amount})
+    }
+
+    fn checked(events: Vec<Value>, stored: &HashMap<String, StoredOrder>) -> Batch {
+        let mut batch = validate_batch(Value::Array(events), received()).unwrap();
+        check_orders(&mut batch, stored);
+        batch
+    }
+
+    fn stored_order(time: &str, amount: i64, refunded: i64) -> HashMap<String, StoredOrder> {
+        let purchase = OrderPurchase {
+            time: DateTime::parse_from_rfc3339(time).unwrap().to_utc(),
+            amount_minor: Some(amount),
+            currency: Currency::RUB,
+        };
+        let order = StoredOrder {
+            first_purchase: Some(purchase),
+            refunded_minor: BTreeMap::from([(Currency::RUB, refunded)]),
+            refund_ids: HashSet::from(["r-old".to_string()]),
+        };
+        HashMap::from([("A-1".to_string(), order)])
+    }
+
+    fn rejected_keys(batch: &Batch) -> Vec<(usize, &'static str)> {
+        batch
+            .rejected
+            .iter()
+            .map(|rejected| (rejected.index, rejected.errors[0].key))
+            .collect()
+    }
+
+    #[test]
+    fn check_orders_rejects_refund_of_unknown_order() {
+        let refund = money_event("r", "refund", "2026-03-01T10:00:00Z", 100);
+        let batch = checked(vec![sample(), refund], &HashMap::new());
+        assert_eq!(
+            rejected_keys(&batch),
+            [(1, "analytics-refund-order-unknown")]
+        );
+        assert_eq!(batch.accepted_indices, [0]);
+    }
+
+    #[test]
+    fn check_orders_accepts_refund_after_purchase_in_batch() {
+        let purchase = money_event("p", "purchase", "2026-03-01T09:00:00Z", 1000);
+        let refund = money_event("r", "refund", "2026-03-01T10:00:00Z", 1000);
+        let batch = checked(vec![purchase, refund], &HashMap::new());
+        assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+        assert_eq!(batch.accepted.len(), 2);
+    }
+
+    #[test]
+    fn check_orders_rejects_refund_beyond_order() {
+        let stored = stored_order("2026-03-01T09:00:00Z", 1000, 300);
+        let within = money_event("r1", "refund", "2026-03-01T10:00:00Z", 700);
+        let beyond = money_event("r2", "refund", "2026-03-01T11:00:00Z", 1);
+        let batch = checked(vec![within, beyond], &stored);
+        assert_eq!(
+            rejected_keys(&batch),
+            [(1, "analytics-refund-exceeds-order")]
+        );
+        let args = &batch.rejected[0].errors[0].args;
+        assert!(args.contains(&("remaining", "0".to_string())), "{args:?}");
+        assert!(args.contains(&("refunded", "1000".to_string())), "{args:?}");
+    }
+
+    #[test]
+    fn check_orders_leaves_refund_resend_to_duplicates() {
+        let stored = stored_order("2026-03-01T09:00:00Z", 1000, 1000);
+        let resend = money_event("r-old", "refund", "2026-03-01T10:00:00Z", 1000);
+        let batch = checked(vec![resend], &stored);
+        assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+    }
+
+    #[test]
+    fn check_orders_rejects_refund_in_other_currency() {
+        let stored = stored_order("2026-03-01T09:00:00Z", 1000, 0);
+        let mut refund = money_event("r", "refund", "2026-03-01T10:00:00Z", 10);
+        refund["currency"] = json!("USD");
+        let batch = checked(vec![refund], &stored);
+        assert_eq!(rejected_keys(&batch), [(0, "analytics-refund-currency")]);
+    }
+
+    #[test]
+    fn check_orders_rejects_earlier_repeat() {
+        let stored = stored_order("2026-03-01T09:00:00Z", 1000, 0);
+        let earlier = money_event("p2", "purchase", "2026-03-01T08:00:00Z", 5000);
+        let later = money_event("p3", "purchase", "2026-03-01T10:00:00Z", 5000);
+        let batch = checked(vec![earlier, later], &stored);
+        assert_eq!(
+            rejected_keys(&batch),
+            [(0, "analytics-order-repeat-earlier")]
+        );
+        assert_eq!(batch.accepted_indices, [1]);
+        let args = &batch.rejected[0].errors[0].args;
+        assert!(
+            args.contains(&("stored_amount", "1000 RUB".to_string())),
+            "{args:?}"
+        );
+        assert!(
+            args.contains(&("amount", "5000 RUB".to_string())),
+            "{args:?}"
+        );
+    }
+
+    #[test]
+    fn check_orders_accepts_earlier_same_amount() {
+        // A late delivery of the true first purchase becomes the first.
+        let stored = stored_order("2026-03-04T09:00:00Z", 1000, 0);
+        let earlier = money_event("p1", "purchase", "2026-03-01T09:00:00Z", 1000);
+        let other = money_event("p2", "purchase", "2026-03-01T08:00:00Z", 7000);
+        let batch = checked(vec![earlier, other], &stored);
+        assert_eq!(
+            rejected_keys(&batch),
+            [(1, "analytics-order-repeat-earlier")]
+        );
+        assert_eq!(batch.accepted_indices, [0]);
+    }
+
+    #[test]
+    fn check_orders_first_in_batch_wins() {
+        let first = money_event("p1", "purchase", "2026-03-01T09:00:00Z", 1000);
+        let earlier = money_event("p2", "purchase", "2026-03-01T08:00:00Z", 2000);
+        let batch = checked(vec![first, earlier], &HashMap::new());
+        assert_eq!(
+            rejected_keys(&batch),
+            [(1, "analytics-order-repeat-earlier")]
+        );
+    }
+
+    #[test]
+    fn check_orders_same_time_other_amount() {
+        let stored = stored_order("2026-03-01T09:00:00Z", 1000, 0);
+        let same = money_event("p1", "purchase", "2026-03-01T09:00:00Z", 1000);
+        let other = money_event("p2", "purchase", "2026-03-01T09:00:00Z", 2000);
+        let batch = checked(vec![same, other], &stored);
+        assert_eq!(
+            rejected_keys(&batch),
+            [(1, "analytics-order-repeat-earlier")]
+        );
+    }
+
+    #[test]
+    fn check_orders_keeps_rejected_sorted() {
+        let refund = money_event("r", "refund", "2026-03-01T10:00:00Z", 100);
+        let batch = checked(vec![refund, with("type", json!("click"))], &HashMap::new());
+        let indices: Vec<usize> = batch.rejected.iter().map(|r| r.index).collect();
+        assert_eq!(indices, [0, 1]);
     }
 
     #[test]

@@ -288,9 +288,41 @@ pub fn check_length(field: &str, text: &str, max: usize) -> Result<(), Invalid> 
     crate::text::check_characters(field, text)
 }
 
+/// Decides whether a new comment is public. `requested` is the visibility the author asked
+/// for, `None` when none was given. Client users write public comments only, so a client's
+/// request for an internal note is rejected on `field`; staff comments are internal unless
+/// asked otherwise.
+pub fn comment_is_public(
+    field: &str,
+    author_is_client: bool,
+    requested: Option<bool>,
+) -> Result<bool, Invalid> {
+    match (author_is_client, requested) {
+        (true, Some(false)) => Err(Invalid::new(field, "ticket-comment-internal-client")),
+        (true, _) => Ok(true),
+        (false, requested) => Ok(requested.unwrap_or(false)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comment_is_public_cases() {
+        assert_eq!(comment_is_public("public", true, None), Ok(true));
+        assert_eq!(comment_is_public("public", true, Some(true)), Ok(true));
+        assert_eq!(comment_is_public("public", false, None), Ok(false));
+        assert_eq!(comment_is_public("public", false, Some(true)), Ok(true));
+        assert_eq!(comment_is_public("public", false, Some(false)), Ok(false));
+    }
+
+    #[test]
+    fn comment_is_public_rejects_client_note() {
+        let error = comment_is_public("visibility", true, Some(false)).unwrap_err();
+        assert_eq!(error.key, "ticket-comment-internal-client");
+        assert_eq!(error.field, "visibility");
+    }
 
     #[test]
     fn number_is_prefixed_and_padded() {

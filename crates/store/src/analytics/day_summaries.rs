@@ -172,14 +172,16 @@ async fn compute(
 /// The stored figures other than the key and the sketches.
 const FIGURE_COLUMNS: &str = "events, visitors, sessions, page_views, product_views, \
      add_to_carts, checkouts, refunds, converted_visitors, converted_sessions, orders, \
-     gross_kopecks, refunds_kopecks, duplicate_purchases, without_amount, unconverted, funnel";
+     gross_kopecks, refunds_kopecks, duplicate_purchases, without_amount, unconverted, funnel, \
+     orders_without_revenue";
 
 const UPSERT: &str = "INSERT INTO day_summaries (shop_id, day, bots, events, visitors, \
      sessions, page_views, product_views, add_to_carts, checkouts, refunds, \
      converted_visitors, converted_sessions, orders, gross_kopecks, refunds_kopecks, \
-     duplicate_purchases, without_amount, unconverted, funnel, visitors_sketch, buyers_sketch) \
+     duplicate_purchases, without_amount, unconverted, funnel, visitors_sketch, buyers_sketch, \
+     orders_without_revenue) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-     $18, $19, $20, $21, $22) ON CONFLICT (shop_id, day, bots) DO UPDATE SET \
+     $18, $19, $20, $21, $22, $23) ON CONFLICT (shop_id, day, bots) DO UPDATE SET \
      events = excluded.events, visitors = excluded.visitors, sessions = excluded.sessions, \
      page_views = excluded.page_views, product_views = excluded.product_views, \
      add_to_carts = excluded.add_to_carts, checkouts = excluded.checkouts, \
@@ -188,7 +190,8 @@ const UPSERT: &str = "INSERT INTO day_summaries (shop_id, day, bots, events, vis
      gross_kopecks = excluded.gross_kopecks, refunds_kopecks = excluded.refunds_kopecks, \
      duplicate_purchases = excluded.duplicate_purchases, \
      without_amount = excluded.without_amount, unconverted = excluded.unconverted, \
-     funnel = excluded.funnel, visitors_sketch = excluded.visitors_sketch, buyers_sketch = excluded.buyers_sketch";
+     funnel = excluded.funnel, visitors_sketch = excluded.visitors_sketch, buyers_sketch = excluded.buyers_sketch, \
+     orders_without_revenue = excluded.orders_without_revenue";
 
 fn count(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
@@ -225,6 +228,7 @@ fn upsert_args(bots: bool, figures: &DayFigures) -> Args {
         funnel_text(&summary.funnel),
         hex::encode(figures.visitors.to_bytes()),
         hex::encode(figures.buyers.to_bytes()),
+        count(revenue.orders_without_revenue),
     ]
 }
 
@@ -247,6 +251,7 @@ struct StoredDay {
     refunds_kopecks: i64,
     duplicate_purchases: i64,
     without_amount: i64,
+    orders_without_revenue: i64,
     unconverted: String,
     funnel: String,
     visitors_sketch: String,
@@ -307,6 +312,7 @@ impl StoredDay {
             orders: number(self.orders),
             duplicate_purchases: number(self.duplicate_purchases),
             without_amount: number(self.without_amount),
+            orders_without_revenue: number(self.orders_without_revenue),
             unconverted_minor,
         };
         let visitors = number(self.visitors);

@@ -3,6 +3,7 @@
 
 pub mod day_summaries;
 pub mod events;
+pub mod orders;
 pub mod rates;
 pub mod rollups;
 pub mod writer;

@@ -1,7 +1,8 @@
 //! Demo data, so a new installation's first page is never empty: staff of every role,
-//! clients of every kind with two client users of one of them, tariff plans, a contract,
-//! deals and a claim, tickets of every kind in every status, and incidents raised by Zabbix
-//! deliveries.
+//! clients of every kind with two client users of one of them, tariff plans, contracts,
+//! demo shops, deals and a claim, tickets of every kind in every status, and incidents raised
+//! by Zabbix deliveries. Some contracts, shops and tickets belong to the client users'
+//! company, so its portal is not empty.
 //!
 //! Loading is skipped when the database has any ticket, so running it again, or on a
 //! database in use, adds nothing.
@@ -25,6 +26,10 @@ pub use staff::STAFF;
 /// The password of every demo user. It is printed and documented, so demo users must be
 /// disabled before real data goes in (`vitrina user disable LOGIN`).
 pub const PASSWORD: &str = "vitrina-demo-2026";
+
+/// Demo shops created with the demo data: one of the portal's demo company and one of
+/// another client. `vitrina demo --events` fills them and adds more.
+const DEMO_SHOPS: u32 = 2;
 
 /// Lease name that keeps two instances from loading demo data at once.
 const LEASE: &str = "demo_load";
@@ -67,6 +72,11 @@ async fn load_unless_present(state: &AppState) -> anyhow::Result<Outcome> {
     let clients = clients::load(db, now).await?;
     tracing::info!(clients, "demo clients loaded");
     portal::ensure(db).await?;
+    let shops = traffic::ensure_shops(db, DEMO_SHOPS, now).await?;
+    tracing::info!(
+        shops = shops.len(),
+        "demo shops of the portal's clients loaded"
+    );
     sales::load(db, &staff, now).await?;
     tracing::info!("demo plans, contract, deals and claim loaded");
     tickets::load(db, &staff, now).await?;

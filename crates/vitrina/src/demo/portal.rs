@@ -11,8 +11,18 @@ use web::identity::password;
 use super::PASSWORD;
 use super::staff::Member;
 
-/// The demo client company whose users these are.
+/// The demo client company whose users these are. It owns the demo contract, the first
+/// demo shop and some demo tickets, so the portal shows them.
 pub const COMPANY: &str = "ООО «Ромашка»";
+/// Another demo client with its own contract, shop and tickets, which the users of
+/// [`COMPANY`] must not see.
+pub const OTHER_COMPANY: &str = "Кузнецова Алёна Викторовна";
+
+/// Returns the id of the demo client named `name`, or `None` when it is missing.
+pub async fn company_id(db: &Db, name: &str) -> anyhow::Result<Option<i64>> {
+    let companies = clients::list(db).await.context("cannot read clients")?;
+    Ok(companies.iter().find(|c| c.name == name).map(|c| c.id))
+}
 
 /// The demo client users, in the order the logins are printed.
 pub const CLIENT_USERS: [Member; 2] = [
@@ -33,8 +43,7 @@ pub const CLIENT_USERS: [Member; 2] = [
 /// Creates the demo client users that do not exist yet. Does nothing when the demo company
 /// is missing.
 pub async fn ensure(db: &Db) -> anyhow::Result<()> {
-    let companies = clients::list(db).await.context("cannot read clients")?;
-    let Some(company) = companies.iter().find(|c| c.name == COMPANY) else {
+    let Some(company_id) = company_id(db, COMPANY).await? else {
         tracing::warn!(
             company = COMPANY,
             "demo client company missing; no client users"
@@ -54,7 +63,7 @@ pub async fn ensure(db: &Db) -> anyhow::Result<()> {
             display_name: member.name.into(),
             email: None,
             role: member.role,
-            client_id: Some(company.id),
+            client_id: Some(company_id),
             password_hash: Some(hash.clone()),
             locale: "ru".into(),
         };

@@ -1,6 +1,6 @@
-//! Demo commercial data: two tariff plans, a signed contract, deals at several stages of
-//! the pipeline and one claim, so the deal board, the claims and the sales report are not
-//! empty.
+//! Demo commercial data: two tariff plans, signed contracts of the portal's demo company and
+//! of another client, deals at several stages of the pipeline and one claim. They fill the
+//! deal board, the claims, the sales report and the client portal.
 
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,11 +17,56 @@ use store::crm::deals::{self, NewDeal, StageRequest};
 use store::crm::{claims, tariffs};
 use store::identity::{Author, User};
 
+use super::portal;
+
 /// The login of the demo sales manager, who owns the demo deals.
 const OWNER: &str = "sales";
 
 fn date(year: i32, month: u32, day: u32) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day).context("invalid demo date")
+}
+
+/// Creates an active contract of `client_id` on the plan, signed on 28 January 2026 and in
+/// force from 1 February to 31 December 2026.
+async fn signed_contract(
+    db: &Db,
+    client_id: i64,
+    plan_id: i64,
+    author: &Author,
+    now: DateTime<Utc>,
+) -> anyhow::Result<contracts::Contract> {
+    let contract = contracts::create(
+        db,
+        &NewContract {
+            series: "ДУ".into(),
+            client_id,
+            plan_id,
+            starts_on: date(2026, 2, 1)?,
+            ends_on: Some(date(2026, 12, 31)?),
+            auto_prolongation: true,
+            monthly_price: None,
+            third_party_stops_clock: false,
+            signatory: None,
+        },
+        author,
+        now,
+    )
+    .await
+    .context("cannot create a demo contract")?;
+    let signed = Conclusion::Signed {
+        signed_on: date(2026, 1, 28)?,
+    };
+    contracts::transition(
+        db,
+        contract.id,
+        contract.version,
+        ContractStatus::Active,
+        Some(&signed),
+        author,
+        now,
+    )
+    .await
+    .context("cannot sign a demo contract")
 }
 
 fn plan(code: &str, name: &str, roubles: i64, products: Option<u64>) -> anyhow::Result<TariffPlan> {
@@ -77,42 +122,18 @@ pub async fn load(db: &Db, staff: &[User], now: DateTime<Utc>) -> anyhow::Result
     };
     let (found, _) = clients::list(db, &query).await?;
     let client_ids: Vec<i64> = found.iter().map(|client| client.id).collect();
-    let [first, second, third, ..] = client_ids[..] else {
+    let [_, second, third, ..] = client_ids[..] else {
         anyhow::bail!("the demo needs at least three clients");
     };
+    let first = portal::company_id(db, portal::COMPANY)
+        .await?
+        .with_context(|| format!("the demo client {} is missing", portal::COMPANY))?;
+    let other = portal::company_id(db, portal::OTHER_COMPANY)
+        .await?
+        .with_context(|| format!("the demo client {} is missing", portal::OTHER_COMPANY))?;
 
-    let contract = contracts::create(
-        db,
-        &NewContract {
-            series: "ДУ".into(),
-            client_id: first,
-            plan_id: start.id,
-            starts_on: date(2026, 2, 1)?,
-            ends_on: Some(date(2026, 12, 31)?),
-            auto_prolongation: true,
-            monthly_price: None,
-            third_party_stops_clock: false,
-            signatory: None,
-        },
-        &author,
-        now,
-    )
-    .await
-    .context("cannot create the demo contract")?;
-    let signed = Conclusion::Signed {
-        signed_on: date(2026, 1, 28)?,
-    };
-    contracts::transition(
-        db,
-        contract.id,
-        contract.version,
-        ContractStatus::Active,
-        Some(&signed),
-        &author,
-        now,
-    )
-    .await
-    .context("cannot sign the demo contract")?;
+    let contract = signed_contract(db, first, start.id, &author, now).await?;
+    signed_contract(db, other, business.id, &author, now).await?;
 
     let production = claims::production_calendar(db).await?;
     claims::create(

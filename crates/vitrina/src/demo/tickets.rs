@@ -8,6 +8,8 @@ use store::Db;
 use store::identity::{Author, User};
 use store::servicedesk::tickets::{self, NewTicket, Ticket, TicketChange};
 
+use super::portal;
+
 /// The status a demo ticket's story ends in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
@@ -447,11 +449,33 @@ const LINKS: [(usize, usize, LinkKind); 5] = [
     (30, 21, LinkKind::RelatesTo),
 ];
 
+/// Demo tickets filed for a client, by index into the scripts, so the client portal lists
+/// some tickets of its demo company and the other company's stay hidden from it.
+const CLIENT_TICKETS: [(usize, &str); 6] = [
+    (0, portal::COMPANY),
+    (5, portal::COMPANY),
+    (6, portal::COMPANY),
+    (13, portal::COMPANY),
+    (7, portal::OTHER_COMPANY),
+    (10, portal::OTHER_COMPANY),
+];
+
 /// Creates the demo tickets with their comments and links, and returns how many it created.
 pub async fn load(db: &Db, staff: &[User], now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut clients = Vec::with_capacity(CLIENT_TICKETS.len());
+    for (index, name) in CLIENT_TICKETS {
+        let id = portal::company_id(db, name)
+            .await?
+            .with_context(|| format!("the demo client {name} is missing"))?;
+        clients.push((index, id));
+    }
     let mut created: Vec<Ticket> = Vec::new();
-    for script in SCRIPTS {
-        let ticket = play(db, staff, &script, now)
+    for (index, script) in SCRIPTS.iter().enumerate() {
+        let client_id = clients
+            .iter()
+            .find(|(ticket, _)| *ticket == index)
+            .map(|(_, id)| *id);
+        let ticket = play(db, staff, script, client_id, now)
             .await
             .with_context(|| format!("cannot create demo ticket {:?}", script.title))?;
         created.push(ticket);
@@ -477,11 +501,13 @@ fn person(staff: &[User], login: &str) -> anyhow::Result<Author> {
         .ok_or_else(|| anyhow::anyhow!("demo user {login} is missing"))
 }
 
-/// Creates one ticket and walks it to its end status, each step at a later instant.
+/// Creates one ticket, for `client_id` when given, and walks it to its end status, each step
+/// at a later instant.
 async fn play(
     db: &Db,
     staff: &[User],
     script: &Script,
+    client_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Ticket> {
     let author = person(staff, script.author)?;
@@ -495,7 +521,7 @@ async fn play(
         queue: script.queue.into(),
         title: script.title.into(),
         description: script.description.into(),
-        client_id: None,
+        client_id,
         zabbix: None,
     };
     let mut ticket = tickets::create(db, &new, &author, clock.at()).await?;

@@ -32,8 +32,11 @@ pub struct DayJson {
     pub page_views: u64,
     pub product_views: u64,
     pub add_to_carts: u64,
-    /// Orders first counted on this day.
+    /// Orders first counted on this day, including those in `orders_without_revenue`.
     pub orders: u64,
+    /// Orders of `orders` whose amount is not in the revenue: the purchase carried none, or
+    /// its currency had no rate.
+    pub orders_without_revenue: u64,
     pub revenue_gross_kopecks: i64,
     pub revenue_net_kopecks: i64,
     /// Visitors with a purchase / visitors of the day; `null` without visitors.
@@ -116,6 +119,7 @@ pub async fn get(
             product_views: summary.product_views,
             add_to_carts: summary.add_to_carts,
             orders: summary.revenue.orders,
+            orders_without_revenue: summary.revenue.orders_without_revenue,
             revenue_gross_kopecks: summary.revenue.gross_kopecks,
             revenue_net_kopecks: summary.revenue.net_kopecks(),
             conversion_visitors: summary.conversion_visitors.ratio(),

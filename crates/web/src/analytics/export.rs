@@ -1,6 +1,7 @@
 //! `GET /api/v1/analytics/export`: a breakdown or the heatmap as CSV or XLSX, with the
 //! numbers of the API and the dashboard. Numbers are written as numbers; text cells that a
-//! spreadsheet would read as a formula are neutralised.
+//! spreadsheet would read as a formula are neutralised. Column headers are in the
+//! requester's language (`Accept-Language`, Russian by default).
 
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -14,8 +15,9 @@ use utoipa::IntoParams;
 
 use super::breakdown::{BreakdownJson, BreakdownParams, HeatmapJson, breakdown, heatmap};
 use super::trends::{self, TrendsJson, TrendsParams};
-use crate::context::Auth;
+use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{I18n, Lang};
 use crate::state::AppState;
 
 /// Parameters of an export: the report, the file format and the report's own parameters.
@@ -62,6 +64,7 @@ enum Format {
         (status = 401), (status = 403), (status = 404), (status = 422)))]
 pub async fn get(
     State(state): State<AppState>,
+    context: Context,
     Auth(identity): Auth,
     Query(params): Query<ExportParams>,
 ) -> AppResult<Response> {
@@ -87,7 +90,7 @@ pub async fn get(
         by: params.by,
         limit: params.limit,
     };
-    let (name, table) = match report {
+    let (name, mut table) = match report {
         "" | "breakdown" => {
             let data = breakdown(&state, &identity, &report_params).await?;
             let name = format!("breakdown-{}-{}-{}", data.by, data.from, data.to);
@@ -112,7 +115,21 @@ pub async fn get(
             );
         }
     };
+    localize_headers(&state.i18n, context.lang, &mut table);
     file_response(format, &name, &table)
+}
+
+/// Replaces the tables' column names (`page_views`) with their labels in `lang`, from the
+/// messages `analytics-export-page-views` and so on.
+fn localize_headers(i18n: &I18n, lang: Lang, table: &mut Table) {
+    for header in &mut table.headers {
+        *header = i18n.format(lang, &header_key(header), &[]);
+    }
+}
+
+/// Returns the message id of a column name.
+fn header_key(column: &str) -> String {
+    format!("analytics-export-{}", column.replace('_', "-"))
 }
 
 fn parse_format(value: Option<&str>) -> Result<Format, Invalid> {
@@ -130,20 +147,31 @@ fn change(current: i64, previous: i64) -> Cell {
     }
 }
 
+/// Breakdown columns after the dimension.
+const BREAKDOWN_COLUMNS: [&str; 9] = [
+    "page_views",
+    "previous_page_views",
+    "page_views_change",
+    "product_views",
+    "previous_product_views",
+    "add_to_carts",
+    "checkouts",
+    "purchases",
+    "refunds",
+];
+/// Heatmap columns after the segment.
+const HEATMAP_COLUMNS: [&str; 5] = [
+    "category",
+    "product_views",
+    "share_of_segment",
+    "purchases",
+    "purchases_per_view",
+];
+const TRENDS_COLUMNS: [&str; 4] = ["category", "current", "previous", "growth"];
+
 /// The breakdown as a table: the dashboard's columns, with the change as a fraction.
 pub fn breakdown_table(data: &BreakdownJson) -> Table {
-    let headers = [
-        data.by.as_str(),
-        "page_views",
-        "previous_page_views",
-        "page_views_change",
-        "product_views",
-        "previous_product_views",
-        "add_to_carts",
-        "checkouts",
-        "purchases",
-        "refunds",
-    ];
+    let headers = std::iter::once(data.by.as_str()).chain(BREAKDOWN_COLUMNS);
     let rows = data
         .rows
         .iter()
@@ -164,7 +192,7 @@ pub fn breakdown_table(data: &BreakdownJson) -> Table {
         })
         .collect();
     Table {
-        headers: headers.iter().map(|header| header.to_string()).collect(),
+        headers: headers.map(str::to_string).collect(),
         rows,
     }
 }
@@ -172,14 +200,7 @@ pub fn breakdown_table(data: &BreakdownJson) -> Table {
 /// The heatmap as a table, one row per cell.
 pub fn heatmap_table(data: &HeatmapJson) -> Table {
     let fraction = |value: Option<f64>| value.map_or(Cell::Empty, Cell::Fraction);
-    let headers = [
-        data.segment.as_str(),
-        "category",
-        "product_views",
-        "share_of_segment",
-        "purchases",
-        "purchases_per_view",
-    ];
+    let headers = std::iter::once(data.segment.as_str()).chain(HEATMAP_COLUMNS);
     let rows = data
         .cells
         .iter()
@@ -195,14 +216,14 @@ pub fn heatmap_table(data: &HeatmapJson) -> Table {
         })
         .collect();
     Table {
-        headers: headers.iter().map(|header| header.to_string()).collect(),
+        headers: headers.map(str::to_string).collect(),
         rows,
     }
 }
 
 /// Builds the trends table: every category with both periods and the growth as a fraction.
 pub fn trends_table(data: &TrendsJson) -> Table {
-    let headers = ["category", "current", "previous", "growth"];
+    let headers = TRENDS_COLUMNS;
     let rows = data
         .categories
         .iter()
@@ -318,4 +339,27 @@ fn write_sheet(sheet: &mut rust_xlsxwriter::Worksheet, table: &Table) -> AppResu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dimensions that name the first column of a breakdown or heatmap.
+    const DIMENSION_COLUMNS: [&str; 3] = ["category", "source", "device"];
+
+    #[test]
+    fn every_header_has_a_label() {
+        let i18n = I18n::load().unwrap();
+        let columns = DIMENSION_COLUMNS
+            .iter()
+            .chain(&BREAKDOWN_COLUMNS)
+            .chain(&HEATMAP_COLUMNS)
+            .chain(&TRENDS_COLUMNS);
+        for header in columns {
+            for lang in [Lang::Ru, Lang::En] {
+                assert!(i18n.has(lang, &header_key(header)), "{header} in {lang:?}");
+            }
+        }
+    }
 }

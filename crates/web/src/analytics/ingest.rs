@@ -18,6 +18,7 @@ use serde_json::Value;
 use store::analytics::events::{self, NewEvent, ShopZone};
 use utoipa::ToSchema;
 
+use crate::api::json::syntax_problem;
 use crate::context::Context;
 use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::{Arg, Lang};
@@ -86,7 +87,8 @@ pub async fn receive(
         .map_err(|_| Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE))?;
     let items = batch_items(&body, &shop.slug)?;
     let received_at = domain::time::now();
-    let batch = validate_batch(items, received_at).map_err(batch_problem)?;
+    let mut batch = validate_batch(items, received_at).map_err(batch_problem)?;
+    store::analytics::orders::check_batch(&events_db, shop.id, &mut batch).await?;
 
     let rules = BotRules::default();
     let valid = batch.accepted.len() as u64;
@@ -126,14 +128,8 @@ pub async fn receive(
 /// Parses the body into the array of events: `{"events": [...]}`, or a bare array. A
 /// `shop` field naming another shop than the key's is rejected with 403.
 fn batch_items(body: &[u8], key_shop: &str) -> AppResult<Value> {
-    let value: Value = serde_json::from_slice(body).map_err(|error| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            "analytics-batch-json",
-        )
-        .arg("detail", error)
-    })?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|error| syntax_problem("analytics-batch-json", &error))?;
     let mut object = match value {
         Value::Array(_) => return Ok(value),
         Value::Object(object) => object,

@@ -84,13 +84,19 @@ pub struct SummaryJson {
     pub product_views: u64,
     pub add_to_carts: u64,
     pub checkouts: u64,
-    /// Distinct orders by (shop, order id); an order counted before the range is not counted again.
+    /// Distinct orders by (shop, order id); an order counted before the range is not counted
+    /// again. Includes the orders of `orders_without_revenue`.
     pub orders: u64,
+    /// Orders counted in `orders` whose amount is not in the revenue figures: the purchase
+    /// carried no amount (`without_amount`), or its currency had no rate on its Moscow date
+    /// (its amount is in `unconverted`).
+    pub orders_without_revenue: u64,
     pub revenue_gross_kopecks: i64,
     pub refunds_kopecks: i64,
     /// Gross revenue less refunds.
     pub revenue_net_kopecks: i64,
-    /// Gross revenue / orders, rounded to the kopeck; `null` without orders.
+    /// Gross revenue / orders whose amount is in it (`orders` − `orders_without_revenue`),
+    /// rounded to the kopeck; `null` without such orders.
     pub average_order_kopecks: Option<i64>,
     /// Visitors with at least one purchase / visitors, unrounded; `null` without visitors.
     pub conversion_visitors: Option<f64>,
@@ -114,6 +120,8 @@ pub struct SummaryJson {
     pub without_amount: u64,
     /// Whether some amounts were left out of revenue for lack of an exchange rate.
     pub revenue_incomplete: bool,
+    /// Amounts left out of revenue for lack of a rate, per currency in its minor units; their
+    /// orders are counted in `orders` and `orders_without_revenue`.
     pub unconverted: Vec<UnconvertedAmount>,
 }
 
@@ -189,10 +197,11 @@ pub async fn compute(
         add_to_carts: summary.add_to_carts,
         checkouts: summary.checkouts,
         orders: revenue.orders,
+        orders_without_revenue: revenue.orders_without_revenue,
         revenue_gross_kopecks: revenue.gross_kopecks,
         refunds_kopecks: revenue.refunds_kopecks,
         revenue_net_kopecks: revenue.net_kopecks(),
-        average_order_kopecks: average_order(revenue.gross_kopecks, revenue.orders),
+        average_order_kopecks: average_order(revenue.gross_kopecks, revenue.orders_with_revenue()),
         conversion_visitors: summary.conversion_visitors.ratio(),
         conversion_sessions: summary.conversion_sessions.ratio(),
         visitor_window: IdentityWindow::SourceIds.iso8601(),

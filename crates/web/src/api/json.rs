@@ -40,27 +40,156 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// Parses a JSON body into `T` with the same error rules as [`ApiJson`].
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            "error-json-syntax",
-        )
-        .arg("detail", error)
-        .into());
+        return Err(syntax_problem("error-json-syntax", &error).into());
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
-        let field = if path == "." { None } else { Some(path) };
-        let mut problem = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_value",
-            "error-json-field",
-        )
-        .arg("detail", error.inner());
-        problem.field = field;
-        AppError::from(problem)
+        let parent = (path != ".").then_some(path);
+        AppError::from(value_problem(parent, &error.inner().to_string()))
     })
+}
+
+/// Describes a body that is not JSON by the line and column where parsing stopped, instead
+/// of serde_json's English message.
+pub fn syntax_problem(key: &'static str, error: &serde_json::Error) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "malformed_json", key)
+        .arg("line", error.line())
+        .arg("column", error.column())
+}
+
+/// Words a JSON value that does not fit the request type as a 422 naming the field, the
+/// expected type and the value received. `parent` is the path where the error arose (None at
+/// the top): the object for a missing field, the value for a wrong one. `message` is serde's
+/// error text, which is parsed but never shown, because serde reports types and names only
+/// inside its English sentences.
+fn value_problem(parent: Option<String>, message: &str) -> Problem {
+    // serde_json appends the position; the path names the field better.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message, |(head, _)| head);
+    let problem = |key| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", key);
+    let child = |name: &str| match &parent {
+        Some(parent) => format!("{parent}.{name}"),
+        None => name.to_string(),
+    };
+
+    if let Some(name) = quoted_after(message, "missing field ") {
+        let field = child(name);
+        return problem("error-json-missing")
+            .arg("field", &field)
+            .field(field);
+    }
+    if let Some(name) = quoted_after(message, "unknown field ") {
+        // The path of an unknown key ends with the key itself.
+        let field = parent.clone().unwrap_or_else(|| name.to_string());
+        return problem("error-json-unknown-field")
+            .arg("field", &field)
+            .arg("allowed", allowed_names(message))
+            .field(field);
+    }
+    if let Some(name) = quoted_after(message, "duplicate field ") {
+        let field = child(name);
+        return problem("error-json-duplicate")
+            .arg("field", &field)
+            .field(field);
+    }
+    let Some(field) = parent else {
+        let (received, _) = message
+            .strip_prefix("invalid type: ")
+            .and_then(|rest| rest.split_once(", expected "))
+            .map_or(("other", String::new()), |(unexpected, _)| {
+                received(unexpected)
+            });
+        return problem("error-json-body-type").arg("received", received);
+    };
+    if let Some(value) = quoted_after(message, "unknown variant ") {
+        return problem("error-json-unknown-variant")
+            .arg("field", &field)
+            .arg("value", value)
+            .arg("allowed", allowed_names(message))
+            .field(field);
+    }
+    let mismatch = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.split_once(", expected "));
+    if let Some((unexpected, expected)) = mismatch {
+        let (received, value) = received(unexpected);
+        return problem("error-json-type")
+            .arg("field", &field)
+            .arg("expected", expected_type(expected))
+            .arg("received", received)
+            .arg("value", value)
+            .field(field);
+    }
+    problem("error-json-invalid")
+        .arg("field", &field)
+        .field(field)
+}
+
+/// Returns the name in backquotes after `prefix`, as in "missing field `title`".
+fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
+    rest.split('`').next()
+}
+
+/// Returns the names serde lists after "expected" ("expected one of `a`, `b`"), joined with
+/// commas, or "—" when it lists none.
+fn allowed_names(message: &str) -> String {
+    let Some((_, list)) = message.split_once("expected ") else {
+        return "—".into();
+    };
+    let names: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+    if names.is_empty() {
+        "—".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Classifies serde's description of the value received (`string "yes"`, `integer `5``) as
+/// a kind that the locale files word, and returns it with the value as JSON shows it.
+fn received(unexpected: &str) -> (&'static str, String) {
+    let literal = |text: &str| text.trim_matches('`').to_string();
+    if let Some(text) = unexpected.strip_prefix("string ") {
+        return ("string", text.to_string());
+    }
+    if let Some(number) = unexpected.strip_prefix("integer ") {
+        return ("integer", literal(number));
+    }
+    if let Some(number) = unexpected.strip_prefix("floating point ") {
+        return ("float", literal(number));
+    }
+    if let Some(value) = unexpected.strip_prefix("boolean ") {
+        return ("boolean", literal(value));
+    }
+    match unexpected {
+        "null" | "unit value" => ("null", "null".into()),
+        "sequence" => ("array", "[…]".into()),
+        "map" => ("object", "{…}".into()),
+        _ => ("other", String::new()),
+    }
+}
+
+/// Classifies serde's expectation (`i64`, `a boolean`, `struct Host`) as a type that the
+/// locale files word.
+fn expected_type(expected: &str) -> &'static str {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "unsigned",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "integer",
+        "f32" | "f64" => "number",
+        "a boolean" => "boolean",
+        "a string" | "a borrowed string" | "a character" | "char" => "string",
+        "a sequence" => "array",
+        "a map" => "object",
+        other if other.starts_with("struct ") => "object",
+        other if other.starts_with("a tuple") || other.starts_with("tuple") => "array",
+        // chrono's DateTime and NaiveDate expectations.
+        other if other.contains("date and time") => "datetime",
+        other if other.contains("date") => "date",
+        _ => "other",
+    }
 }
 
 /// Deserializes a field that may be absent (`None`), `null` (`Some(None)`) or a value.
@@ -70,4 +199,129 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+        kind: Kind,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Test,
+        Prod,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        public: Option<bool>,
+        inner: Option<Inner>,
+        day: Option<chrono::NaiveDate>,
+    }
+
+    fn problem(body: &str) -> Problem {
+        match parse::<Sample>(body.as_bytes()) {
+            Err(AppError::Problem(problem)) => problem,
+            other => panic!("expected a problem, got {other:?}"),
+        }
+    }
+
+    fn arg<'a>(problem: &'a Problem, name: &str) -> &'a str {
+        let found = problem.args.iter().find(|(key, _)| *key == name);
+        found.map_or("", |(_, value)| value.as_str())
+    }
+
+    #[test]
+    fn parse_names_type_mismatch() {
+        let problem = problem(r#"{"title": "x", "public": "yes"}"#);
+        assert_eq!(problem.key, "error-json-type");
+        assert_eq!(problem.field.as_deref(), Some("public"));
+        assert_eq!(arg(&problem, "expected"), "boolean");
+        assert_eq!(arg(&problem, "received"), "string");
+        assert_eq!(arg(&problem, "value"), "\"yes\"");
+    }
+
+    #[test]
+    fn parse_names_nested_field() {
+        let problem = problem(r#"{"title": "x", "inner": {"count": -1, "kind": "test"}}"#);
+        assert_eq!(problem.key, "error-json-type");
+        assert_eq!(problem.field.as_deref(), Some("inner.count"));
+        assert_eq!(arg(&problem, "expected"), "unsigned");
+        assert_eq!(arg(&problem, "value"), "-1");
+    }
+
+    #[test]
+    fn parse_names_missing_field() {
+        let problem = problem(r#"{"inner": {"kind": "test"}, "title": "x"}"#);
+        assert_eq!(problem.key, "error-json-missing");
+        assert_eq!(problem.field.as_deref(), Some("inner.count"));
+    }
+
+    #[test]
+    fn parse_names_unknown_field() {
+        let problem = problem(r#"{"title": "x", "titel": "y"}"#);
+        assert_eq!(problem.key, "error-json-unknown-field");
+        assert_eq!(problem.field.as_deref(), Some("titel"));
+        assert_eq!(arg(&problem, "allowed"), "title, public, inner, day");
+    }
+
+    #[test]
+    fn parse_names_unknown_variant() {
+        let problem = problem(r#"{"title": "x", "inner": {"count": 1, "kind": "dev"}}"#);
+        assert_eq!(problem.key, "error-json-unknown-variant");
+        assert_eq!(arg(&problem, "value"), "dev");
+        assert_eq!(arg(&problem, "allowed"), "test, prod");
+    }
+
+    #[test]
+    fn parse_names_bad_date() {
+        let problem = problem(r#"{"title": "x", "day": "01.03.2026"}"#);
+        assert_eq!(problem.field.as_deref(), Some("day"));
+        assert!(!arg(&problem, "detail").contains("input"), "{problem:?}");
+    }
+
+    #[test]
+    fn parse_rejects_number_body() {
+        let problem = problem("5");
+        assert_eq!(problem.key, "error-json-body-type");
+        assert_eq!(arg(&problem, "received"), "integer");
+    }
+
+    #[test]
+    fn parse_locates_syntax_error() {
+        let problem = problem("{\n  \"title\": \"x\",\n}");
+        assert_eq!(problem.status, StatusCode::BAD_REQUEST);
+        assert_eq!(arg(&problem, "line"), "3");
+        assert_eq!(arg(&problem, "column"), "1");
+    }
+
+    #[test]
+    fn problems_carry_no_serde_text() {
+        let bodies = [
+            r#"{"title": 5}"#,
+            r#"{"title": "x", "public": "yes"}"#,
+            r#"{"title": "x", "day": "01.03.2026"}"#,
+            r#"{"title": "x", "inner": {"count": 1.5, "kind": "test"}}"#,
+            "{",
+        ];
+        for body in bodies {
+            let problem = problem(body);
+            for (_, value) in &problem.args {
+                assert!(!value.contains("invalid"), "{body}: {value}");
+                assert!(!value.contains("expected"), "{body}: {value}");
+            }
+        }
+    }
 }

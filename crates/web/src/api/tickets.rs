@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::Invalid;
 use domain::identity::{Action, Object};
+use domain::servicedesk::ticket::comment_is_public;
 use domain::servicedesk::workflow;
 use domain::servicedesk::{Kind, LinkKind, PendingReason, Priority, Source, Status};
 use serde::{Deserialize, Serialize};
@@ -670,12 +671,14 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct CreateComment {
     pub body: String,
-    /// Whether the client sees it; internal when absent.
+    /// Whether the client sees it. Staff comments are internal when absent; client users'
+    /// comments are always public, and `false` from a client user is a 422.
     #[serde(default)]
-    pub public: bool,
+    pub public: Option<bool>,
 }
 
-/// Adds a comment. Client users' comments are always public.
+/// Adds a comment. Client users' comments are always public; a client user's internal note
+/// is rejected with 422 and nothing stored.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/comments", tag = "tickets", request_body = CreateComment,
     params(("id" = i64, Path, description = "Ticket id")),
     responses((status = 201, body = CommentJson), (status = 403), (status = 422)))]
@@ -686,7 +689,7 @@ pub async fn comment(
     ApiJson(body): ApiJson<CreateComment>,
 ) -> AppResult<Response> {
     let ticket = access::readable_ticket(&state, &identity, path_id(&id)?).await?;
-    let public = body.public || identity.actor.role.is_client();
+    let public = comment_is_public("public", identity.actor.role.is_client(), body.public)?;
     let action = if public {
         Action::CommentPublic
     } else {

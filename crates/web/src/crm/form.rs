@@ -314,7 +314,7 @@ async fn rejected(
     state: &AppState,
     context: &Context,
     id: Option<i64>,
-    mut form: ClientForm,
+    form: ClientForm,
     error: AppError,
 ) -> AppResult<Response> {
     let AppError::Problem(problem) = error else {
@@ -323,13 +323,9 @@ async fn rejected(
     if !problem.status.is_client_error() {
         return Err(AppError::Problem(problem));
     }
+    // The form keeps the version the edit was based on, so saving again conflicts again
+    // until the user reopens the current record.
     let conflict = problem.code == "conflict";
-    if conflict && let Some(id) = id {
-        // Carry the stored version, so saving again overwrites knowingly.
-        if let Some(current) = clients::get(&state.db, id).await? {
-            form.version = current.version.to_string();
-        }
-    }
     let mut errors = FieldErrors::new(FIELDS);
     errors.add_problem(&state.i18n, context.lang, &problem);
     let outcome = Outcome {

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use store::servicedesk::zabbix::{self as deliveries, Initial};
 use utoipa::ToSchema;
 
+use crate::api::json::syntax_problem;
 use crate::context::constant_time_eq;
 use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::Lang;
@@ -97,10 +98,14 @@ pub async fn receive(
 /// generated deliveries through here too.
 pub async fn accept(state: &AppState, body: &[u8]) -> AppResult<Accepted> {
     let lang = Lang::Ru;
-    let text =
-        std::str::from_utf8(body).map_err(|_| reject(state, json_problem("invalid UTF-8")))?;
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| reject(state, json_problem(e)))?;
+    // serde_json rejects bytes that are not UTF-8 with a position, so the text is valid once
+    // the value parses.
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|error| reject(state, syntax_problem("error-json-syntax", &error)))?;
+    let text = std::str::from_utf8(body).map_err(|_| {
+        let problem = Problem::from_status(StatusCode::BAD_REQUEST);
+        reject(state, problem)
+    })?;
     let parsed = rules::parse(&value).map_err(|invalid| {
         let mut problem =
             Problem::new(StatusCode::BAD_REQUEST, "bad_request", invalid.key).field(invalid.field);
@@ -254,15 +259,6 @@ fn answer(
         url,
         tags,
     }
-}
-
-fn json_problem(detail: impl ToString) -> Problem {
-    Problem::new(
-        StatusCode::BAD_REQUEST,
-        "malformed_json",
-        "error-json-syntax",
-    )
-    .arg("detail", detail.to_string())
 }
 
 /// Counts and logs a rejected delivery; nothing is stored.

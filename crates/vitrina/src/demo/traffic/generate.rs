@@ -33,6 +33,13 @@ const RESENT_EVENTS_PER_100000: u64 = 100;
 const RESENT_ORDERS_PER_1000: u64 = 5;
 /// Share of orders refunded in full one to five days later, per 1,000 (an assumption).
 const REFUNDS_PER_1000: u64 = 30;
+/// Checkouts that end in a purchase, per 100 checkouts (an assumption; the sample has no
+/// checkout events). Every purchase follows a checkout of its session, and the other
+/// checkouts are abandoned.
+const CHECKOUT_PURCHASES_PER_100: u32 = 60;
+/// Seconds from opening the checkout form to the purchase: at least the first, at most
+/// their sum (an assumption).
+const CHECKOUT_SECONDS: (i64, u64) = (30, 300);
 /// Products per category; popularity falls steeply with the product's number.
 const PRODUCTS_PER_CATEGORY: f64 = 300.0;
 
@@ -459,12 +466,32 @@ impl Generator {
                 }
             }
             let kind = self.event_kind(visitor.bot);
-            let mut event = self.event(&visitor, &session_id, kind, time, category, product);
-            if position == 0 {
-                event.referrer = arrival.0.map(str::to_string);
-                if let Some(url) = event.url.as_mut() {
-                    url.push_str(arrival.1);
+            let mut first = position == 0;
+            if kind == EventType::Purchase {
+                // The checkout form opens first; its event takes the arrival of a first event.
+                let checkout_kind = EventType::Checkout;
+                let mut checkout = self.event(
+                    &visitor,
+                    &session_id,
+                    checkout_kind,
+                    time,
+                    category,
+                    product,
+                );
+                if first {
+                    arrive(&mut checkout, arrival);
+                    first = false;
                 }
+                self.push(visitor.shop, checkout, events);
+                let (least, spread) = CHECKOUT_SECONDS;
+                time += Duration::seconds(least + self.rng.below(spread) as i64);
+                if self.sent >= self.target || time > self.plan.end {
+                    break;
+                }
+            }
+            let mut event = self.event(&visitor, &session_id, kind, time, category, product);
+            if first {
+                arrive(&mut event, arrival);
             }
             if kind == EventType::Purchase {
                 self.purchase(&mut event, visitor.shop, day, events);
@@ -481,15 +508,23 @@ impl Generator {
         }
     }
 
+    /// Draws the kind of a session's next step. A purchase step sends a checkout and then
+    /// the purchase. The checkout events come out of the sample's views, so the share of
+    /// adds to cart and purchases among all events stays the sample's.
     fn event_kind(&mut self, bot: bool) -> EventType {
         if bot {
             return EventType::ProductView;
         }
-        let total = u64::from(sample::VIEWS + sample::ADDS_TO_CART + sample::PURCHASES);
+        let checkouts = sample::PURCHASES * 100 / CHECKOUT_PURCHASES_PER_100;
+        let abandoned = checkouts - sample::PURCHASES;
+        let views = sample::VIEWS - checkouts;
+        let total = u64::from(views + sample::ADDS_TO_CART + abandoned + sample::PURCHASES);
         let draw = self.rng.below(total) as u32;
         if draw < sample::PURCHASES {
             EventType::Purchase
-        } else if draw < sample::PURCHASES + sample::ADDS_TO_CART {
+        } else if draw < sample::PURCHASES + abandoned {
+            EventType::Checkout
+        } else if draw < sample::PURCHASES + abandoned + sample::ADDS_TO_CART {
             EventType::AddToCart
         } else {
             EventType::ProductView
@@ -599,6 +634,14 @@ impl Generator {
     }
 }
 
+/// Gives the first event of a session its arrival: the referrer and the URL's query string.
+fn arrive(event: &mut Event, arrival: (Option<&str>, &str, u32)) {
+    event.referrer = arrival.0.map(str::to_string);
+    if let Some(url) = event.url.as_mut() {
+        url.push_str(arrival.1);
+    }
+}
+
 /// Builds a product page's path: `/catalog/electronics/smartphone/p1-7`, or the same under
 /// `/каталог/` with a Russian top level, percent-encoded as browsers send it.
 fn product_path(code: &str, product_id: &str, cyrillic: bool) -> String {
@@ -704,8 +747,15 @@ mod tests {
             .filter(|g| g.event.kind == EventType::ProductView && g.event.category.is_none())
             .count() as f64
             / count(EventType::ProductView);
-        assert!((0.96..0.99).contains(&views), "views {views}");
+        let checkouts = count(EventType::Checkout) / total;
+        assert!((0.95..0.99).contains(&views), "views {views}");
         assert!((0.008..0.016).contains(&purchases), "purchases {purchases}");
+        // 60 of 100 checkouts end in a purchase; the day's cut-off may drop a few purchases.
+        let completed = purchases / checkouts;
+        assert!(
+            (0.5..0.7).contains(&completed),
+            "purchases per checkout {completed}"
+        );
         assert!(
             (0.20..0.40).contains(&uncategorised),
             "uncategorised {uncategorised}"
@@ -718,6 +768,28 @@ mod tests {
                 .as_deref()
                 .is_some_and(|url| url.contains("%D0%BA%D0%B0%D1%82%D0%B0%D0%BB%D0%BE%D0%B3"))
         }));
+    }
+
+    #[test]
+    fn generator_checks_out_before_each_purchase() {
+        let events = all(plan(4));
+        let mut checked_out = std::collections::HashSet::new();
+        let mut purchases = 0;
+        for generated in &events {
+            let event = &generated.event;
+            let session = event.session.clone();
+            match event.kind {
+                EventType::Checkout => {
+                    checked_out.insert(session);
+                }
+                EventType::Purchase if !event.id.ends_with("-again") => {
+                    purchases += 1;
+                    assert!(checked_out.contains(&session), "{event:?}");
+                }
+                _ => {}
+            }
+        }
+        assert!(purchases > 100, "purchases {purchases}");
     }
 
     #[test]

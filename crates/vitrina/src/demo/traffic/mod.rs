@@ -191,9 +191,13 @@ pub fn shop_slug(number: u32) -> String {
     format!("demo-shop-{number:02}")
 }
 
+/// Owners of the first demo shops, by shop number from 1; later shops have no owner.
+const SHOP_OWNERS: [&str; 2] = [super::portal::COMPANY, super::portal::OTHER_COMPANY];
+
 /// Finds or creates the demo shops `demo-shop-01` to `demo-shop-NN`, with zones in turn from
-/// [`ZONES`]. An existing shop keeps its zone.
-async fn ensure_shops(
+/// [`ZONES`] and the owners of [`SHOP_OWNERS`] when those clients exist. An existing shop
+/// keeps its zone and its owner.
+pub(crate) async fn ensure_shops(
     db: &Db,
     count: u32,
     now: DateTime<Utc>,
@@ -205,16 +209,20 @@ async fn ensure_shops(
             Some(shop) => shop,
             None => {
                 let zone = ZONES[(number as usize - 1) % ZONES.len()];
+                let client_id = match SHOP_OWNERS.get(number as usize - 1) {
+                    Some(owner) => super::portal::company_id(db, owner).await?,
+                    None => None,
+                };
                 let new = NewShop {
                     slug: slug.clone(),
                     name: format!("Демо-магазин {number:02}"),
                     time_zone: zone.to_string(),
-                    client_id: None,
+                    client_id,
                 };
                 let (shop, _key) = shops::create(db, &new, now)
                     .await
                     .with_context(|| format!("cannot create the demo shop {slug}"))?;
-                tracing::info!(shop_id = shop.id, %slug, zone, "demo shop created");
+                tracing::info!(shop_id = shop.id, %slug, zone, ?client_id, "demo shop created");
                 shop
             }
         };

@@ -12,12 +12,13 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Invalid;
 use domain::identity::{Action, Object};
+use domain::servicedesk::ticket::comment_is_public;
 use domain::servicedesk::{LinkKind, PendingReason, Priority, Status};
 use serde::Deserialize;
 use store::servicedesk::checklist;
 use store::servicedesk::tickets::{self, Ticket, TicketChange};
 
-use super::detail::{PanelError, full_page, panel_fragment};
+use super::detail::{EditDraft, PanelError, full_page, panel_fragment};
 use crate::api::tickets::path_id;
 use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult, Problem};
@@ -36,8 +37,9 @@ pub struct CommentForm {
     visibility: String,
 }
 
-/// Adds a comment. Client users' comments are always public. Comments only add, so they
-/// carry no version: two people commenting at once do not conflict.
+/// Adds a comment. Client users' comments are always public, and a client's post of an
+/// internal one is rejected with nothing stored. Comments only add, so they carry no version:
+/// two people commenting at once do not conflict.
 pub async fn comment(
     State(state): State<AppState>,
     context: Context,
@@ -46,7 +48,17 @@ pub async fn comment(
     Form(form): Form<CommentForm>,
 ) -> AppResult<Response> {
     let ticket = access::readable_ticket(&state, &identity, path_id(&id)?).await?;
-    let public = form.visibility == "public" || identity.actor.role.is_client();
+    let is_client = identity.actor.role.is_client();
+    let public = requested_visibility(&form.visibility)
+        .and_then(|requested| comment_is_public("visibility", is_client, requested));
+    let public = match public {
+        Ok(public) => public,
+        Err(invalid) => {
+            let result = Err(AppError::from(invalid));
+            let done = "ticket-done-comment";
+            return finish(&state, &context, &identity, ticket, done, result).await;
+        }
+    };
     let action = if public {
         Action::CommentPublic
     } else {
@@ -73,6 +85,20 @@ pub async fn comment(
         result,
     )
     .await
+}
+
+/// Reads the comment form's `visibility`: `public`, `internal`, or empty for the default.
+fn requested_visibility(value: &str) -> Result<Option<bool>, Invalid> {
+    match value.trim() {
+        "" => Ok(None),
+        "public" => Ok(Some(true)),
+        "internal" => Ok(Some(false)),
+        other => Err(Invalid::not_one_of(
+            "visibility",
+            other,
+            &["public", "internal"],
+        )),
+    }
 }
 
 /// Fields of a status button's form.
@@ -151,15 +177,22 @@ pub async fn edit(
         save(&state, &identity, &ticket, version, &change).await
     }
     .await;
-    finish(
-        &state,
-        &context,
-        &identity,
-        ticket,
-        "ticket-done-saved",
-        result,
-    )
-    .await
+    match result {
+        // A plain post shows the ticket again with the user's input and the version it was
+        // based on, like the inventory forms. htmx leaves the form as the user sent it.
+        Err(AppError::Problem(problem)) if !context.htmx && shown_on_ticket(&problem) => {
+            let draft = EditDraft {
+                title: form.title,
+                priority: form.priority,
+                version: form.version,
+            };
+            rejected(&state, &context, &identity, ticket, problem, Some(draft)).await
+        }
+        result => {
+            let done = "ticket-done-saved";
+            finish(&state, &context, &identity, ticket, done, result).await
+        }
+    }
 }
 
 /// Fields of the assignment form.
@@ -433,7 +466,7 @@ pub(crate) async fn finish(
         Ok(()) if context.htmx => panel_fragment(state, context, identity, ticket.id, done).await,
         Ok(()) => Ok(Redirect::to(&format!("/tickets/{}?done={done}", ticket.id)).into_response()),
         Err(AppError::Problem(problem)) if shown_on_ticket(&problem) => {
-            rejected(state, context, identity, ticket, problem).await
+            rejected(state, context, identity, ticket, problem, None).await
         }
         Err(error) => Err(error),
     }
@@ -457,13 +490,15 @@ struct Alert {
 }
 
 /// Shows why a change was rejected. htmx gets an alert in `#flash`, with a link to reload
-/// the ticket after a conflict; a plain post gets the ticket page as it is now.
+/// the ticket after a conflict. A plain post gets the ticket page as it is now, with the
+/// edit form's `draft` in place of the stored values when given.
 async fn rejected(
     state: &AppState,
     context: &Context,
     identity: &Identity,
     ticket: Ticket,
     problem: Problem,
+    draft: Option<EditDraft>,
 ) -> AppResult<Response> {
     let message = problem_message(&state.i18n, context.lang, &problem);
     let conflict = problem.code == "conflict";
@@ -486,7 +521,11 @@ async fn rejected(
     }
     // Show the ticket as it is now, so the user sees the other person's change.
     let current = access::readable_ticket(state, identity, ticket.id).await?;
-    let error = PanelError { message, conflict };
+    let error = PanelError {
+        message,
+        conflict,
+        draft,
+    };
     full_page(
         state,
         context,

@@ -72,6 +72,8 @@ pub(super) struct Panel {
     /// Affected environments and clients, and the fixing release, for staff.
     infra: Option<crate::infra::TicketInfra>,
     controls: Controls,
+    /// The edit form's values.
+    edit: EditDraft,
     /// A success message that htmx puts into `#flash` beside the new panel.
     flash: Option<String>,
     /// The reason the last change failed, shown above the panel of a full page.
@@ -83,6 +85,17 @@ pub(super) struct PanelError {
     pub message: String,
     /// Whether someone else saved first, so the user should reload before trying again.
     pub conflict: bool,
+    /// The rejected edit form's input, shown again instead of the stored values.
+    pub draft: Option<EditDraft>,
+}
+
+/// The edit form's values: the stored ones, or after a rejected save the user's input with
+/// the version the edit was based on, so saving again conflicts again until the user reopens
+/// the ticket.
+pub(super) struct EditDraft {
+    pub title: String,
+    pub priority: String,
+    pub version: String,
 }
 
 /// The ticket's own values, translated for display.
@@ -228,7 +241,12 @@ pub(super) async fn full_page(
     page.title = format!("{} · {}", ticket.number, ticket.title);
     let mut panel = build(state, &page, identity, ticket).await?;
     let status = error.as_ref().map_or(StatusCode::OK, |(status, _)| *status);
-    panel.error = error.map(|(_, error)| error);
+    let mut error = error.map(|(_, error)| error);
+    if let Some(draft) = error.as_mut().and_then(|error| error.draft.take()) {
+        panel.controls.priorities = priority_choices(&page, &draft.priority);
+        panel.edit = draft;
+    }
+    panel.error = error;
     let html = render(&DetailPage { page, panel })?;
     Ok((status, html).into_response())
 }
@@ -246,6 +264,10 @@ pub(super) async fn panel_fragment(
     let mut panel = build(state, &page, identity, ticket).await?;
     panel.flash = Some(page.t(notice));
     render(&DetailPanel { page, panel })
+}
+
+fn priority_choices(page: &Page, selected: &str) -> Vec<Choice> {
+    page.choices("ticket-priority", &["P1", "P2", "P3", "P4"], &[selected])
 }
 
 /// Query of the assignee select.
@@ -311,7 +333,13 @@ async fn build(
         None => None,
     };
     let checklist = checklist(page, &detail);
+    let edit = EditDraft {
+        title: fields.title.clone(),
+        priority: fields.priority.clone(),
+        version: fields.version.to_string(),
+    };
     Ok(Panel {
+        edit,
         checklist_done: checklist.iter().filter(|item| item.done).count(),
         checklist_editable: controls.can_update && !frozen,
         checklist,
@@ -401,11 +429,7 @@ fn controls(
         transitions: Vec::new(),
         queues: queue_choices,
         assignees: assignee_choices(page, members, &ticket.queue, ticket.assignee.as_deref()),
-        priorities: page.choices(
-            "ticket-priority",
-            &["P1", "P2", "P3", "P4"],
-            &[ticket.priority.as_str()],
-        ),
+        priorities: priority_choices(page, ticket.priority.as_str()),
         link_kinds: page.choices("ticket-link", &LinkKind::names(), &["relates_to"]),
     }
 }

@@ -1,5 +1,6 @@
 // Draws the analytics charts with ECharts: the daily series from /api/v1/analytics/daily,
-// the device x category heatmap from /api/v1/analytics/heatmap and the category series of
+// the segment x category heatmap from /api/v1/analytics/heatmap (a click opens a cell's
+// products) and the category series of
 // /api/v1/analytics/trends.
 function analyticsChart(element, height) {
   var locale = document.documentElement.lang === 'ru' ? 'RU' : 'EN';
@@ -44,7 +45,14 @@ function drawHeatmap(element) {
         var share = cell.share_of_segment === null ? 0 : cell.share_of_segment;
         return [categories.indexOf(cell.category), segments.indexOf(cell.segment), Math.round(share * 1000) / 10];
       });
-      analyticsChart(element, Math.max(160, 60 + 40 * segments.length) + 'px').setOption({
+      var chart = analyticsChart(element, Math.max(160, 60 + 40 * segments.length) + 'px');
+      // A click on a cell opens the page of its products.
+      chart.on('click', function (point) {
+        window.location.href = element.dataset.products +
+          '&segment=' + encodeURIComponent(segments[point.value[1]]) +
+          '&category=' + encodeURIComponent(categories[point.value[0]]);
+      });
+      chart.setOption({
         tooltip: { formatter: function (point) { return categories[point.value[0]] + ' / ' + segments[point.value[1]] + ': ' + point.value[2] + ' %'; } },
         grid: { left: 90, bottom: 60 },
         xAxis: { type: 'category', data: categories, axisLabel: { rotate: 30 } },

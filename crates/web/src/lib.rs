@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .merge(notify::routes())
         .route("/analytics", get(analytics::page::show))
         .route("/analytics/trends", get(analytics::trends_page::show))
+        .route(
+            "/analytics/heatmap/products",
+            get(analytics::drilldown_page::show),
+        )
         .merge(portal::routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi::document))

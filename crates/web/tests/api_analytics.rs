@@ -1271,7 +1271,453 @@ web_test!(
         );
         assert!(html.contains("2026-03-09 — 2026-03-11"), "{html}");
         assert!(html.contains("report=trends&#38;format=xlsx"), "{html}");
-        let (status, _) = browser.get("/analytics/trends?metric=revenue").await;
+        let (status, _) = browser.get("/analytics/trends?metric=profit").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
+
+/// A product event of `kind` with a product, a category and a price.
+fn product_event(
+    kind: &str,
+    id: &str,
+    time: &str,
+    visitor: &str,
+    product: &str,
+    category: &str,
+    kopecks: i64,
+) -> Value {
+    json!({"id": id, "type": kind, "time": time, "visitor": visitor,
+           "url": format!("/catalog/{product}"), "product_id": product, "category": category,
+           "price_kopecks": kopecks, "user_agent": DESKTOP})
+}
+
+/// Returns the cells of a heatmap response as (segment, category) → cell.
+fn cells_of(body: &Value) -> std::collections::BTreeMap<(String, String), Value> {
+    body["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| {
+            let key = (
+                cell["segment"].as_str().unwrap().to_string(),
+                cell["category"].as_str().unwrap().to_string(),
+            );
+            (key, cell.clone())
+        })
+        .collect()
+}
+
+/// Two days of a shop: v1 views books on 2 March and again on 3 March; on 3 March v2,
+/// signed in as customer c2, views, adds to cart and buys a book.
+fn returning_and_registered_buyer() -> Value {
+    let mut registered = product_event(
+        "product_view",
+        "e3",
+        "2026-03-03T10:00:00Z",
+        "v2",
+        "b2",
+        "books.novels",
+        20000,
+    );
+    registered["customer_id"] = json!("c2");
+    let mut bought = product_event(
+        "purchase",
+        "e5",
+        "2026-03-03T10:10:00Z",
+        "v2",
+        "b2",
+        "books.novels",
+        20000,
+    );
+    bought["order_id"] = json!("A-1");
+    bought["revenue_kopecks"] = json!(20000);
+    json!([
+        product_event(
+            "product_view",
+            "e1",
+            "2026-03-02T10:00:00Z",
+            "v1",
+            "b1",
+            "books",
+            10000
+        ),
+        product_event(
+            "product_view",
+            "e2",
+            "2026-03-03T09:00:00Z",
+            "v1",
+            "b1",
+            "books",
+            10000
+        ),
+        registered,
+        product_event(
+            "add_to_cart",
+            "e4",
+            "2026-03-03T10:05:00Z",
+            "v2",
+            "b2",
+            "books.novels",
+            20000
+        ),
+        bought,
+    ])
+}
+
+web_test!(
+    heatmap_recency_account_buyer,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let (status, body) = post_events(server, &key, returning_and_registered_buyer()).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let analyst = server
+            .api(&server.user("analyst", Role::Analyst, &[]).await)
+            .await;
+        let day = "shop=flowers&from=2026-03-03&to=2026-03-03";
+
+        let (status, body) = analyst
+            .get(&format!("/api/v1/analytics/heatmap?{day}&by=recency"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["segment"], "recency");
+        let cells = cells_of(&body);
+        let new = &cells[&("new".to_string(), "books".to_string())];
+        assert_eq!(new["product_views"], 1, "{body}");
+        assert_eq!(new["add_to_carts"], 1);
+        assert_eq!(new["purchases"], 1);
+        assert_eq!(new["visitors"], 1);
+        assert_eq!(new["buyers"], 1);
+        assert_eq!(new["conversion"], 1.0);
+        assert_eq!(new["share_of_segment"], 1.0);
+        let returning = &cells[&("returning".to_string(), "books".to_string())];
+        assert_eq!(returning["product_views"], 1, "v1 was seen on 2 March");
+        assert_eq!(returning["buyers"], 0);
+        assert_eq!(returning["conversion"], 0.0);
+
+        let (_, body) = analyst
+            .get(&format!("/api/v1/analytics/heatmap?{day}&by=account"))
+            .await;
+        let cells = cells_of(&body);
+        assert_eq!(
+            cells[&("registered".to_string(), "books".to_string())]["product_views"],
+            1,
+            "{body}"
+        );
+        assert_eq!(
+            cells[&("guest".to_string(), "books".to_string())]["product_views"],
+            1
+        );
+
+        let (_, body) = analyst
+            .get(&format!("/api/v1/analytics/heatmap?{day}&by=buyer"))
+            .await;
+        let cells = cells_of(&body);
+        assert_eq!(
+            cells[&("buyer".to_string(), "books".to_string())]["visitors"],
+            1,
+            "{body}"
+        );
+        assert_eq!(
+            cells[&("non_buyer".to_string(), "books".to_string())]["visitors"],
+            1
+        );
+
+        // Over both days v1 is new on 2 March and returning on 3 March: visitors are per day.
+        let (_, body) = analyst
+            .get("/api/v1/analytics/heatmap?shop=flowers&from=2026-03-02&to=2026-03-03&by=recency")
+            .await;
+        let cells = cells_of(&body);
+        assert_eq!(
+            cells[&("new".to_string(), "books".to_string())]["visitors"],
+            2,
+            "{body}"
+        );
+        assert_eq!(
+            cells[&("returning".to_string(), "books".to_string())]["visitors"],
+            1
+        );
+
+        let (status, body) = analyst
+            .get(&format!("/api/v1/analytics/heatmap?{day}&by=city"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], "by");
+    }
+);
+
+web_test!(
+    heatmap_price_tiers_by_thirds,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let events = json!([
+            product_event(
+                "product_view",
+                "e1",
+                "2026-03-03T10:00:00Z",
+                "v1",
+                "t1",
+                "toys",
+                100
+            ),
+            product_event(
+                "product_view",
+                "e2",
+                "2026-03-03T10:01:00Z",
+                "v1",
+                "t2",
+                "toys",
+                200
+            ),
+            product_event(
+                "product_view",
+                "e3",
+                "2026-03-03T10:02:00Z",
+                "v1",
+                "t3",
+                "toys.cars",
+                300
+            ),
+            product_event(
+                "product_view",
+                "e4",
+                "2026-03-03T10:03:00Z",
+                "v1",
+                "t4",
+                "toys",
+                0
+            ),
+        ]);
+        let (status, body) = post_events(server, &key, events).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let analyst = server
+            .api(&server.user("analyst", Role::Analyst, &[]).await)
+            .await;
+        let (status, body) = analyst
+        .get("/api/v1/analytics/heatmap?shop=flowers&from=2026-03-03&to=2026-03-03&by=price_tier")
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let cells = cells_of(&body);
+        for tier in ["low", "middle", "high", "unknown"] {
+            let cell = &cells[&(tier.to_string(), "toys".to_string())];
+            assert_eq!(cell["product_views"], 1, "{tier}: {body}");
+            assert_eq!(cell["share_of_segment"], 1.0, "{tier}");
+        }
+    }
+);
+
+web_test!(
+    drilldown_products_equal_cell,
+    async |server: &TestServer| {
+        let company = server.client_company("ООО Ромашка").await;
+        let other = server.client_company("ООО Лютик").await;
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", Some(company)).await;
+        shop(server, "foreign", "Europe/Moscow", Some(other)).await;
+        let (status, body) = post_events(server, &key, returning_and_registered_buyer()).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let client = server
+            .api(&server.client_user("client", company).await)
+            .await;
+        let range = "shop=flowers&from=2026-03-02&to=2026-03-03";
+
+        for by in [
+            "recency",
+            "device",
+            "source",
+            "account",
+            "buyer",
+            "price_tier",
+        ] {
+            let (status, heatmap) = client
+                .get(&format!("/api/v1/analytics/heatmap?{range}&by={by}"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{heatmap}");
+            for cell in heatmap["cells"].as_array().unwrap() {
+                let (segment, category) = (
+                    cell["segment"].as_str().unwrap(),
+                    cell["category"].as_str().unwrap(),
+                );
+                let (status, body) = client
+                .get(&format!("/api/v1/analytics/heatmap/products?{range}&by={by}&segment={segment}&category={category}"))
+                .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                for figure in ["product_views", "add_to_carts", "purchases"] {
+                    assert_eq!(
+                        body["total"][figure], cell[figure],
+                        "{by} {segment} {category} {figure}: {body}"
+                    );
+                }
+            }
+        }
+
+        let (_, body) = client
+            .get(&format!(
+                "/api/v1/analytics/heatmap/products?{range}&by=recency&segment=new&category=books"
+            ))
+            .await;
+        let products: Vec<(&str, i64, i64, i64)> = body["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["product_id"].as_str().unwrap(),
+                    p["product_views"].as_i64().unwrap(),
+                    p["add_to_carts"].as_i64().unwrap(),
+                    p["purchases"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(products, [("b2", 1, 1, 1), ("b1", 1, 0, 0)], "{body}");
+        assert_eq!(body["product_count"], 2);
+
+        let cases = [
+            ("by=recency&segment=mobile&category=books", "segment"),
+            ("by=recency&category=books", "segment"),
+            ("by=recency&segment=new", "category"),
+            ("by=recency&segment=new&category=books&limit=0", "limit"),
+        ];
+        for (query, field) in cases {
+            let (status, body) = client
+                .get(&format!(
+                    "/api/v1/analytics/heatmap/products?{range}&{query}"
+                ))
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+            assert_eq!(body["error"]["field"], field, "{query}");
+        }
+        let (status, _) = client
+        .get("/api/v1/analytics/heatmap/products?shop=foreign&from=2026-03-02&to=2026-03-03&segment=desktop&category=books")
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = client
+        .get("/api/v1/analytics/heatmap/products?from=2026-03-02&to=2026-03-03&segment=desktop&category=books")
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The page and the export show the same products.
+        let (status, _, bytes) = export(
+            server,
+            &client.token,
+            &format!("report=products&{range}&by=recency&segment=new&category=books"),
+        )
+        .await;
+        let csv = String::from_utf8(bytes).unwrap();
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "shop,product_id,product_views,add_to_carts,purchases",
+                "flowers,b2,1,1,1",
+                "flowers,b1,1,0,0"
+            ]
+        );
+        server.client_user("owner", company).await;
+        let browser = server.browser("owner").await;
+        let (status, html) = browser
+            .get(&format!("/analytics?{range}&heatmap=recency"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("data-test=\"heatmap-products\""), "{html}");
+        assert!(
+        html.contains("/analytics/heatmap/products?shop=flowers&#38;from=2026-03-02&#38;to=2026-03-03&#38;by=recency&#38;segment=new&#38;category=books"),
+        "{html}"
+    );
+        let (status, html) = browser
+            .get(&format!(
+                "/analytics/heatmap/products?{range}&by=recency&segment=new&category=books"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("<td>flowers</td><td>b2</td><td>1</td><td>1</td><td>1</td>"),
+            "{html}"
+        );
+    }
+);
+
+web_test!(
+    trends_orders_and_revenue_once,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "flowers", "Europe/Moscow", None).await;
+        let order = |id: &str, time: &str, order: &str, kopecks: i64| {
+            let mut event = product_event("purchase", id, time, "v1", "b1", "books", kopecks);
+            event["order_id"] = json!(order);
+            event["revenue_kopecks"] = json!(kopecks);
+            event
+        };
+        // 2026-03-09 is a Monday: the current week runs 9–11 March, the previous 2–4 March.
+        let events = json!([
+            order("p1", "2026-03-03T10:00:00Z", "A-1", 10000),
+            order("p2", "2026-03-10T10:00:00Z", "B-1", 15000),
+            // B-1 sent again with another event id: one order, counted once.
+            order("p3", "2026-03-10T10:05:00Z", "B-1", 15000),
+            order("p4", "2026-03-10T11:00:00Z", "B-2", 5000),
+        ]);
+        let (status, body) = post_events(server, &key, events).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let analyst = server
+            .api(&server.user("analyst", Role::Analyst, &[]).await)
+            .await;
+        let week = "date=2026-03-11&period=week&min_volume=1";
+
+        let (status, body) = analyst
+            .get(&format!("/api/v1/analytics/trends?{week}&metric=orders"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["metric"], "orders");
+        assert_eq!(body["categories"][0]["category"], "books");
+        assert_eq!(body["categories"][0]["current"], 2, "{body}");
+        assert_eq!(body["categories"][0]["previous"], 1);
+        assert_eq!(body["categories"][0]["growth"], 1.0);
+
+        let (_, body) = analyst
+            .get(&format!("/api/v1/analytics/trends?{week}&metric=revenue"))
+            .await;
+        assert_eq!(body["categories"][0]["current"], 20000, "{body}");
+        assert_eq!(body["categories"][0]["previous"], 10000);
+        let books = &body["series"][0];
+        assert_eq!(books["values"][8], 20000, "10 March: {body}");
+
+        let (_, body) = analyst
+            .get(&format!("/api/v1/analytics/trends?{week}&metric=purchases"))
+            .await;
+        assert_eq!(
+            body["categories"][0]["current"], 3,
+            "purchase events: {body}"
+        );
+
+        let (status, summary) =
+            summary(&analyst, "shop=flowers&from=2026-03-09&to=2026-03-11").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(summary["orders"], 2, "the summary counts the same orders");
+        assert_eq!(summary["revenue_gross_kopecks"], 20000);
+
+        let (status, _, bytes) = export(
+            server,
+            &analyst.token,
+            "report=trends&format=csv&date=2026-03-11&period=week&metric=revenue",
+        )
+        .await;
+        let csv = String::from_utf8(bytes).unwrap();
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "category,current_kopecks,previous_kopecks,growth");
+        assert_eq!(lines[1], "books,20000,10000,1");
+        let browser = server.browser("analyst").await;
+        let (status, html) = browser
+            .get("/analytics/trends?date=2026-03-11&period=week&metric=revenue")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains(
+                "<td>books</td><td>200,00\u{a0}₽</td><td>100,00\u{a0}₽</td><td>+100.0 %</td>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<option value=\"revenue\" selected>"),
+            "{html}"
+        );
     }
 );

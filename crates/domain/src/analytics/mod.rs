@@ -17,6 +17,7 @@ pub mod rates;
 pub mod rees46;
 pub mod rollup;
 pub mod segment;
+pub mod segment_day;
 pub mod session;
 pub mod sketch;
 pub mod source;

@@ -15,6 +15,7 @@ use domain::analytics::session::{SessionRules, day_start};
 use domain::analytics::sketch::UniqueSketch;
 use domain::analytics::summary::Summary;
 
+use super::day_segments;
 use super::events::{self, Range};
 use crate::{Args, Db, Error, Result, Sql, Tx, Value, args};
 
@@ -58,7 +59,7 @@ pub async fn forget_shop_in(tx: &mut Tx, shop_id: i64) -> Result<()> {
         args![shop_id],
     )
     .await?;
-    Ok(())
+    day_segments::forget_shop_in(tx, shop_id).await
 }
 
 /// Counts the queued days.
@@ -74,6 +75,35 @@ pub async fn queued(events_db: &Db) -> Result<i64> {
 pub struct Scope {
     pub shop_id: Option<i64>,
     pub days: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Scope {
+    /// Builds the WHERE condition and arguments over `day_summary_queue`.
+    fn condition(&self) -> (String, Args) {
+        let mut condition = String::from("true");
+        let mut values: Args = Vec::new();
+        if let Some(shop_id) = self.shop_id {
+            values.push(Value::from(shop_id));
+            condition.push_str(&format!(" AND shop_id = ${}", values.len()));
+        }
+        if let Some((from, to)) = self.days {
+            values.push(Value::from(from));
+            condition.push_str(&format!(" AND day >= ${}", values.len()));
+            values.push(Value::from(to));
+            condition.push_str(&format!(" AND day <= ${}", values.len()));
+        }
+        (condition, values)
+    }
+}
+
+/// Returns whether some day of `scope` is queued.
+pub async fn any_queued(events_db: &Db, scope: Scope) -> Result<bool> {
+    let (condition, values) = scope.condition();
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM day_summary_queue WHERE {condition} LIMIT 1) AS any_day"
+    );
+    let count: i64 = events_db.fetch_scalar(Sql::assembled(sql), values).await?;
+    Ok(count > 0)
 }
 
 #[derive(sqlx::FromRow)]
@@ -94,18 +124,7 @@ pub async fn refresh(
     scope: Scope,
     limit: i64,
 ) -> Result<usize> {
-    let mut condition = String::from("true");
-    let mut values: Args = Vec::new();
-    if let Some(shop_id) = scope.shop_id {
-        values.push(Value::from(shop_id));
-        condition.push_str(&format!(" AND shop_id = ${}", values.len()));
-    }
-    if let Some((from, to)) = scope.days {
-        values.push(Value::from(from));
-        condition.push_str(&format!(" AND day >= ${}", values.len()));
-        values.push(Value::from(to));
-        condition.push_str(&format!(" AND day <= ${}", values.len()));
-    }
+    let (condition, mut values) = scope.condition();
     values.push(Value::from(limit));
     let sql = format!(
         "SELECT shop_id, CAST(day AS TEXT) AS day, version FROM day_summary_queue \
@@ -122,8 +141,9 @@ pub async fn refresh(
     Ok(computed)
 }
 
-/// Computes one day of a shop with and without bots, stores both rows and removes the day
-/// from the queue unless it was queued again meanwhile (its `version` changed).
+/// Computes one day of a shop with and without bots, stores both rows with the day's
+/// category and segment rows, and removes the day from the queue unless it was queued again
+/// meanwhile (its `version` changed).
 async fn compute(
     events_db: &Db,
     shop_id: i64,
@@ -135,16 +155,21 @@ async fn compute(
     let next = day
         .checked_add_days(Days::new(1))
         .ok_or_else(|| Error::Corrupt(format!("day {day} has no next day")))?;
+    let day_range = Range {
+        shop_id: Some(shop_id),
+        from: day_start(day, zone),
+        to: day_start(next, zone),
+        include_bots: true,
+    };
+    // The orders counted before the day are the same with and without bots.
+    let counted = events::orders_counted_before(events_db, &day_range).await?;
     let mut rows = Vec::with_capacity(2);
     for include_bots in [false, true] {
         let range = Range {
-            shop_id: Some(shop_id),
-            from: day_start(day, zone),
-            to: day_start(next, zone),
             include_bots,
+            ..day_range
         };
         let events = events::summary_events(events_db, &range).await?;
-        let counted = events::orders_counted_before(events_db, &range).await?;
         let figures = day_figures(
             shop_id,
             day,
@@ -155,11 +180,13 @@ async fn compute(
         );
         rows.push((include_bots, figures));
     }
+    let segments = day_segments::compute(events_db, &day_range, day, &counted, rates).await?;
 
     let mut tx = events_db.begin().await?;
     for (bots, figures) in &rows {
         tx.execute(UPSERT, upsert_args(*bots, figures)).await?;
     }
+    day_segments::store_in(&mut tx, &segments).await?;
     tx.execute(
         "DELETE FROM day_summary_queue WHERE shop_id = $1 AND day = $2 AND version = $3",
         args![shop_id, day, version],

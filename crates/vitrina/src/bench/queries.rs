@@ -34,12 +34,17 @@ const CASE_SECONDS: u64 = 60;
 const RSS_SAMPLE_MS: u64 = 100;
 
 /// The reports measured, as (name, path and fixed parameters).
-const ENDPOINTS: [(&str, &str); 5] = [
+const ENDPOINTS: [(&str, &str); 7] = [
     ("summary", "/api/v1/analytics/summary?"),
     ("daily", "/api/v1/analytics/daily?"),
     ("categories", "/api/v1/analytics/breakdown?by=category&"),
     ("heatmap", "/api/v1/analytics/heatmap?"),
+    ("heatmap-recency", "/api/v1/analytics/heatmap?by=recency&"),
     ("trends", "/api/v1/analytics/trends?period=month&"),
+    (
+        "trends-revenue",
+        "/api/v1/analytics/trends?period=month&metric=revenue&",
+    ),
 ];
 
 /// A server and token started by the benchmark in this process.
@@ -260,7 +265,7 @@ impl Measure {
                 let shop = &shops[number as usize % shops.len()];
                 url.push_str(&format!("shop={shop}&"));
             }
-            if endpoint == "trends" {
+            if endpoint.starts_with("trends") {
                 url.push_str(&format!("date={}", self.to));
             } else {
                 url.push_str(&format!("from={}&to={}", self.from, self.to));

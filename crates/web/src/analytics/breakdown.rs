@@ -1,6 +1,6 @@
-//! `GET /api/v1/analytics/breakdown` and `/heatmap`: event counts of a range by category,
-//! traffic source or device with the previous period beside them, and the segment ×
-//! category matrix. Both read the daily rollups, never the raw events.
+//! `GET /api/v1/analytics/breakdown`: event counts of a range by category, traffic source or
+//! device with the previous period beside them. Categories come from the per-day category
+//! rows, sources and devices from the daily rollups, never from the raw events.
 
 use std::collections::BTreeMap;
 
@@ -9,9 +9,10 @@ use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
 use domain::Invalid;
 use domain::analytics::rollup::KindCounts;
-use domain::analytics::segment::top_level_category;
 use serde::{Deserialize, Serialize};
-use store::analytics::rollups::{self, DayRange, Dimension, Group};
+use store::analytics::day_segments;
+use store::analytics::rollups::{self, DayRange, Dimension};
+use store::shops::Shop;
 use utoipa::{IntoParams, ToSchema};
 
 use super::summary::{SummaryParams, authorized_shop, parse_flag, parse_range};
@@ -36,8 +37,8 @@ pub struct BreakdownParams {
     pub to: Option<String>,
     /// `true` counts bot events too; by default they are left out.
     pub include_bots: Option<String>,
-    /// Breakdown: `category` (default), `source` or `device`. Heatmap: the segment, `device`
-    /// (default) or `source`.
+    /// Breakdown: `category` (default), `source` or `device`. Heatmap: the segment dimension,
+    /// `device` (default), `recency`, `source`, `account`, `buyer` or `price_tier`.
     pub by: Option<String>,
     /// Breakdown: rows returned, the most viewed first; 20 by default, at most 1000.
     pub limit: Option<String>,
@@ -100,12 +101,20 @@ pub struct BreakdownJson {
 
 /// The range and options of a rollup report after validation and the permission check.
 pub struct Report {
-    pub shop: Option<String>,
+    pub shop: Option<Shop>,
     pub current: DayRange,
     pub previous: DayRange,
 }
 
-/// Checks `params`, the caller's access to the shop, and computes both periods.
+impl Report {
+    /// Returns the shop's slug, or `None` for the platform.
+    pub fn slug(&self) -> Option<String> {
+        self.shop.as_ref().map(|shop| shop.slug.clone())
+    }
+}
+
+/// Checks `params`, the caller's access to the shop, and computes both periods. Computes
+/// the queued days of both periods, so the per-day rows read next are complete.
 pub async fn report(
     state: &AppState,
     identity: &Identity,
@@ -125,10 +134,12 @@ pub async fn report(
         to,
         include_bots,
     };
+    let previous = previous_period(&current)?;
+    super::days::refresh(state, shop.as_ref(), (previous.from, current.to)).await?;
     Ok(Report {
-        shop: shop.map(|shop| shop.slug),
+        shop,
         current,
-        previous: previous_period(&current)?,
+        previous,
     })
 }
 
@@ -159,7 +170,7 @@ fn parse_breakdown_dimension(value: Option<&str>) -> Result<Dimension, Invalid> 
     }
 }
 
-fn parse_limit(value: Option<&str>) -> Result<usize, Invalid> {
+pub(super) fn parse_limit(value: Option<&str>) -> Result<usize, Invalid> {
     let Some(text) = value.map(str::trim).filter(|text| !text.is_empty()) else {
         return Ok(DEFAULT_LIMIT);
     };
@@ -180,6 +191,27 @@ fn dimension_name(dimension: Dimension) -> &'static str {
         Dimension::Source => "source",
         Dimension::Device => "device",
     }
+}
+
+/// Sums the counts of `range` by `by`: categories from the per-day category rows, sources
+/// and devices from the rollups.
+async fn grouped(
+    events_db: &store::Db,
+    range: &DayRange,
+    by: Dimension,
+) -> AppResult<Vec<(String, KindCounts)>> {
+    if by == Dimension::Category {
+        let groups = day_segments::categories(events_db, range, false).await?;
+        return Ok(groups
+            .into_iter()
+            .map(|group| (group.category, group.counts.events))
+            .collect());
+    }
+    let groups = rollups::grouped(events_db, range, by, None).await?;
+    Ok(groups
+        .into_iter()
+        .map(|group| (group.key, group.counts))
+        .collect())
 }
 
 /// Returns the counts of a range by category, source or device.
@@ -204,22 +236,21 @@ pub async fn breakdown(
     let report = report(state, identity, params).await?;
     let events_db = super::events_db(state)?;
 
-    let current = rollups::grouped(events_db, &report.current, by, None).await?;
-    let previous = rollups::grouped(events_db, &report.previous, by, None).await?;
-    let previous: BTreeMap<String, KindCounts> = previous
+    let current = grouped(events_db, &report.current, by).await?;
+    let previous: BTreeMap<String, KindCounts> = grouped(events_db, &report.previous, by)
+        .await?
         .into_iter()
-        .map(|group| (group.key, group.counts))
         .collect();
 
     let mut total = KindCounts::default();
     let mut rows: Vec<BreakdownRow> = current
         .into_iter()
-        .map(|group| {
-            total += group.counts;
+        .map(|(key, counts)| {
+            total += counts;
             BreakdownRow {
-                current: group.counts.into(),
-                previous: previous.get(&group.key).copied().unwrap_or_default().into(),
-                key: group.key,
+                current: counts.into(),
+                previous: previous.get(&key).copied().unwrap_or_default().into(),
+                key,
             }
         })
         .collect();
@@ -231,7 +262,7 @@ pub async fn breakdown(
     }
 
     Ok(BreakdownJson {
-        shop: report.shop,
+        shop: report.slug(),
         by: dimension_name(by).to_string(),
         from: report.current.from,
         to: report.current.to,
@@ -242,108 +273,6 @@ pub async fn breakdown(
         total: total.into(),
         previous_total: previous_total.into(),
     })
-}
-
-/// One cell of the segment × category matrix.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HeatmapCell {
-    /// The device class or traffic source.
-    pub segment: String,
-    /// Top-level category, `(none)` for events without one.
-    pub category: String,
-    pub product_views: i64,
-    /// This cell's product views / all product views of the segment, unrounded; `null` when
-    /// the segment has none.
-    pub share_of_segment: Option<f64>,
-    pub purchases: i64,
-    /// Purchase events / product views of the cell, unrounded; `null` without views. Counted
-    /// from events, not visitors: the visitor conversion is in the summary.
-    pub purchases_per_view: Option<f64>,
-}
-
-/// "Who looks at what": product views and purchases by segment and top-level category.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HeatmapJson {
-    pub shop: Option<String>,
-    /// `device` or `source`.
-    pub segment: String,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub bots_included: bool,
-    /// Cells with at least one event, ordered by segment and category.
-    pub cells: Vec<HeatmapCell>,
-}
-
-fn parse_segment(value: Option<&str>) -> Result<Dimension, Invalid> {
-    match value.map(str::trim) {
-        None | Some("") | Some("device") => Ok(Dimension::Device),
-        Some("source") => Ok(Dimension::Source),
-        Some(other) => Err(Invalid::not_one_of("by", other, &["device", "source"])),
-    }
-}
-
-/// Returns the segment × category matrix of a range.
-#[utoipa::path(get, path = "/api/v1/analytics/heatmap", tag = "analytics", params(BreakdownParams),
-    responses((status = 200, body = HeatmapJson), (status = 401), (status = 403), (status = 404), (status = 422)))]
-pub async fn heatmap_get(
-    State(state): State<AppState>,
-    Auth(identity): Auth,
-    Query(params): Query<BreakdownParams>,
-) -> AppResult<Json<HeatmapJson>> {
-    heatmap(&state, &identity, &params).await.map(Json)
-}
-
-/// Computes the matrix that `params` select; the API, the page and the exports share it.
-pub async fn heatmap(
-    state: &AppState,
-    identity: &Identity,
-    params: &BreakdownParams,
-) -> AppResult<HeatmapJson> {
-    let segment = parse_segment(params.by.as_deref())?;
-    let report = report(state, identity, params).await?;
-    let events_db = super::events_db(state)?;
-    let groups = rollups::grouped(
-        events_db,
-        &report.current,
-        segment,
-        Some(Dimension::Category),
-    )
-    .await?;
-
-    Ok(HeatmapJson {
-        shop: report.shop,
-        segment: dimension_name(segment).to_string(),
-        from: report.current.from,
-        to: report.current.to,
-        bots_included: report.current.include_bots,
-        cells: cells(groups),
-    })
-}
-
-/// Folds (segment, category path) groups into (segment, top-level category) cells.
-fn cells(groups: Vec<Group>) -> Vec<HeatmapCell> {
-    let mut by_cell: BTreeMap<(String, String), KindCounts> = BTreeMap::new();
-    let mut segment_views: BTreeMap<String, i64> = BTreeMap::new();
-    for group in groups {
-        let category = top_level_category(Some(&group.subkey)).to_string();
-        *segment_views.entry(group.key.clone()).or_default() += group.counts.product_view;
-        *by_cell.entry((group.key, category)).or_default() += group.counts;
-    }
-    let ratio = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
-    by_cell
-        .into_iter()
-        .map(|((segment, category), counts)| HeatmapCell {
-            share_of_segment: ratio(
-                counts.product_view,
-                segment_views.get(&segment).copied().unwrap_or(0),
-            ),
-            purchases_per_view: ratio(counts.purchase, counts.product_view),
-            product_views: counts.product_view,
-            purchases: counts.purchase,
-            segment,
-            category,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -374,44 +303,5 @@ mod tests {
         assert!(parse_limit(Some("1001")).is_err());
         assert_eq!(parse_limit(Some("5")), Ok(5));
         assert_eq!(parse_limit(None), Ok(DEFAULT_LIMIT));
-    }
-
-    #[test]
-    fn cells_share_is_within_segment() {
-        let group = |segment: &str, category: &str, views: i64, purchases: i64| Group {
-            key: segment.into(),
-            subkey: category.into(),
-            counts: KindCounts {
-                product_view: views,
-                purchase: purchases,
-                ..KindCounts::default()
-            },
-        };
-        let cells = cells(vec![
-            group("desktop", "electronics.phones", 3, 1),
-            group("desktop", "electronics.tv", 1, 0),
-            group("desktop", "books", 4, 0),
-            group("mobile", "books", 2, 0),
-        ]);
-        let summary: Vec<(&str, &str, i64, Option<f64>)> = cells
-            .iter()
-            .map(|c| {
-                (
-                    c.segment.as_str(),
-                    c.category.as_str(),
-                    c.product_views,
-                    c.share_of_segment,
-                )
-            })
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("desktop", "books", 4, Some(0.5)),
-                ("desktop", "electronics", 4, Some(0.5)),
-                ("mobile", "books", 2, Some(1.0)),
-            ]
-        );
-        assert_eq!(cells[1].purchases_per_view, Some(0.25));
     }
 }

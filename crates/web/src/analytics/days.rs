@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use domain::analytics::days::DayFigures;
 use domain::analytics::money::RateTable;
 use store::analytics::day_summaries::{self, DayRange, Scope};
+use store::shops::Shop;
 
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -56,4 +57,38 @@ pub(super) async fn read(state: &AppState, query: &DayQuery<'_>) -> AppResult<Ve
 pub(super) fn too_many_events(state: &AppState, days: &[DayFigures]) -> bool {
     let events: u64 = days.iter().map(|day| day.events).sum();
     i64::try_from(events).unwrap_or(i64::MAX) > state.config.analytics_exact_events
+}
+
+/// Computes the queued days of one shop, or of every shop, from `days.0` to `days.1`, so the
+/// per-day rows read next include every stored event. Reads the rates and zones only when
+/// some day is queued.
+pub(super) async fn refresh(
+    state: &AppState,
+    shop: Option<&Shop>,
+    days: (NaiveDate, NaiveDate),
+) -> AppResult<()> {
+    let events_db = super::events_db(state)?;
+    let scope = Scope {
+        shop_id: shop.map(|shop| shop.id),
+        days: Some(days),
+    };
+    if !day_summaries::any_queued(events_db, scope).await? {
+        return Ok(());
+    }
+    let rates = store::analytics::rates::load(&state.db).await?;
+    let zones = super::summary::shop_zones(state, shop).await?;
+    let fallback_zone = match shop {
+        Some(shop) => shop.zone()?,
+        None => super::summary::PLATFORM_ZONE,
+    };
+    day_summaries::refresh(
+        events_db,
+        &zones,
+        fallback_zone,
+        &rates,
+        scope,
+        REFRESH_LIMIT,
+    )
+    .await?;
+    Ok(())
 }

@@ -1,7 +1,7 @@
-//! `GET /api/v1/analytics/export`: a breakdown or the heatmap as CSV or XLSX, with the
-//! numbers of the API and the dashboard. Numbers are written as numbers; text cells that a
-//! spreadsheet would read as a formula are neutralised. Column headers are in the
-//! requester's language (`Accept-Language`, Russian by default).
+//! `GET /api/v1/analytics/export`: a breakdown, the heatmap, a heatmap cell's products or the
+//! trends as CSV or XLSX, with the numbers of the API and the pages. Numbers are written as
+//! numbers; text cells that a spreadsheet would read as a formula are neutralised. Column
+//! headers are in the requester's language (`Accept-Language`, Russian by default).
 
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -13,7 +13,9 @@ use rust_xlsxwriter::Workbook;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::breakdown::{BreakdownJson, BreakdownParams, HeatmapJson, breakdown, heatmap};
+use super::breakdown::{BreakdownJson, BreakdownParams, breakdown};
+use super::drilldown::{DrilldownJson, DrilldownParams, drilldown};
+use super::heatmap::{HeatmapJson, heatmap};
 use super::trends::{self, TrendsJson, TrendsParams};
 use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
@@ -24,7 +26,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `breakdown` (default), `heatmap` or `trends`.
+    /// `breakdown` (default), `heatmap`, `products` (a heatmap cell's products) or `trends`.
     pub report: Option<String>,
     /// `csv` (default) or `xlsx`.
     pub format: Option<String>,
@@ -38,13 +40,17 @@ pub struct ExportParams {
     pub include_bots: Option<String>,
     /// As in the breakdown or heatmap.
     pub by: Option<String>,
-    /// Breakdown rows, as in the breakdown.
+    /// Rows, as in the breakdown or the products of a cell.
     pub limit: Option<String>,
+    /// Products: the segment of the cell.
+    pub segment: Option<String>,
+    /// Products: the top-level category of the cell.
+    pub category: Option<String>,
     /// Trends: the last day of the current period.
     pub date: Option<String>,
     /// Trends: `week` or `month`.
     pub period: Option<String>,
-    /// Trends: `views`, `add_to_carts` or `purchases`.
+    /// Trends: `views`, `add_to_carts`, `purchases`, `orders` or `revenue`.
     pub metric: Option<String>,
 }
 
@@ -58,7 +64,7 @@ enum Format {
     Xlsx,
 }
 
-/// Returns a breakdown or the heatmap as a CSV or XLSX file.
+/// Returns a breakdown, the heatmap, a cell's products or the trends as a CSV or XLSX file.
 #[utoipa::path(get, path = "/api/v1/analytics/export", tag = "analytics", params(ExportParams),
     responses((status = 200, description = "The file", content_type = "text/csv"),
         (status = 401), (status = 403), (status = 404), (status = 422)))]
@@ -82,6 +88,16 @@ pub async fn get(
         min_volume: None,
         include_bots: params.include_bots.clone(),
     };
+    let products_params = DrilldownParams {
+        shop: params.shop.clone(),
+        from: params.from.clone(),
+        to: params.to.clone(),
+        include_bots: params.include_bots.clone(),
+        by: params.by.clone(),
+        segment: params.segment,
+        category: params.category,
+        limit: params.limit.clone(),
+    };
     let report_params = BreakdownParams {
         shop: params.shop,
         from: params.from,
@@ -101,6 +117,14 @@ pub async fn get(
             let name = format!("heatmap-{}-{}-{}", data.segment, data.from, data.to);
             (name, heatmap_table(&data))
         }
+        "products" => {
+            let data = drilldown(&state, &identity, &products_params).await?;
+            let name = format!(
+                "products-{}-{}-{}-{}",
+                data.by, data.segment, data.from, data.to
+            );
+            (name, products_table(&data))
+        }
         "trends" => {
             let data = trends::compute(&state, &identity, &trends_params).await?;
             let name = format!(
@@ -110,9 +134,12 @@ pub async fn get(
             (name, trends_table(&data))
         }
         other => {
-            return Err(
-                Invalid::not_one_of("report", other, &["breakdown", "heatmap", "trends"]).into(),
-            );
+            return Err(Invalid::not_one_of(
+                "report",
+                other,
+                &["breakdown", "heatmap", "products", "trends"],
+            )
+            .into());
         }
     };
     localize_headers(&state.i18n, context.lang, &mut table);
@@ -160,14 +187,28 @@ const BREAKDOWN_COLUMNS: [&str; 9] = [
     "refunds",
 ];
 /// Heatmap columns after the segment.
-const HEATMAP_COLUMNS: [&str; 5] = [
+const HEATMAP_COLUMNS: [&str; 9] = [
     "category",
     "product_views",
     "share_of_segment",
+    "add_to_carts",
     "purchases",
     "purchases_per_view",
+    "visitors",
+    "buyers",
+    "conversion",
+];
+const PRODUCTS_COLUMNS: [&str; 5] = [
+    "shop",
+    "product_id",
+    "product_views",
+    "add_to_carts",
+    "purchases",
 ];
 const TRENDS_COLUMNS: [&str; 4] = ["category", "current", "previous", "growth"];
+/// Trends columns of the revenue metric, whose figures are in kopecks.
+const TRENDS_REVENUE_COLUMNS: [&str; 4] =
+    ["category", "current_kopecks", "previous_kopecks", "growth"];
 
 /// The breakdown as a table: the dashboard's columns, with the change as a fraction.
 pub fn breakdown_table(data: &BreakdownJson) -> Table {
@@ -210,8 +251,12 @@ pub fn heatmap_table(data: &HeatmapJson) -> Table {
                 Cell::Text(cell.category.clone()),
                 Cell::Integer(cell.product_views),
                 fraction(cell.share_of_segment),
+                Cell::Integer(cell.add_to_carts),
                 Cell::Integer(cell.purchases),
                 fraction(cell.purchases_per_view),
+                Cell::Integer(cell.visitors),
+                Cell::Integer(cell.buyers),
+                fraction(cell.conversion),
             ]
         })
         .collect();
@@ -221,9 +266,36 @@ pub fn heatmap_table(data: &HeatmapJson) -> Table {
     }
 }
 
+/// Builds the table of a heatmap cell's products, the most viewed first.
+pub fn products_table(data: &DrilldownJson) -> Table {
+    let headers = PRODUCTS_COLUMNS;
+    let rows = data
+        .products
+        .iter()
+        .map(|product| {
+            vec![
+                Cell::Text(product.shop.clone()),
+                Cell::Text(product.product_id.clone()),
+                Cell::Integer(product.counts.product_views),
+                Cell::Integer(product.counts.add_to_carts),
+                Cell::Integer(product.counts.purchases),
+            ]
+        })
+        .collect();
+    Table {
+        headers: headers.iter().map(|header| header.to_string()).collect(),
+        rows,
+    }
+}
+
 /// Builds the trends table: every category with both periods and the growth as a fraction.
+/// Revenue columns are named for their unit, kopecks.
 pub fn trends_table(data: &TrendsJson) -> Table {
-    let headers = TRENDS_COLUMNS;
+    let headers = if data.metric == "revenue" {
+        TRENDS_REVENUE_COLUMNS
+    } else {
+        TRENDS_COLUMNS
+    };
     let rows = data
         .categories
         .iter()
@@ -346,7 +418,15 @@ mod tests {
     use super::*;
 
     /// Dimensions that name the first column of a breakdown or heatmap.
-    const DIMENSION_COLUMNS: [&str; 3] = ["category", "source", "device"];
+    const DIMENSION_COLUMNS: [&str; 7] = [
+        "category",
+        "source",
+        "device",
+        "recency",
+        "account",
+        "buyer",
+        "price_tier",
+    ];
 
     #[test]
     fn every_header_has_a_label() {
@@ -355,7 +435,9 @@ mod tests {
             .iter()
             .chain(&BREAKDOWN_COLUMNS)
             .chain(&HEATMAP_COLUMNS)
-            .chain(&TRENDS_COLUMNS);
+            .chain(&PRODUCTS_COLUMNS)
+            .chain(&TRENDS_COLUMNS)
+            .chain(&TRENDS_REVENUE_COLUMNS);
         for header in columns {
             for lang in [Lang::Ru, Lang::En] {
                 assert!(i18n.has(lang, &header_key(header)), "{header} in {lang:?}");

@@ -4,7 +4,10 @@
 pub mod breakdown;
 pub mod daily;
 mod days;
+pub mod drilldown;
+pub mod drilldown_page;
 pub mod export;
+pub mod heatmap;
 pub mod ingest;
 pub mod page;
 pub mod sections;
@@ -36,7 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/analytics/summary", get(summary::get))
         .route("/analytics/daily", get(daily::get))
         .route("/analytics/breakdown", get(breakdown::get))
-        .route("/analytics/heatmap", get(breakdown::heatmap_get))
+        .route("/analytics/heatmap", get(heatmap::get))
+        .route("/analytics/heatmap/products", get(drilldown::get))
         .route("/analytics/export", get(export::get))
         .route("/analytics/trends", get(trends::get))
 }

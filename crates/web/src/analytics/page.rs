@@ -8,6 +8,7 @@ use chrono::Days;
 use domain::analytics::session::local_date;
 use domain::money::Money;
 
+use super::heatmap::parse_dimension;
 use super::sections::{self, Sections, percent};
 use super::summary::{PLATFORM_ZONE, SummaryJson, SummaryParams, compute, present};
 use crate::context::{Auth, Context};
@@ -17,6 +18,13 @@ use crate::state::AppState;
 
 /// Days shown when the request names no range: the last 30, today included.
 const DEFAULT_DAYS: u64 = 30;
+
+/// The dashboard's own parameter beside the summary's.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct DashboardParams {
+    /// The heatmap's segment dimension, `device` by default.
+    pub heatmap: Option<String>,
+}
 
 #[derive(Template)]
 #[template(path = "analytics/dashboard.html")]
@@ -213,7 +221,9 @@ pub async fn show(
     context: Context,
     Auth(identity): Auth,
     Query(mut params): Query<SummaryParams>,
+    Query(dashboard): Query<DashboardParams>,
 ) -> AppResult<Response> {
+    let dimension = parse_dimension(dashboard.heatmap.as_deref())?;
     if present(&params.from).is_none() && present(&params.to).is_none() {
         let today = local_date(domain::time::now(), PLATFORM_ZONE);
         let first = today.checked_sub_days(Days::new(DEFAULT_DAYS - 1));
@@ -230,8 +240,8 @@ pub async fn show(
         summary.to
     );
     let page = Page::new(&state, &context, "analytics-dashboard-title");
-    let sections =
-        sections::build(&state, &identity, &summary, &page.t("analytics-change-new")).await?;
+    let new_label = page.t("analytics-change-new");
+    let sections = sections::build(&state, &identity, &summary, &new_label, dimension).await?;
     let figures = figures(&summary, &previous, &page);
     let page = DashboardPage {
         page,

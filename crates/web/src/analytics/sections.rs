@@ -1,9 +1,11 @@
 //! The dashboard's rollup sections: top categories, sources and devices against the
 //! previous period, and the segment × category table, shaped for the template.
 
+use domain::analytics::segment_day::Dimension;
 use domain::analytics::trends::{Growth, growth};
 
-use super::breakdown::{BreakdownJson, BreakdownParams, HeatmapJson, breakdown, heatmap};
+use super::breakdown::{BreakdownJson, BreakdownParams, breakdown};
+use super::heatmap::{HeatmapJson, heatmap};
 use super::summary::SummaryJson;
 use crate::context::Identity;
 use crate::error::AppResult;
@@ -42,15 +44,34 @@ pub struct HeatmapRowView {
     pub category: String,
     pub product_views: i64,
     pub share: String,
+    pub add_to_carts: i64,
     pub purchases: i64,
     pub purchases_per_view: String,
+    pub visitors: i64,
+    pub buyers: i64,
+    pub conversion: String,
+    /// The page of the cell's products.
+    pub products_url: String,
+}
+
+/// A link that shows the heatmap by another dimension.
+pub struct DimensionLink {
+    /// Fluent message id of the dimension's name.
+    pub label: String,
+    pub url: String,
+    pub selected: bool,
 }
 
 /// Everything the dashboard shows below the summary.
 pub struct Sections {
     pub breakdowns: Vec<BreakdownView>,
+    /// The heatmap's dimension.
+    pub heatmap_by: String,
+    pub heatmap_dimensions: Vec<DimensionLink>,
     pub heatmap: Vec<HeatmapRowView>,
     pub heatmap_url: String,
+    /// The products page of the heatmap's dimension, without segment and category.
+    pub heatmap_products_url: String,
     pub heatmap_csv_url: String,
     pub heatmap_xlsx_url: String,
 }
@@ -69,13 +90,15 @@ pub fn change(current: i64, previous: i64, new_label: &str) -> String {
     }
 }
 
-/// Builds the sections for the range of `summary`, after the same permission check.
-/// `new_label` is the translated word for a figure that grew from zero.
+/// Builds the sections for the range of `summary`, after the same permission check, with
+/// the heatmap by `dimension`. `new_label` is the translated word for a figure that grew
+/// from zero.
 pub async fn build(
     state: &AppState,
     identity: &Identity,
     summary: &SummaryJson,
     new_label: &str,
+    dimension: Dimension,
 ) -> AppResult<Sections> {
     let query = format!(
         "shop={}&from={}&to={}",
@@ -97,17 +120,30 @@ pub async fn build(
         let data = breakdown(state, identity, &params(by)).await?;
         breakdowns.push(breakdown_view(by, &query, data, new_label));
     }
-    let cells = heatmap(state, identity, &params("device")).await?;
+    let by = dimension.name();
+    let cells = heatmap(state, identity, &params(by)).await?;
+    let products_url = format!("/analytics/heatmap/products?{query}&by={by}");
+    let heatmap_dimensions = Dimension::ALL
+        .into_iter()
+        .map(|other| DimensionLink {
+            label: format!("analytics-dimension-{}", other.name().replace('_', "-")),
+            url: format!("/analytics?{query}&heatmap={}", other.name()),
+            selected: other == dimension,
+        })
+        .collect();
     Ok(Sections {
         breakdowns,
-        heatmap: heatmap_rows(cells),
-        heatmap_url: format!("/api/v1/analytics/heatmap?{query}&by=device"),
+        heatmap_by: by.to_string(),
+        heatmap_dimensions,
+        heatmap: heatmap_rows(cells, &products_url),
+        heatmap_url: format!("/api/v1/analytics/heatmap?{query}&by={by}"),
         heatmap_csv_url: format!(
-            "/api/v1/analytics/export?{query}&report=heatmap&by=device&format=csv"
+            "/api/v1/analytics/export?{query}&report=heatmap&by={by}&format=csv"
         ),
         heatmap_xlsx_url: format!(
-            "/api/v1/analytics/export?{query}&report=heatmap&by=device&format=xlsx"
+            "/api/v1/analytics/export?{query}&report=heatmap&by={by}&format=xlsx"
         ),
+        heatmap_products_url: products_url,
     })
 }
 
@@ -139,16 +175,25 @@ fn breakdown_view(by: &str, query: &str, data: BreakdownJson, new_label: &str) -
     }
 }
 
-fn heatmap_rows(data: HeatmapJson) -> Vec<HeatmapRowView> {
+fn heatmap_rows(data: HeatmapJson, products_url: &str) -> Vec<HeatmapRowView> {
     data.cells
         .into_iter()
         .map(|cell| HeatmapRowView {
             share: percent(cell.share_of_segment),
             purchases_per_view: percent(cell.purchases_per_view),
+            conversion: percent(cell.conversion),
+            products_url: format!(
+                "{products_url}&segment={}&category={}",
+                encode_query(&cell.segment),
+                encode_query(&cell.category)
+            ),
             segment: cell.segment,
             category: cell.category,
             product_views: cell.product_views,
+            add_to_carts: cell.add_to_carts,
             purchases: cell.purchases,
+            visitors: cell.visitors,
+            buyers: cell.buyers,
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! `GET /api/v1/analytics/trends`: week-over-week or month-over-month growth per top-level
 //! category across all shops (or one), the fastest growing and falling categories, and a
-//! daily series per category. Reads the daily rollups.
+//! daily series per category. Reads the per-day category rows.
 
 use std::collections::BTreeMap;
 
@@ -8,12 +8,13 @@ use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
 use domain::Invalid;
-use domain::analytics::rollup::KindCounts;
 use domain::analytics::segment::{NO_CATEGORY, top_level_category};
+use domain::analytics::segment_day::CategoryCounts;
 use domain::analytics::session::local_date;
 use domain::analytics::trends::{self, CategoryTrend, Growth, Period, rank};
 use serde::{Deserialize, Serialize};
-use store::analytics::rollups::{self, DayRange, Dimension};
+use store::analytics::day_segments;
+use store::analytics::rollups::DayRange;
 use utoipa::{IntoParams, ToSchema};
 
 use super::summary::{PLATFORM_ZONE, authorized_shop, parse_flag, present};
@@ -34,10 +35,11 @@ pub struct TrendsParams {
     pub date: Option<String>,
     /// `week` (ISO week, default) or `month` (calendar month).
     pub period: Option<String>,
-    /// `views` (product views, default), `add_to_carts` or `purchases` (purchase events).
+    /// `views` (product views, default), `add_to_carts`, `purchases` (purchase events),
+    /// `orders` (deduplicated as in the summary) or `revenue` (gross, in kopecks).
     pub metric: Option<String>,
     /// Smallest value, in the larger of the two periods, for a category to be ranked; 100
-    /// views, 10 adds to cart or 10 purchases by default.
+    /// views, 10 adds to cart, purchases or orders, or 1,000,000 kopecks by default.
     pub min_volume: Option<String>,
     /// `true` counts bot events too.
     pub include_bots: Option<String>,
@@ -67,7 +69,9 @@ pub struct TrendsJson {
     pub shop: Option<String>,
     /// `week` or `month`.
     pub period: String,
-    /// `views`, `add_to_carts` or `purchases`.
+    /// `views`, `add_to_carts`, `purchases`, `orders` or `revenue`. Revenue values are
+    /// kopecks; an order counts on the day it was first bought, under the category of that
+    /// purchase event.
     pub metric: String,
     pub current_from: NaiveDate,
     pub current_to: NaiveDate,
@@ -90,20 +94,31 @@ enum Metric {
     Views,
     AddToCarts,
     Purchases,
+    Orders,
+    Revenue,
 }
 
 impl Metric {
+    const ALL: [Metric; 5] = [
+        Metric::Views,
+        Metric::AddToCarts,
+        Metric::Purchases,
+        Metric::Orders,
+        Metric::Revenue,
+    ];
+
     fn parse(value: Option<&str>) -> Result<Metric, Invalid> {
-        match value.map(str::trim) {
-            None | Some("") | Some("views") => Ok(Metric::Views),
-            Some("add_to_carts") => Ok(Metric::AddToCarts),
-            Some("purchases") => Ok(Metric::Purchases),
-            Some(other) => Err(Invalid::not_one_of(
-                "metric",
-                other,
-                &["views", "add_to_carts", "purchases"],
-            )),
-        }
+        let name = value.map(str::trim).filter(|name| !name.is_empty());
+        let Some(name) = name else {
+            return Ok(Metric::Views);
+        };
+        Metric::ALL
+            .into_iter()
+            .find(|metric| metric.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Metric::ALL.iter().map(|metric| metric.name()).collect();
+                Invalid::not_one_of("metric", name, &names)
+            })
     }
 
     fn name(self) -> &'static str {
@@ -111,21 +126,26 @@ impl Metric {
             Metric::Views => "views",
             Metric::AddToCarts => "add_to_carts",
             Metric::Purchases => "purchases",
+            Metric::Orders => "orders",
+            Metric::Revenue => "revenue",
         }
     }
 
-    fn of(self, counts: &KindCounts) -> i64 {
+    fn of(self, counts: &CategoryCounts) -> i64 {
         match self {
-            Metric::Views => counts.product_view,
-            Metric::AddToCarts => counts.add_to_cart,
-            Metric::Purchases => counts.purchase,
+            Metric::Views => counts.events.product_view,
+            Metric::AddToCarts => counts.events.add_to_cart,
+            Metric::Purchases => counts.events.purchase,
+            Metric::Orders => counts.orders,
+            Metric::Revenue => counts.gross_kopecks,
         }
     }
 
     fn min_volume(self) -> i64 {
         match self {
             Metric::Views => trends::MIN_VIEWS,
-            Metric::AddToCarts | Metric::Purchases => trends::MIN_ORDERS,
+            Metric::AddToCarts | Metric::Purchases | Metric::Orders => trends::MIN_ORDERS,
+            Metric::Revenue => trends::MIN_REVENUE_KOPECKS,
         }
     }
 }
@@ -197,8 +217,8 @@ pub async fn compute(
         to: date,
         include_bots,
     };
-    let groups =
-        rollups::grouped(events_db, &range, Dimension::Day, Some(Dimension::Category)).await?;
+    super::days::refresh(state, shop.as_ref(), (range.from, range.to)).await?;
+    let groups = day_segments::categories(events_db, &range, true).await?;
 
     let days: Vec<NaiveDate> = previous
         .start
@@ -207,9 +227,9 @@ pub async fn compute(
         .collect();
     let mut by_category: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
     for group in groups {
-        let category = top_level_category(Some(&group.subkey));
+        let category = top_level_category(Some(&group.category));
         let value = metric.of(&group.counts);
-        let Ok(day) = NaiveDate::parse_from_str(&group.key, "%Y-%m-%d") else {
+        let Ok(day) = NaiveDate::parse_from_str(&group.day, "%Y-%m-%d") else {
             continue;
         };
         if category == NO_CATEGORY || value == 0 {

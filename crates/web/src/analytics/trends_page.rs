@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use domain::money::Money;
 
 use super::sections::percent;
 use super::summary::present;
@@ -37,18 +38,26 @@ struct TrendTable {
 
 struct TrendRow {
     category: String,
-    current: i64,
-    previous: i64,
+    /// The count, or roubles for revenue.
+    current: String,
+    previous: String,
     growth: String,
 }
 
-fn rows(trends: &[TrendJson], new_label: &str) -> Vec<TrendRow> {
+fn rows(trends: &[TrendJson], metric: &str, new_label: &str) -> Vec<TrendRow> {
+    let value = |value: i64| {
+        if metric == "revenue" {
+            Money::from_kopecks(value).to_string()
+        } else {
+            value.to_string()
+        }
+    };
     trends
         .iter()
         .map(|trend| TrendRow {
             category: trend.category.clone(),
-            current: trend.current,
-            previous: trend.previous,
+            current: value(trend.current),
+            previous: value(trend.previous),
             growth: match trend.growth {
                 Some(ratio) => format!("{:+.1} %", ratio * 100.0),
                 None if trend.previous == 0 && trend.current > 0 => new_label.to_string(),
@@ -72,22 +81,22 @@ pub async fn show(
         TrendTable {
             title: "analytics-trends-growing",
             test: "trends-growing",
-            rows: rows(&trends.growing, &new_label),
+            rows: rows(&trends.growing, &trends.metric, &new_label),
         },
         TrendTable {
             title: "analytics-trends-falling",
             test: "trends-falling",
-            rows: rows(&trends.falling, &new_label),
+            rows: rows(&trends.falling, &trends.metric, &new_label),
         },
         TrendTable {
             title: "analytics-trends-new",
             test: "trends-new",
-            rows: rows(&trends.new, &new_label),
+            rows: rows(&trends.new, &trends.metric, &new_label),
         },
         TrendTable {
             title: "analytics-trends-all",
             test: "trends-all",
-            rows: rows(&trends.categories, &new_label),
+            rows: rows(&trends.categories, &trends.metric, &new_label),
         },
     ];
     let shop = present(&params.shop).unwrap_or_default().to_string();

@@ -1607,7 +1607,7 @@ web_test!(
         assert_eq!(
             lines,
             [
-                "shop,product_id,product_views,add_to_carts,purchases",
+                "Магазин,Товар,Просмотры товаров,Добавления в корзину,Покупки",
                 "flowers,b2,1,1,1",
                 "flowers,b1,1,0,0"
             ]
@@ -1702,7 +1702,10 @@ web_test!(
         let csv = String::from_utf8(bytes).unwrap();
         assert_eq!(status, StatusCode::OK, "{csv}");
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "category,current_kopecks,previous_kopecks,growth");
+        assert_eq!(
+            lines[0],
+            "Категория,\"Текущий период, копейки\",\"Предыдущий период, копейки\",Рост (доля)"
+        );
         assert_eq!(lines[1], "books,20000,10000,1");
         let browser = server.browser("analyst").await;
         let (status, html) = browser

@@ -108,6 +108,7 @@ const ROUTES: &[&str] = &[
     "/admin/mail",
     "/analytics",
     "/analytics/trends",
+    "/analytics/heatmap/products",
     "/portal",
     "/portal/users",
     "/portal/users/{id}/deactivate",
@@ -171,6 +172,7 @@ const ROUTES: &[&str] = &[
     "/api/v1/analytics/daily",
     "/api/v1/analytics/breakdown",
     "/api/v1/analytics/heatmap",
+    "/api/v1/analytics/heatmap/products",
     "/api/v1/analytics/trends",
     "/api/v1/analytics/export",
 ];

@@ -129,12 +129,7 @@ pub async fn drilldown(
     identity: &Identity,
     params: &DrilldownParams,
 ) -> AppResult<DrilldownJson> {
-    let dimension = parse_dimension(params.by.as_deref())?;
-    let segment = parse_segment(dimension, present(&params.segment))?;
-    let category = present(&params.category)
-        .ok_or_else(|| Invalid::missing("category"))?
-        .to_string();
-    let limit = parse_limit(params.limit.as_deref())?;
+    // The shop is checked first, so another company's shop is 404 whatever else is sent.
     let report = report(
         state,
         identity,
@@ -148,6 +143,12 @@ pub async fn drilldown(
         },
     )
     .await?;
+    let dimension = parse_dimension(params.by.as_deref())?;
+    let segment = parse_segment(dimension, present(&params.segment))?;
+    let category = present(&params.category)
+        .ok_or_else(|| Invalid::missing("category"))?
+        .to_string();
+    let limit = parse_limit(params.limit.as_deref())?;
     let range = report.current;
     let shops = match &report.shop {
         Some(shop) => vec![shop.clone()],

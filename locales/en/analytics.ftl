@@ -27,6 +27,7 @@ analytics-refund-order-missing = The refund has no order number in the field ord
 analytics-refund-amount-missing = The refund has no amount. Send the returned amount in kopecks in the field revenue_kopecks.
 analytics-refund-order-unknown = Order "{ $order }" was not found: no purchase of it has been received. Send the purchase event first, then the refund.
 analytics-refund-currency = The refund of order "{ $order }" is in { $value }, but the order was paid in { $order_currency }. Send the refund in the order's currency.
+analytics-refund-before-purchase = The refund of order "{ $order }" is dated { $value }, before the order's purchase at { $purchase_time }. Check the refund's time.
 analytics-refund-exceeds-order = The refund of order "{ $order }" of { $value } exceeds what is left of the order: { $remaining } (order amount { $order_amount }, refunded already { $refunded }; all in minor units of the currency). Check the refund amount.
 analytics-order-repeat-earlier = Order "{ $order }" is already recorded with the amount { $stored_amount } and its first purchase at { $stored }, so the purchase at { $value } with another amount ({ $amount }) was not accepted: the amount of the first stored purchase counts, and an earlier purchase with another amount would replace it. If the order changed, send a refund or a new order.
 

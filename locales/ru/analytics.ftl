@@ -27,6 +27,7 @@ analytics-refund-order-missing = У возврата не указан номе�
 analytics-refund-amount-missing = У возврата не указана сумма. Передайте возвращённую сумму в копейках в поле revenue_kopecks.
 analytics-refund-order-unknown = Заказ «{ $order }» не найден: покупки этого заказа ещё не было. Сначала отправьте событие purchase, потом возврат.
 analytics-refund-currency = Возврат по заказу «{ $order }» передан в валюте { $value }, а заказ оплачен в { $order_currency }. Передайте возврат в валюте заказа.
+analytics-refund-before-purchase = Возврат по заказу «{ $order }» датирован { $value }, раньше покупки заказа в { $purchase_time }. Проверьте время возврата.
 analytics-refund-exceeds-order = Возврат по заказу «{ $order }» на сумму { $value } больше остатка заказа: { $remaining } (сумма заказа: { $order_amount }, уже возвращено: { $refunded }; всё в минимальных единицах валюты). Проверьте сумму возврата.
 analytics-order-repeat-earlier = Заказ «{ $order }» уже записан с суммой { $stored_amount } и первой покупкой в { $stored }, поэтому покупка со временем { $value } и другой суммой ({ $amount }) не принята: засчитывается сумма первой записанной покупки, а более ранняя покупка с другой суммой заменила бы её. Если заказ изменился, отправьте возврат или новый заказ.
 

@@ -695,6 +695,11 @@ web_test!(summary_access_by_role, async |server: &TestServer| {
     assert_eq!(status, StatusCode::OK);
     let (status, body) = summary(&client, &format!("shop=foreign&{range}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    // A slug that no shop has gets the same answer, so a client cannot probe for slugs.
+    let (status, missing) = summary(&client, &format!("shop=missing&{range}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    assert_eq!(missing["message"], body["message"]);
+    assert_eq!(missing["field"], body["field"]);
     let (status, _) = summary(&client, range).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = summary(&analyst, &format!("shop=missing&{range}")).await;

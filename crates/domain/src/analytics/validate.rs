@@ -279,6 +279,12 @@ fn check_against_order(
             Invalid::new("order_id", "analytics-refund-order-unknown").arg("order", order_id)
         );
     };
+    if event.time < purchase.time {
+        return Err(Invalid::new("time", "analytics-refund-before-purchase")
+            .arg("order", order_id)
+            .arg("value", event.time.to_rfc3339())
+            .arg("purchase_time", purchase.time.to_rfc3339()));
+    }
     if event.currency != purchase.currency {
         return Err(Invalid::new("currency", "analytics-refund-currency")
             .arg("order", order_id)
@@ -882,6 +888,20 @@ mod tests {
         let resend = money_event("r-old", "refund", "2026-03-01T10:00:00Z", 1000);
         let batch = checked(vec![resend], &stored);
         assert!(batch.rejected.is_empty(), "{:?}", batch.rejected);
+    }
+
+    #[test]
+    fn check_orders_rejects_refund_before_purchase() {
+        let stored = stored_order("2026-03-01T09:00:00Z", 1000, 0);
+        let refund = money_event("r", "refund", "2026-03-01T08:00:00Z", 10);
+        let batch = checked(vec![refund], &stored);
+        assert_eq!(
+            rejected_keys(&batch),
+            [(0, "analytics-refund-before-purchase")]
+        );
+        let args = &batch.rejected[0].errors[0].args;
+        let purchase_time = ("purchase_time", "2026-03-01T09:00:00+00:00".to_string());
+        assert!(args.contains(&purchase_time), "{args:?}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::days::DayQuery;
 use crate::context::{Auth, Identity};
-use crate::error::{AppResult, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 
@@ -247,7 +247,16 @@ pub(super) async fn authorized_shop(
     slug: &Option<String>,
 ) -> AppResult<Option<Shop>> {
     let shop = match present(slug) {
-        Some(slug) => Some(find_shop(state, slug).await?),
+        Some(slug) => {
+            let found = shops::find_by_slug(&state.db, slug).await?;
+            if found.is_none() {
+                // A user who may not see every shop gets the same 404 as for another company's
+                // shop, so that the response does not reveal which slugs exist.
+                let unowned = Object::Shop { client_id: None };
+                authorize(identity, Action::ReadAnalytics, unowned)?;
+            }
+            Some(found.ok_or_else(|| unknown_shop(slug))?)
+        }
         None => None,
     };
     let object = match &shop {
@@ -266,16 +275,20 @@ pub(super) fn present(value: &Option<String>) -> Option<&str> {
 
 /// Finds a shop by slug; an unknown slug is a 404 naming it.
 pub(super) async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
-    shops::find_by_slug(&state.db, slug).await?.ok_or_else(|| {
-        Problem::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "not_found",
-            "analytics-shop-unknown",
-        )
-        .arg("value", slug)
-        .field("shop")
-        .into()
-    })
+    shops::find_by_slug(&state.db, slug)
+        .await?
+        .ok_or_else(|| unknown_shop(slug))
+}
+
+fn unknown_shop(slug: &str) -> AppError {
+    Problem::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "analytics-shop-unknown",
+    )
+    .arg("value", slug)
+    .field("shop")
+    .into()
 }
 
 /// Returns the zone of every shop, for the platform view, or of the one shop.

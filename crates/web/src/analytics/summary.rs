@@ -273,13 +273,7 @@ pub(super) fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// Finds a shop by slug; an unknown slug is a 404 naming it.
-pub(super) async fn find_shop(state: &AppState, slug: &str) -> AppResult<Shop> {
-    shops::find_by_slug(&state.db, slug)
-        .await?
-        .ok_or_else(|| unknown_shop(slug))
-}
-
+/// Returns the 404 of a slug that no shop has, naming it.
 fn unknown_shop(slug: &str) -> AppError {
     Problem::new(
         axum::http::StatusCode::NOT_FOUND,

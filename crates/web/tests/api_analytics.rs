@@ -695,7 +695,7 @@ web_test!(summary_access_by_role, async |server: &TestServer| {
     assert_eq!(status, StatusCode::OK);
     let (status, body) = summary(&client, &format!("shop=foreign&{range}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    // A slug that no shop has gets the same answer, so a client cannot probe for slugs.
+    // A slug that no shop has gets the same response, so a client cannot probe for slugs.
     let (status, missing) = summary(&client, &format!("shop=missing&{range}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
     assert_eq!(missing["message"], body["message"]);
@@ -1281,7 +1281,7 @@ web_test!(
     }
 );
 
-/// A product event of `kind` with a product, a category and a price.
+/// Builds a product event of `kind` with a product, a category and a price.
 fn product_event(
     kind: &str,
     id: &str,
@@ -1312,7 +1312,7 @@ fn cells_of(body: &Value) -> std::collections::BTreeMap<(String, String), Value>
         .collect()
 }
 
-/// Two days of a shop: v1 views books on 2 March and again on 3 March; on 3 March v2,
+/// Builds two days of a shop. v1 views books on 2 March and again on 3 March. On 3 March v2,
 /// signed in as customer c2, views, adds to cart and buys a book.
 fn returning_and_registered_buyer() -> Value {
     let mut registered = product_event(

@@ -84,6 +84,38 @@ pub enum Recorded {
     NotMoney,
 }
 
+/// Builds the event that [`OrderLedger::record`] reads from the order fields of a stored
+/// event. The ledger uses only the kind, time, order and amounts.
+pub fn ledger_event(
+    kind: EventType,
+    time: chrono::DateTime<chrono::Utc>,
+    order_id: Option<String>,
+    price_minor: Option<i64>,
+    quantity: u32,
+    currency: Currency,
+    revenue_minor: Option<i64>,
+) -> Event {
+    Event {
+        id: String::new(),
+        kind,
+        time,
+        visitor: String::new(),
+        session: None,
+        url: None,
+        referrer: None,
+        user_agent: None,
+        ip: None,
+        product_id: None,
+        category: None,
+        price_minor,
+        quantity,
+        currency,
+        order_id,
+        revenue_minor,
+        customer_id: None,
+    }
+}
+
 /// Accumulates the revenue of one shop, deduplicating purchases by order id.
 ///
 /// Feed events in time order, so the first delivery of an order is the one counted, with

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 use super::event::{Event, EventType};
 use super::money::{Currency, RateLookup};
-use super::orders::{OrderLedger, Recorded};
+use super::orders::{self, OrderLedger, Recorded};
 use super::rollup::KindCounts;
 use super::segment::{PriceTier, PriceTiers, top_level_category};
 
@@ -277,7 +277,7 @@ pub struct CategoryCounts {
 }
 
 /// Counts the events of one shop's day by full category path (`""` without one). Orders are
-/// deduplicated as in the summary: `counted_before` holds the order ids counted on earlier
+/// deduplicated as in the summary: `counted_before` contains the order ids counted on earlier
 /// days, and an order is counted once, with its first purchase event's amount.
 pub fn category_counts(
     events: &[DetailEvent],
@@ -307,27 +307,17 @@ pub fn category_counts(
     by_category
 }
 
-/// Builds the event the order ledger reads; it uses the kind, time, order and amounts only.
+/// Builds the event the order ledger reads from `event`.
 fn ledger_event(event: &DetailEvent) -> Event {
-    Event {
-        id: String::new(),
-        kind: event.kind,
-        time: event.time,
-        visitor: String::new(),
-        session: None,
-        url: None,
-        referrer: None,
-        user_agent: None,
-        ip: None,
-        product_id: None,
-        category: None,
-        price_minor: event.price_minor,
-        quantity: event.quantity,
-        currency: event.currency,
-        order_id: event.order_id.clone(),
-        revenue_minor: event.revenue_minor,
-        customer_id: None,
-    }
+    orders::ledger_event(
+        event.kind,
+        event.time,
+        event.order_id.clone(),
+        event.price_minor,
+        event.quantity,
+        event.currency,
+        event.revenue_minor,
+    )
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use super::event::{Event, EventType};
 use super::funnel::{Funnel, StepSet};
 use super::money::{Currency, RateLookup};
 use super::orders::{
-    ConversionBasis, ConversionRate, OrderLedger, Recorded, Revenue, merge_revenue,
+    self, ConversionBasis, ConversionRate, OrderLedger, Recorded, Revenue, merge_revenue,
 };
 use super::session::{SessionRules, local_date};
 
@@ -230,27 +230,17 @@ fn record_orders(
     (revenue, converting)
 }
 
-/// Builds the event the order ledger reads; it uses the kind, time, order and amounts only.
+/// Builds the event the order ledger reads from `event`.
 fn ledger_event(event: &SummaryEvent) -> Event {
-    Event {
-        id: String::new(),
-        kind: event.kind,
-        time: event.time,
-        visitor: String::new(),
-        session: None,
-        url: None,
-        referrer: None,
-        user_agent: None,
-        ip: None,
-        product_id: None,
-        category: None,
-        price_minor: event.price_minor,
-        quantity: event.quantity,
-        currency: event.currency,
-        order_id: event.order_id.clone(),
-        revenue_minor: event.revenue_minor,
-        customer_id: None,
-    }
+    orders::ledger_event(
+        event.kind,
+        event.time,
+        event.order_id.clone(),
+        event.price_minor,
+        event.quantity,
+        event.currency,
+        event.revenue_minor,
+    )
 }
 
 /// Splits the events at `indices` into visits per (shop, visitor) by the shop's rules.

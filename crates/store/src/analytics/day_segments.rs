@@ -137,7 +137,7 @@ pub async fn new_visitors(events_db: &Db, shop_id: i64, day: NaiveDate) -> Resul
 }
 
 /// Computes the rows of one shop's day from the events of `range` (the day's instants, with
-/// `range.include_bots` ignored). `counted` holds the (shop, order id) pairs counted before
+/// `range.include_bots` ignored). `counted` contains the (shop, order id) pairs counted before
 /// the day. Also records the first day of the day's visitors.
 pub async fn compute(
     events_db: &Db,

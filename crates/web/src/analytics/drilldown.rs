@@ -2,7 +2,8 @@
 //! × a top-level category), with their product views, adds to cart and purchases.
 //!
 //! The cell's day rows keep no products, so this reads the cell's days of raw events and
-//! classifies them with the same rules as the day rows; the products add up to the cell.
+//! classifies them with the same rules as the day rows. The products therefore add up to
+//! the cell.
 
 use std::collections::HashMap;
 

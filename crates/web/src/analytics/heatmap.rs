@@ -45,9 +45,9 @@ pub struct HeatmapCell {
 
 /// "Who looks at what": the cells of one segment dimension by top-level category.
 ///
-/// Segments are fixed per shop-local day: a visitor is `new` on the first day the shop has
-/// events of them; `registered` when some event of the day carried a customer id; a `buyer`
-/// when they sent a purchase that day (a repeated order included). Price tiers are tertiles
+/// Segments are fixed per shop-local day. A visitor is `new` on the first day the shop has
+/// events of them, `registered` when some event of the day carried a customer id, and a
+/// `buyer` when they sent a purchase that day (a repeated order included). Price tiers are tertiles
 /// of the day's priced product views in the category (in the whole shop when the category
 /// has fewer than 30), with prices compared in their own currency. Device and source are
 /// those of each event.

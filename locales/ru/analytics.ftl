@@ -183,3 +183,18 @@ analytics-export-shop = Магазин
 analytics-export-product-id = Товар
 analytics-export-current-kopecks = Текущий период, копейки
 analytics-export-previous-kopecks = Предыдущий период, копейки
+
+## Самые продаваемые товары
+
+analytics-top-products-title = Товары с наибольшей выручкой
+analytics-top-products-note = Выручка товара — сумма цены × количество по строкам заказов с этим товаром, пересчитанная в рубли по курсу Банка России. Строка заказа учитывается один раз, даже если покупка отправлена дважды, поэтому сумма по товарам совпадает с выручкой выше, только если в заказе нет доставки и скидок. Просмотры и добавления в корзину — события за период.
+analytics-top-products-count = Товаров с событиями за период: { $count }
+analytics-top-products-revenue = Выручка
+analytics-top-products-units = Продано, шт.
+analytics-top-products-incomplete = У части строк заказов нет цены или курса валюты: их выручка не учтена, а заказы и количество учтены.
+analytics-export-revenue-kopecks = Выручка, копейки
+analytics-export-previous-revenue-kopecks = Выручка за прошлый период, копейки
+analytics-export-revenue-change = Изменение выручки (доля)
+analytics-export-orders = Заказы
+analytics-export-units = Продано, шт.
+analytics-export-lines-without-revenue = Строки заказов без выручки

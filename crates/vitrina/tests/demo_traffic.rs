@@ -104,8 +104,8 @@ cli_test!(bench_queries_measures_reports, async |setup: &Setup| {
         .lines()
         .filter(|line| line.contains(" shop ") || line.contains(" platform "))
         .collect();
-    // Seven endpoints, each per shop and platform-wide.
-    assert_eq!(rows.len(), 14, "{printed}");
+    // Eight endpoints, each per shop and platform-wide.
+    assert_eq!(rows.len(), 16, "{printed}");
     for row in rows {
         let columns: Vec<&str> = row.split_whitespace().collect();
         assert_eq!(columns[2], "2", "measured: {row}");

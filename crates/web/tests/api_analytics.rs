@@ -1729,3 +1729,192 @@ web_test!(
         );
     }
 );
+
+/// Builds a purchase line of `product` in `order`: `quantity` units at `kopecks` each.
+fn order_line(
+    id: &str,
+    time: &str,
+    product: &str,
+    order: &str,
+    kopecks: Option<i64>,
+    quantity: i64,
+) -> Value {
+    json!({"id": id, "type": "purchase", "time": time, "visitor": "buyer",
+           "product_id": product, "category": "books.novels", "price_kopecks": kopecks,
+           "quantity": quantity, "order_id": order, "user_agent": DESKTOP})
+}
+
+/// Returns the products of a top products response as product id → product.
+fn products_of(body: &Value) -> Vec<(String, Value)> {
+    body["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|product| {
+            (
+                product["product_id"].as_str().unwrap().to_string(),
+                product.clone(),
+            )
+        })
+        .collect()
+}
+
+web_test!(top_products_rank_by_revenue, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    let other = server.client_company("ООО Лютик").await;
+    let (_, key) = shop(server, "books", "Europe/Moscow", Some(company)).await;
+    let (_, toys_key) = shop(server, "toys", "Europe/Moscow", Some(other)).await;
+    let view = |id: &str, product: &str| {
+        product_event(
+            "product_view",
+            id,
+            "2026-03-03T09:00:00Z",
+            "v1",
+            product,
+            "books.novels",
+            10_000,
+        )
+    };
+    let events = json!([
+        order_line("p0", "2026-03-02T10:00:00Z", "b1", "P-0", Some(5_000), 1),
+        view("v1", "b1"),
+        view("v2", "b1"),
+        product_event(
+            "add_to_cart",
+            "c1",
+            "2026-03-03T09:01:00Z",
+            "v1",
+            "b1",
+            "books.novels",
+            10_000
+        ),
+        view("v3", "b2"),
+        view("v4", "b2"),
+        view("v5", "b2"),
+        order_line("p1", "2026-03-03T10:00:00Z", "b1", "A-1", Some(10_000), 2),
+        order_line("p2", "2026-03-03T10:00:30Z", "b2", "A-1", Some(50_000), 1),
+        // The first line sent again under another event id counts once.
+        order_line("p3", "2026-03-03T10:01:00Z", "b1", "A-1", Some(10_000), 2),
+        order_line("p4", "2026-03-03T11:00:00Z", "b3", "A-2", None, 1),
+    ]);
+    let (status, body) = post_events(server, &key, events).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let toys = json!([order_line(
+        "t1",
+        "2026-03-03T10:00:00Z",
+        "b1",
+        "T-1",
+        Some(900_000),
+        1
+    )]);
+    let (status, body) = post_events(server, &toys_key, toys).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let analyst = server.user("analyst", Role::Analyst, &[]).await;
+    let api = server.api(&analyst).await;
+    let query = "shop=books&from=2026-03-03&to=2026-03-03";
+
+    let (status, body) = api
+        .get(&format!("/api/v1/analytics/products?{query}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["sort"], "revenue");
+    assert_eq!(body["product_count"], 3);
+    let products = products_of(&body);
+    let ids: Vec<&str> = products.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["b2", "b1", "b3"]);
+    let b1 = &products[1].1;
+    assert_eq!(b1["shop"], "books");
+    assert_eq!(b1["category"], "books.novels");
+    assert_eq!(b1["current"]["revenue_kopecks"], 20_000);
+    assert_eq!(b1["current"]["units"], 2);
+    assert_eq!(b1["current"]["orders"], 1);
+    assert_eq!(
+        b1["current"]["purchases"], 2,
+        "purchase events, the repeat included"
+    );
+    assert_eq!(b1["current"]["product_views"], 2);
+    assert_eq!(b1["current"]["add_to_carts"], 1);
+    assert_eq!(b1["previous"]["revenue_kopecks"], 5_000);
+    assert_eq!(body["previous_from"], "2026-03-02");
+    let b3 = &products[2].1;
+    assert_eq!(b3["current"]["orders"], 1);
+    assert_eq!(b3["current"]["revenue_kopecks"], 0);
+    assert_eq!(b3["current"]["lines_without_revenue"], 1);
+
+    let (_, by_views) = api
+        .get(&format!(
+            "/api/v1/analytics/products?{query}&sort=views&limit=1"
+        ))
+        .await;
+    let ids: Vec<String> = products_of(&by_views)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ids, ["b2"]);
+    assert_eq!(by_views["product_count"], 3, "the count ignores the limit");
+
+    let (status, body) = api
+        .get(&format!("/api/v1/analytics/products?{query}&sort=price"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "sort", "{body}");
+
+    let (status, platform) = api
+        .get("/api/v1/analytics/products?from=2026-03-03&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{platform}");
+    let first = &platform["products"][0];
+    assert_eq!(first["shop"], "toys");
+    assert_eq!(first["current"]["revenue_kopecks"], 900_000);
+    assert_eq!(platform["product_count"], 4);
+
+    let token = server.token(&analyst).await;
+    let (status, _, bytes) = export(server, &token, &format!("{query}&report=top_products")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "Магазин");
+    assert_eq!(&headers[3], "Выручка, копейки");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[1][1], "b1");
+    assert_eq!(&rows[1][3], "20000");
+    assert_eq!(&rows[1][4], "5000");
+    assert_eq!(
+        &rows[1][5], "3",
+        "the revenue grew from 5,000 to 20,000 kopecks"
+    );
+
+    server.user("analyst-page", Role::Analyst, &[]).await;
+    let browser = server.browser("analyst-page").await;
+    let (status, html) = browser.get(&format!("/analytics?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = html
+        .split("data-test=\"top-products\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(table.contains("<td>b2</td>"), "{html}");
+    assert!(table.contains("500,00\u{a0}₽"), "{table}");
+    assert!(html.contains("report=top_products"), "{html}");
+    assert!(
+        html.contains("data-test=\"top-products-incomplete\""),
+        "{html}"
+    );
+
+    // A client sees its own shop's products and no other company's.
+    server.client_user("client", other).await;
+    let client = server.browser("client").await;
+    let (status, _) = client.get(&format!("/analytics?{query}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let client_user = server.client_user("client-api", other).await;
+    let client_api = server.api(&client_user).await;
+    let (status, _) = client_api
+        .get(&format!("/api/v1/analytics/products?{query}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = client_api
+        .get("/api/v1/analytics/products?shop=toys&from=2026-03-03&to=2026-03-03")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["product_count"], 1);
+});

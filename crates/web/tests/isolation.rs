@@ -173,6 +173,7 @@ const ROUTES: &[&str] = &[
     "/api/v1/analytics/breakdown",
     "/api/v1/analytics/heatmap",
     "/api/v1/analytics/heatmap/products",
+    "/api/v1/analytics/products",
     "/api/v1/analytics/trends",
     "/api/v1/analytics/export",
 ];

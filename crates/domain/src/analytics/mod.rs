@@ -13,6 +13,7 @@ pub mod funnel;
 pub mod identity;
 pub mod money;
 pub mod orders;
+pub mod product_day;
 pub mod rates;
 pub mod rees46;
 pub mod rollup;

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::analytics::EventType;
 use domain::analytics::money::{Currency, RateLookup};
+use domain::analytics::product_day::{ProductDayCounts, product_counts};
 use domain::analytics::rollup::KindCounts;
 use domain::analytics::segment_day::{
     CategoryCounts, CellCounts, CellKey, DetailEvent, Dimension, SegmentDay, category_counts,
@@ -30,6 +31,8 @@ pub struct DayRows {
     pub categories: Vec<(bool, BTreeMap<String, CategoryCounts>)>,
     /// (bots included, counts per heatmap cell).
     pub cells: Vec<(bool, BTreeMap<CellKey, CellCounts>)>,
+    /// (bots included, counts per product id).
+    pub products: Vec<(bool, BTreeMap<String, ProductDayCounts>)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -159,21 +162,28 @@ pub async fn compute(
         day,
         categories: Vec::with_capacity(2),
         cells: Vec::with_capacity(2),
+        products: Vec::with_capacity(2),
     };
+    let counted_before: HashSet<String> = counted
+        .iter()
+        .filter(|(shop, _)| *shop == shop_id)
+        .map(|(_, order)| order.clone())
+        .collect();
     for (bots, events) in [(false, &people), (true, &events)] {
-        let counted_before = counted
-            .iter()
-            .filter(|(shop, _)| *shop == shop_id)
-            .map(|(_, order)| order.clone());
-        rows.categories
-            .push((bots, category_counts(events, counted_before, rates)));
+        rows.categories.push((
+            bots,
+            category_counts(events, counted_before.iter().cloned(), rates),
+        ));
         rows.cells
             .push((bots, SegmentDay::new(events, &new).cells()));
+        rows.products
+            .push((bots, product_counts(events, &counted_before, rates)));
     }
     Ok(rows)
 }
 
-/// Replaces the stored rows of the day of `rows` inside `tx`; the caller commits.
+/// Replaces the stored rows of the day of `rows`, products included, inside `tx`; the caller
+/// commits.
 pub async fn store_in(tx: &mut Tx, rows: &DayRows) -> Result<()> {
     for table in ["day_categories", "day_segments"] {
         tx.execute(
@@ -240,10 +250,18 @@ pub async fn store_in(tx: &mut Tx, rows: &DayRows) -> Result<()> {
         11,
         cell_rows,
     )
-    .await
+    .await?;
+    super::day_products::store_in(tx, rows.shop_id, rows.day, &rows.products).await
 }
 
-async fn insert_in(tx: &mut Tx, prefix: &str, columns: usize, rows: Vec<Args>) -> Result<()> {
+/// Inserts `rows` of `columns` values each with the statement that starts with `prefix`,
+/// a few rows per statement.
+pub(super) async fn insert_in(
+    tx: &mut Tx,
+    prefix: &str,
+    columns: usize,
+    rows: Vec<Args>,
+) -> Result<()> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!("{prefix}{}", placeholders(chunk.len(), columns));
         let values: Args = chunk.iter().flatten().cloned().collect();
@@ -275,7 +293,12 @@ fn placeholders(rows: usize, columns: usize) -> String {
 /// Forgets a shop's rows and first days inside `tx`, when its rollups are rebuilt (which
 /// queues its days again); the caller commits.
 pub async fn forget_shop_in(tx: &mut Tx, shop_id: i64) -> Result<()> {
-    for table in ["day_categories", "day_segments", "visitor_first_days"] {
+    for table in [
+        "day_categories",
+        "day_segments",
+        "day_products",
+        "visitor_first_days",
+    ] {
         tx.execute(
             Sql::assembled(format!("DELETE FROM {table} WHERE shop_id = $1")),
             args![shop_id],
@@ -312,7 +335,7 @@ struct CategoryGroupRow {
 
 /// Builds the WHERE clause and arguments of a read of `range` over a table with `day`,
 /// `bots` and `shop_id` columns.
-fn day_condition(range: &DayRange) -> (String, Args) {
+pub(super) fn day_condition(range: &DayRange) -> (String, Args) {
     let mut condition = String::from("day >= $1 AND day <= $2 AND bots = $3");
     let mut values = args![range.from, range.to, range.include_bots];
     if let Some(shop_id) = range.shop_id {

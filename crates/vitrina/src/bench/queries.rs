@@ -34,10 +34,11 @@ const CASE_SECONDS: u64 = 60;
 const RSS_SAMPLE_MS: u64 = 100;
 
 /// The reports measured, as (name, path and fixed parameters).
-const ENDPOINTS: [(&str, &str); 7] = [
+const ENDPOINTS: [(&str, &str); 8] = [
     ("summary", "/api/v1/analytics/summary?"),
     ("daily", "/api/v1/analytics/daily?"),
     ("categories", "/api/v1/analytics/breakdown?by=category&"),
+    ("top-products", "/api/v1/analytics/products?"),
     ("heatmap", "/api/v1/analytics/heatmap?"),
     ("heatmap-recency", "/api/v1/analytics/heatmap?by=recency&"),
     ("trends", "/api/v1/analytics/trends?period=month&"),

@@ -1,5 +1,5 @@
-//! `GET /api/v1/analytics/export`: a breakdown, the heatmap, a heatmap cell's products or the
-//! trends as CSV or XLSX, with the numbers of the API and the pages. Numbers are written as
+//! `GET /api/v1/analytics/export`: a breakdown, the top products, the heatmap, a heatmap cell's
+//! products or the trends as CSV or XLSX, with the numbers of the API and the pages. Numbers are written as
 //! numbers; text cells that a spreadsheet would read as a formula are neutralised. Column
 //! headers are in the requester's language (`Accept-Language`, Russian by default).
 
@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 use super::breakdown::{BreakdownJson, BreakdownParams, breakdown};
 use super::drilldown::{DrilldownJson, DrilldownParams, drilldown};
 use super::heatmap::{HeatmapJson, heatmap};
+use super::top_products::{TopProductsJson, TopProductsParams, top_products};
 use super::trends::{self, TrendsJson, TrendsParams};
 use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
@@ -26,7 +27,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `breakdown` (default), `heatmap`, `products` (a heatmap cell's products) or `trends`.
+    /// `breakdown` (default), `top_products`, `heatmap`, `products` (a heatmap cell's
+    /// products) or `trends`.
     pub report: Option<String>,
     /// `csv` (default) or `xlsx`.
     pub format: Option<String>,
@@ -42,6 +44,8 @@ pub struct ExportParams {
     pub by: Option<String>,
     /// Rows, as in the breakdown or the products of a cell.
     pub limit: Option<String>,
+    /// Top products: the ranking, as in the top products.
+    pub sort: Option<String>,
     /// Products: the segment of the cell.
     pub segment: Option<String>,
     /// Products: the top-level category of the cell.
@@ -64,7 +68,7 @@ enum Format {
     Xlsx,
 }
 
-/// Returns a breakdown, the heatmap, a cell's products or the trends as a CSV or XLSX file.
+/// Returns a breakdown, the top products, the heatmap, a cell's products or the trends as a CSV or XLSX file.
 #[utoipa::path(get, path = "/api/v1/analytics/export", tag = "analytics", params(ExportParams),
     responses((status = 200, description = "The file", content_type = "text/csv"),
         (status = 401), (status = 403), (status = 404), (status = 422)))]
@@ -98,6 +102,14 @@ pub async fn get(
         category: params.category,
         limit: params.limit.clone(),
     };
+    let top_params = TopProductsParams {
+        shop: params.shop.clone(),
+        from: params.from.clone(),
+        to: params.to.clone(),
+        include_bots: params.include_bots.clone(),
+        sort: params.sort,
+        limit: params.limit.clone(),
+    };
     let report_params = BreakdownParams {
         shop: params.shop,
         from: params.from,
@@ -111,6 +123,11 @@ pub async fn get(
             let data = breakdown(&state, &identity, &report_params).await?;
             let name = format!("breakdown-{}-{}-{}", data.by, data.from, data.to);
             (name, breakdown_table(&data))
+        }
+        "top_products" => {
+            let data = top_products(&state, &identity, &top_params).await?;
+            let name = format!("top-products-{}-{}-{}", data.sort, data.from, data.to);
+            (name, top_products_table(&data))
         }
         "heatmap" => {
             let data = heatmap(&state, &identity, &report_params).await?;
@@ -137,7 +154,7 @@ pub async fn get(
             return Err(Invalid::not_one_of(
                 "report",
                 other,
-                &["breakdown", "heatmap", "products", "trends"],
+                &["breakdown", "top_products", "heatmap", "products", "trends"],
             )
             .into());
         }
@@ -205,6 +222,21 @@ const PRODUCTS_COLUMNS: [&str; 5] = [
     "add_to_carts",
     "purchases",
 ];
+const TOP_PRODUCTS_COLUMNS: [&str; 13] = [
+    "shop",
+    "product_id",
+    "category",
+    "revenue_kopecks",
+    "previous_revenue_kopecks",
+    "revenue_change",
+    "orders",
+    "units",
+    "product_views",
+    "previous_product_views",
+    "add_to_carts",
+    "purchases",
+    "lines_without_revenue",
+];
 const TRENDS_COLUMNS: [&str; 4] = ["category", "current", "previous", "growth"];
 /// Trends columns of the revenue metric, whose figures are in kopecks.
 const TRENDS_REVENUE_COLUMNS: [&str; 4] =
@@ -234,6 +266,37 @@ pub fn breakdown_table(data: &BreakdownJson) -> Table {
         .collect();
     Table {
         headers: headers.map(str::to_string).collect(),
+        rows,
+    }
+}
+
+/// Builds the table of the top products in the API's order, with the change of revenue as
+/// a fraction.
+pub fn top_products_table(data: &TopProductsJson) -> Table {
+    let rows = data
+        .products
+        .iter()
+        .map(|product| {
+            let (now, before) = (&product.current, &product.previous);
+            vec![
+                Cell::Text(product.shop.clone()),
+                Cell::Text(product.product_id.clone()),
+                Cell::Text(product.category.clone()),
+                Cell::Integer(now.revenue_kopecks),
+                Cell::Integer(before.revenue_kopecks),
+                change(now.revenue_kopecks, before.revenue_kopecks),
+                Cell::Integer(now.orders),
+                Cell::Integer(now.units),
+                Cell::Integer(now.product_views),
+                Cell::Integer(before.product_views),
+                Cell::Integer(now.add_to_carts),
+                Cell::Integer(now.purchases),
+                Cell::Integer(now.lines_without_revenue),
+            ]
+        })
+        .collect();
+    Table {
+        headers: TOP_PRODUCTS_COLUMNS.map(str::to_string).to_vec(),
         rows,
     }
 }

@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod page;
 pub mod sections;
 pub mod summary;
+pub mod top_products;
 pub mod trends;
 pub mod trends_page;
 
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/analytics/breakdown", get(breakdown::get))
         .route("/analytics/heatmap", get(heatmap::get))
         .route("/analytics/heatmap/products", get(drilldown::get))
+        .route("/analytics/products", get(top_products::get))
         .route("/analytics/export", get(export::get))
         .route("/analytics/trends", get(trends::get))
 }

@@ -1,12 +1,14 @@
-//! The dashboard's rollup sections: top categories, sources and devices against the
+//! The dashboard's rollup sections: top products, categories, sources and devices against the
 //! previous period, and the segment × category table, shaped for the template.
 
 use domain::analytics::segment_day::Dimension;
 use domain::analytics::trends::{Growth, growth};
+use domain::money::Money;
 
 use super::breakdown::{BreakdownJson, BreakdownParams, breakdown};
 use super::heatmap::{HeatmapJson, heatmap};
 use super::summary::SummaryJson;
+use super::top_products::{TopProductsJson, TopProductsParams, top_products};
 use crate::context::Identity;
 use crate::error::AppResult;
 use crate::pages::encode_query;
@@ -38,6 +40,32 @@ pub struct BreakdownView {
     pub xlsx_url: String,
 }
 
+/// One row of the top products table.
+pub struct TopProductView {
+    pub shop: String,
+    pub product_id: String,
+    pub category: String,
+    /// Revenue of the product's order lines in roubles, such as `1 234,50 ₽`.
+    pub revenue: String,
+    /// The change of revenue against the previous period, such as `+12.5 %` or `—`.
+    pub revenue_change: String,
+    pub orders: i64,
+    pub units: i64,
+    pub product_views: i64,
+    pub add_to_carts: i64,
+}
+
+/// The top products table with its export links.
+pub struct TopProductsView {
+    pub rows: Vec<TopProductView>,
+    /// Products with an event in the range, also those not listed.
+    pub product_count: i64,
+    /// Whether some listed product has lines without revenue (no price or no rate).
+    pub revenue_incomplete: bool,
+    pub csv_url: String,
+    pub xlsx_url: String,
+}
+
 /// One row of the segment × category table.
 pub struct HeatmapRowView {
     pub segment: String,
@@ -64,6 +92,7 @@ pub struct DimensionLink {
 
 /// Everything the dashboard shows below the summary.
 pub struct Sections {
+    pub top_products: TopProductsView,
     pub breakdowns: Vec<BreakdownView>,
     /// The heatmap's dimension.
     pub heatmap_by: String,
@@ -115,6 +144,21 @@ pub async fn build(
         limit: Some(DASHBOARD_ROWS.to_string()),
     };
 
+    let top = top_products(
+        state,
+        identity,
+        &TopProductsParams {
+            shop: summary.shop.clone(),
+            from: Some(summary.from.to_string()),
+            to: Some(summary.to.to_string()),
+            include_bots: None,
+            sort: None,
+            limit: Some(DASHBOARD_ROWS.to_string()),
+        },
+    )
+    .await?;
+    let top_products = top_products_view(&query, top, new_label);
+
     let mut breakdowns = Vec::new();
     for by in ["category", "source", "device"] {
         let data = breakdown(state, identity, &params(by)).await?;
@@ -132,6 +176,7 @@ pub async fn build(
         })
         .collect();
     Ok(Sections {
+        top_products,
         breakdowns,
         heatmap_by: by.to_string(),
         heatmap_dimensions,
@@ -145,6 +190,43 @@ pub async fn build(
         ),
         heatmap_products_url: products_url,
     })
+}
+
+fn top_products_view(query: &str, data: TopProductsJson, new_label: &str) -> TopProductsView {
+    let revenue_incomplete = data
+        .products
+        .iter()
+        .any(|product| product.current.lines_without_revenue > 0);
+    let rows = data
+        .products
+        .into_iter()
+        .map(|product| {
+            let (now, before) = (product.current, product.previous);
+            TopProductView {
+                shop: product.shop,
+                product_id: product.product_id,
+                category: product.category,
+                revenue: Money::from_kopecks(now.revenue_kopecks).to_string(),
+                revenue_change: change(now.revenue_kopecks, before.revenue_kopecks, new_label),
+                orders: now.orders,
+                units: now.units,
+                product_views: now.product_views,
+                add_to_carts: now.add_to_carts,
+            }
+        })
+        .collect();
+    let export = |format: &str| {
+        format!(
+            "/api/v1/analytics/export?{query}&report=top_products&limit={DASHBOARD_ROWS}&format={format}"
+        )
+    };
+    TopProductsView {
+        rows,
+        product_count: data.product_count,
+        revenue_incomplete,
+        csv_url: export("csv"),
+        xlsx_url: export("xlsx"),
+    }
 }
 
 fn breakdown_view(by: &str, query: &str, data: BreakdownJson, new_label: &str) -> BreakdownView {

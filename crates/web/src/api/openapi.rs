@@ -24,6 +24,7 @@ use crate::servicedesk::zabbix;
         clients::remove_contact, clients::requisites,
         analytics::ingest::receive, analytics::summary::get, analytics::daily::get,
         analytics::breakdown::get, analytics::heatmap::get, analytics::drilldown::get,
+        analytics::top_products::get,
         analytics::export::get,
         analytics::trends::get,
         tariffs::list, tariffs::get, tariffs::create, tariffs::update,

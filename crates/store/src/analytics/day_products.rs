@@ -1,0 +1,240 @@
+//! Per-day figures of each product (`day_products`), computed with the day summaries (see
+//! [`super::day_segments::compute`]), and the top products of a range read from them.
+
+use std::collections::BTreeMap;
+
+use domain::analytics::product_day::ProductDayCounts;
+
+use super::day_segments::{day_condition, insert_in};
+use super::rollups::DayRange;
+use crate::{Args, Db, Result, Sql, Tx, Value, args};
+
+/// Replaces the stored products of one shop's day inside `tx`; the caller commits.
+/// `products` contains the figures without bots and with them.
+pub async fn store_in(
+    tx: &mut Tx,
+    shop_id: i64,
+    day: chrono::NaiveDate,
+    products: &[(bool, BTreeMap<String, ProductDayCounts>)],
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM day_products WHERE shop_id = $1 AND day = $2",
+        args![shop_id, day],
+    )
+    .await?;
+    let mut rows: Vec<Args> = Vec::new();
+    for (bots, by_product) in products {
+        for (product, counts) in by_product {
+            rows.push(args![
+                shop_id,
+                day,
+                *bots,
+                product,
+                counts.category.as_str(),
+                counts.product_views,
+                counts.add_to_carts,
+                counts.purchases,
+                counts.units,
+                counts.orders,
+                counts.revenue_kopecks,
+                counts.lines_without_revenue,
+            ]);
+        }
+    }
+    insert_in(
+        tx,
+        "INSERT INTO day_products (shop_id, day, bots, product_id, category, product_views, \
+         add_to_carts, purchases, units, orders, revenue_kopecks, lines_without_revenue) VALUES ",
+        12,
+        rows,
+    )
+    .await
+}
+
+/// The figure the top products are ranked by, most first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductSort {
+    Revenue,
+    Views,
+    AddToCarts,
+    Orders,
+    Units,
+}
+
+impl ProductSort {
+    /// Every sort with its name in the API.
+    pub const ALL: [(&'static str, ProductSort); 5] = [
+        ("revenue", ProductSort::Revenue),
+        ("views", ProductSort::Views),
+        ("add_to_carts", ProductSort::AddToCarts),
+        ("orders", ProductSort::Orders),
+        ("units", ProductSort::Units),
+    ];
+
+    /// Returns the sort named `name`.
+    pub fn parse(name: &str) -> Option<ProductSort> {
+        Self::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, sort)| *sort)
+    }
+
+    /// Returns the name of the sort in the API.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, sort)| *sort == self)
+            .map_or("revenue", |(name, _)| name)
+    }
+
+    /// Returns the summed column, from a fixed list, so it can be spliced into SQL.
+    fn column(self) -> &'static str {
+        match self {
+            ProductSort::Revenue => "revenue_kopecks",
+            ProductSort::Views => "product_views",
+            ProductSort::AddToCarts => "add_to_carts",
+            ProductSort::Orders => "orders",
+            ProductSort::Units => "units",
+        }
+    }
+}
+
+/// Sums of one product over a range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductGroup {
+    pub shop_id: i64,
+    pub product_id: String,
+    /// The greatest of the product's category paths in the range: its only one, unless the
+    /// shop moved the product to another category within the range.
+    pub category: String,
+    pub product_views: i64,
+    pub add_to_carts: i64,
+    pub purchases: i64,
+    pub units: i64,
+    pub orders: i64,
+    pub revenue_kopecks: i64,
+    pub lines_without_revenue: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProductGroupRow {
+    shop_id: i64,
+    product_id: String,
+    category: String,
+    product_views: i64,
+    add_to_carts: i64,
+    purchases: i64,
+    units: i64,
+    orders: i64,
+    revenue_kopecks: i64,
+    lines_without_revenue: i64,
+}
+
+impl From<ProductGroupRow> for ProductGroup {
+    fn from(row: ProductGroupRow) -> Self {
+        ProductGroup {
+            shop_id: row.shop_id,
+            product_id: row.product_id,
+            category: row.category,
+            product_views: row.product_views,
+            add_to_carts: row.add_to_carts,
+            purchases: row.purchases,
+            units: row.units,
+            orders: row.orders,
+            revenue_kopecks: row.revenue_kopecks,
+            lines_without_revenue: row.lines_without_revenue,
+        }
+    }
+}
+
+const SUMMED: [&str; 7] = [
+    "product_views",
+    "add_to_carts",
+    "purchases",
+    "units",
+    "orders",
+    "revenue_kopecks",
+    "lines_without_revenue",
+];
+
+fn select_groups(condition: &str) -> String {
+    let sums: Vec<String> = SUMMED
+        .iter()
+        .map(|column| format!("CAST(SUM({column}) AS BIGINT) AS {column}"))
+        .collect();
+    format!(
+        "SELECT shop_id, product_id, MAX(category) AS category, {} FROM day_products \
+         WHERE {condition} GROUP BY shop_id, product_id",
+        sums.join(", ")
+    )
+}
+
+/// The top products of a range and the number of products it has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopProducts {
+    /// At most `limit` products, by `sort` most first, then by shop and product id.
+    pub products: Vec<ProductGroup>,
+    /// Products with an event in the range, also those past `limit`.
+    pub count: i64,
+}
+
+/// Reads the `limit` products of `range` with the most `sort`.
+pub async fn top(
+    events_db: &Db,
+    range: &DayRange,
+    sort: ProductSort,
+    limit: usize,
+) -> Result<TopProducts> {
+    let (condition, values) = day_condition(range);
+    let column = sort.column();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let sql = format!(
+        "{} ORDER BY {column} DESC, shop_id, product_id LIMIT {limit}",
+        select_groups(&condition)
+    );
+    let rows: Vec<ProductGroupRow> = events_db
+        .fetch_all(Sql::assembled(sql), values.clone())
+        .await?;
+    let count_sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT shop_id, product_id \
+         FROM day_products WHERE {condition}) AS products"
+    );
+    let count: Option<(i64,)> = events_db
+        .fetch_optional(Sql::assembled(count_sql), values)
+        .await?;
+    Ok(TopProducts {
+        products: rows.into_iter().map(ProductGroup::from).collect(),
+        count: count.map_or(0, |(count,)| count),
+    })
+}
+
+/// Reads the sums of `range` of the products `keys` (shop id, product id); products
+/// without a row in the range are left out.
+pub async fn of_products(
+    events_db: &Db,
+    range: &DayRange,
+    keys: &[(i64, String)],
+) -> Result<Vec<ProductGroup>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut condition, mut values) = day_condition(range);
+    let first = values.len() + 1;
+    let mut placeholders = Vec::with_capacity(keys.len());
+    for (index, (_, product)) in keys.iter().enumerate() {
+        placeholders.push(format!("${}", first + index));
+        values.push(Value::from(product.as_str()));
+    }
+    condition.push_str(&format!(" AND product_id IN ({})", placeholders.join(", ")));
+    let rows: Vec<ProductGroupRow> = events_db
+        .fetch_all(Sql::assembled(select_groups(&condition)), values)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(ProductGroup::from)
+        .filter(|group| {
+            keys.iter()
+                .any(|(shop, product)| *shop == group.shop_id && *product == group.product_id)
+        })
+        .collect())
+}

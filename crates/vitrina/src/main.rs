@@ -114,10 +114,14 @@ async fn run_with_database(
         Command::Demo(args) => match args.events {
             Some(events) => demo_traffic(db, config, &args, events).await,
             None => {
+                let events_db = database::open_events(config).await?;
                 let state = web::AppState::new(db.clone(), config.web())
-                    .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?;
-                let outcome = demo::load(&state).await?;
-                demo::print_summary(db, &outcome).await
+                    .map_err(|error| anyhow::anyhow!("cannot load translations: {error}"))?
+                    .with_events(events_db.clone());
+                let outcome = demo::load(&state).await;
+                drop(state);
+                events_db.close().await;
+                demo::print_summary(db, &outcome?).await
             }
         },
         Command::User(command) => users::run(db, command).await,

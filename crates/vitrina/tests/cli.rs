@@ -339,6 +339,21 @@ cli_test!(serve_demo_answers_and_stops, async |setup: &Setup| {
 
 cli_test!(demo_covers_every_status_and_kind, async |setup: &Setup| {
     assert_success(&setup.run(&["demo"]).await);
+    let events = setup.events_db().await;
+    let shops_with_traffic: i64 = events
+        .fetch_scalar("SELECT COUNT(DISTINCT shop_id) FROM events", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        shops_with_traffic, 2,
+        "both demo shops get storefront events"
+    );
+    let stored: i64 = events
+        .fetch_scalar("SELECT COUNT(*) FROM events", Vec::new())
+        .await
+        .unwrap();
+    assert!(stored > 25_000, "{stored} demo events");
+    events.close().await;
     let db = setup.db().await;
     let statuses: Vec<(String,)> = db
         .fetch_all(

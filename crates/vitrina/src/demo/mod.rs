@@ -1,6 +1,6 @@
 //! Demo data, so a new installation's first page is never empty: staff of every role,
 //! clients of every kind with two client users of one of them, tariff plans, contracts,
-//! demo shops, deals and a claim, tickets of every kind in every status, and incidents raised
+//! demo shops with a month of storefront traffic, deals and a claim, tickets of every kind in every status, and incidents raised
 //! by Zabbix deliveries. Some contracts, shops and tickets belong to the client users'
 //! company, so its portal is not empty.
 //!
@@ -30,6 +30,10 @@ pub const PASSWORD: &str = "vitrina-demo-2026";
 /// Demo shops created with the demo data: one of the portal's demo company and one of
 /// another client. `vitrina demo --events` fills them and adds more.
 const DEMO_SHOPS: u32 = 2;
+/// Storefront events generated for the demo shops, so the analytics pages have figures.
+const DEMO_EVENTS: u64 = 30_000;
+/// Days of demo traffic, up to now: the dashboard's default range.
+const DEMO_DAYS: u32 = 30;
 
 /// Lease name that keeps two instances from loading demo data at once.
 const LEASE: &str = "demo_load";
@@ -77,6 +81,17 @@ async fn load_unless_present(state: &AppState) -> anyhow::Result<Outcome> {
         shops = shops.len(),
         "demo shops of the portal's clients loaded"
     );
+    if let Some(writer) = &state.event_writer {
+        let options = traffic::Options {
+            events: DEMO_EVENTS,
+            shops: DEMO_SHOPS,
+            days: DEMO_DAYS,
+            seed: 1,
+            end: now,
+        };
+        let report = traffic::run(db, writer, &options).await?;
+        tracing::info!(events = report.stored, "demo storefront traffic loaded");
+    }
     sales::load(db, &staff, now).await?;
     tracing::info!("demo plans, contract, deals and claim loaded");
     tickets::load(db, &staff, now).await?;

@@ -188,7 +188,7 @@ analytics-export-previous-kopecks = Previous period, kopecks
 
 analytics-top-products-title = Top products by revenue
 analytics-top-products-note = A product's revenue is price × quantity over the order lines with the product, converted to roubles at the Bank of Russia rate. An order line counts once even when the purchase is sent twice, so the products add up to the revenue above only for orders without delivery or discounts. Views and adds to cart are the period's events.
-analytics-top-products-count = Products with events in the period: { $count }
+analytics-top-products-count = Products sold in the period: { $count }
 analytics-top-products-revenue = Revenue
 analytics-top-products-units = Units sold
 analytics-top-products-incomplete = Some order lines have no price or no exchange rate: their revenue is left out, while their orders and units count.

@@ -454,3 +454,79 @@ analytics_test!(
         assert!(!rollups::missing(&events_db, 1).await.unwrap());
     }
 );
+
+analytics_test!(
+    top_products_read_many_in_order,
+    async |_db: Db, events_db: Db| {
+        use domain::analytics::product_day::ProductDayCounts;
+        use std::collections::BTreeMap;
+        use store::analytics::day_products::{self, ProductSort};
+
+        let day = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        // 250 sold products in two shops and one product only viewed: more pairs than one
+        // figures query takes.
+        for shop_id in [1, 2] {
+            let mut products = BTreeMap::new();
+            for number in 0..125_i64 {
+                let counts = ProductDayCounts {
+                    category: "books".into(),
+                    product_views: 3,
+                    purchases: 1,
+                    units: 1,
+                    orders: 1,
+                    revenue_kopecks: 100 * (number + 1) + shop_id,
+                    ..Default::default()
+                };
+                products.insert(format!("p{number}"), counts);
+            }
+            let viewed = ProductDayCounts {
+                product_views: 50,
+                ..Default::default()
+            };
+            products.insert("viewed".to_string(), viewed);
+            let mut tx = events_db.begin().await.unwrap();
+            day_products::store_in(&mut tx, shop_id, day, &[(false, products)])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let range = DayRange {
+            shop_id: None,
+            from: day,
+            to: day,
+            include_bots: false,
+        };
+
+        let top = day_products::top(&events_db, &range, ProductSort::Revenue, 1000)
+            .await
+            .unwrap();
+        assert_eq!(top.count, 250, "the product only viewed is not ranked");
+        assert_eq!(top.products.len(), 250);
+        assert_eq!(
+            (top.products[0].shop_id, top.products[0].product_id.as_str()),
+            (2, "p124")
+        );
+        assert_eq!(top.products[0].revenue_kopecks, 12_502);
+        assert_eq!(top.products[0].product_views, 3);
+        let revenues: Vec<i64> = top.products.iter().map(|p| p.revenue_kopecks).collect();
+        assert!(revenues.windows(2).all(|pair| pair[0] >= pair[1]), "{revenues:?}");
+
+        let by_views = day_products::top(&events_db, &range, ProductSort::Views, 3)
+            .await
+            .unwrap();
+        assert_eq!(by_views.count, 252);
+        assert_eq!(by_views.products[0].product_id, "viewed");
+        assert_eq!(by_views.products[0].shop_id, 1);
+        assert_eq!(by_views.products[1].product_id, "viewed");
+
+        let one_shop = DayRange {
+            shop_id: Some(1),
+            ..range
+        };
+        let top = day_products::top(&events_db, &one_shop, ProductSort::Orders, 10)
+            .await
+            .unwrap();
+        assert_eq!(top.count, 125);
+        assert!(top.products.iter().all(|p| p.shop_id == 1));
+    }
+);

@@ -169,16 +169,39 @@ fn select_groups(condition: &str) -> String {
     )
 }
 
-/// The top products of a range and the number of products it has.
+/// The top products of a range and the number of products ranked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TopProducts {
     /// At most `limit` products, by `sort` most first, then by shop and product id.
     pub products: Vec<ProductGroup>,
-    /// Products with an event in the range, also those past `limit`.
+    /// Products whose `sort` figure is positive in the range, also those past `limit`.
     pub count: i64,
 }
 
-/// Reads the `limit` products of `range` with the most `sort`.
+impl ProductSort {
+    /// Returns the condition a day row meets when it adds to the figure, from a fixed list.
+    /// The sales figures also name the terms of the partial index `day_products_sales`, so
+    /// the ranking reads only the days a product sold or was put in a cart.
+    fn row_filter(self) -> &'static str {
+        match self {
+            ProductSort::Revenue => {
+                "(purchases > 0 OR add_to_carts > 0) \
+                 AND (revenue_kopecks > 0 OR lines_without_revenue > 0)"
+            }
+            ProductSort::AddToCarts => "(purchases > 0 OR add_to_carts > 0) AND add_to_carts > 0",
+            ProductSort::Orders => "(purchases > 0 OR add_to_carts > 0) AND orders > 0",
+            ProductSort::Units => "(purchases > 0 OR add_to_carts > 0) AND units > 0",
+            ProductSort::Views => "product_views > 0",
+        }
+    }
+}
+
+/// Reads the `limit` products of `range` with the most `sort`. Products whose figure is
+/// zero are left out, so the ranking groups only the day rows that add to the figure; the
+/// figures of the products found are then summed over all of their day rows.
+///
+/// NOTE: most day rows have a product view, so ranking by views groups every row of the
+/// range and is the slow case (see docs/BENCHMARKS.md).
 pub async fn top(
     events_db: &Db,
     range: &DayRange,
@@ -186,27 +209,38 @@ pub async fn top(
     limit: usize,
 ) -> Result<TopProducts> {
     let (condition, values) = day_condition(range);
+    let filtered = format!("{condition} AND {}", sort.row_filter());
     let column = sort.column();
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let sql = format!(
-        "{} ORDER BY {column} DESC, shop_id, product_id LIMIT {limit}",
-        select_groups(&condition)
+    // The window counts the groups before LIMIT applies: every product ranked.
+    let rank_sql = format!(
+        "SELECT shop_id, product_id, CAST(SUM({column}) AS BIGINT) AS ranked, \
+         CAST(COUNT(*) OVER () AS BIGINT) AS ranked_count \
+         FROM day_products WHERE {filtered} GROUP BY shop_id, product_id \
+         ORDER BY ranked DESC, shop_id, product_id LIMIT {limit}"
     );
-    let rows: Vec<ProductGroupRow> = events_db
-        .fetch_all(Sql::assembled(sql), values.clone())
+    let ranked: Vec<(i64, String, i64, i64)> = events_db
+        .fetch_all(Sql::assembled(rank_sql), values)
         .await?;
-    let count_sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT shop_id, product_id \
-         FROM day_products WHERE {condition}) AS products"
-    );
-    let count: Option<(i64,)> = events_db
-        .fetch_optional(Sql::assembled(count_sql), values)
-        .await?;
-    Ok(TopProducts {
-        products: rows.into_iter().map(ProductGroup::from).collect(),
-        count: count.map_or(0, |(count,)| count),
-    })
+    let count = ranked.first().map_or(0, |(_, _, _, count)| *count);
+
+    let keys: Vec<(i64, String)> = ranked
+        .into_iter()
+        .map(|(shop_id, product_id, _, _)| (shop_id, product_id))
+        .collect();
+    let mut figures: std::collections::HashMap<(i64, String), ProductGroup> =
+        of_products(events_db, range, &keys)
+            .await?
+            .into_iter()
+            .map(|group| ((group.shop_id, group.product_id.clone()), group))
+            .collect();
+    let products = keys.iter().filter_map(|key| figures.remove(key)).collect();
+    Ok(TopProducts { products, count })
 }
+
+/// (product, shop) pairs per query: SQLite rejects expressions nested more than 1,000 deep, and
+/// each OR term nests one level.
+const PAIRS_PER_QUERY: usize = 100;
 
 /// Reads the sums of `range` of the products `keys` (shop id, product id); products
 /// without a row in the range are left out.
@@ -218,23 +252,27 @@ pub async fn of_products(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut condition, mut values) = day_condition(range);
-    let first = values.len() + 1;
-    let mut placeholders = Vec::with_capacity(keys.len());
-    for (index, (_, product)) in keys.iter().enumerate() {
-        placeholders.push(format!("${}", first + index));
-        values.push(Value::from(product.as_str()));
+    let mut groups = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(PAIRS_PER_QUERY) {
+        let (mut condition, mut values) = day_condition(range);
+        // One (product, shop) pair per OR term, which SQLite 3.40 looks up term by term in
+        // the (product, shop, day) index; an IN list of product ids would read every shop's
+        // rows of those ids.
+        let mut pairs = Vec::with_capacity(chunk.len());
+        for (shop_id, product) in chunk {
+            let first = values.len() + 1;
+            pairs.push(format!(
+                "(product_id = ${first} AND shop_id = ${})",
+                first + 1
+            ));
+            values.push(Value::from(product.as_str()));
+            values.push(Value::from(*shop_id));
+        }
+        condition.push_str(&format!(" AND ({})", pairs.join(" OR ")));
+        let rows: Vec<ProductGroupRow> = events_db
+            .fetch_all(Sql::assembled(select_groups(&condition)), values)
+            .await?;
+        groups.extend(rows.into_iter().map(ProductGroup::from));
     }
-    condition.push_str(&format!(" AND product_id IN ({})", placeholders.join(", ")));
-    let rows: Vec<ProductGroupRow> = events_db
-        .fetch_all(Sql::assembled(select_groups(&condition)), values)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(ProductGroup::from)
-        .filter(|group| {
-            keys.iter()
-                .any(|(shop, product)| *shop == group.shop_id && *product == group.product_id)
-        })
-        .collect())
+    Ok(groups)
 }

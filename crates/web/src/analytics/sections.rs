@@ -58,7 +58,7 @@ pub struct TopProductView {
 /// The top products table with its export links.
 pub struct TopProductsView {
     pub rows: Vec<TopProductView>,
-    /// Products with an event in the range, also those not listed.
+    /// Products sold in the range, also those not listed.
     pub product_count: i64,
     /// Whether some listed product has lines without revenue (no price or no rate).
     pub revenue_incomplete: bool,

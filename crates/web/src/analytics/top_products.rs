@@ -93,10 +93,12 @@ pub struct TopProductsJson {
     pub previous_from: NaiveDate,
     pub previous_to: NaiveDate,
     pub bots_included: bool,
-    /// At most `limit` products, by `sort` most first, then by shop and product id.
+    /// At most `limit` products, by `sort` most first, then by shop and product id. Products
+    /// whose `sort` figure is zero are left out; by revenue, products sold without a price or
+    /// a rate are ranked last.
     pub products: Vec<TopProductJson>,
-    /// Products with a view, an add to cart or a purchase in the range, also those past
-    /// `limit`.
+    /// Products ranked, also those past `limit`: with a positive `sort` figure, or sold when
+    /// ranked by revenue.
     pub product_count: i64,
 }
 

@@ -74,6 +74,17 @@ error-json-invalid = Значение поля «{ $field }» недопусти
 error-form-media-type = Форма должна приходить с заголовком Content-Type: application/x-www-form-urlencoded. Отправьте её со страницы Витрины.
 error-form-missing = В форме нет поля «{ $field }». Обновите страницу и отправьте форму снова.
 error-form-value = Поле «{ $field }» содержит недопустимое значение «{ $value }». Исправьте его и отправьте форму снова.
+error-query-duplicate = Параметр запроса «{ $parameter }» указан несколько раз: { $values }. Оставьте один.
+error-query-missing = Не указан обязательный параметр запроса «{ $parameter }». Добавьте его в адрес.
+error-query-unknown = Неизвестный параметр запроса «{ $parameter }». Допустимые параметры: { $allowed }.
+error-query-unknown-variant = Значение «{ $value }» параметра запроса «{ $parameter }» недопустимо. Допустимые значения: { $allowed }.
+error-query-value = Параметр запроса «{ $parameter }» имеет недопустимое значение «{ $value }». { $expected ->
+    [boolean] Укажите true или false.
+    [integer] Укажите целое число.
+    [number] Укажите число.
+    [date] Укажите дату в виде ГГГГ-ММ-ДД, например 2026-03-01.
+   *[other] Исправьте его и повторите запрос.
+}
 error-missing = Поле не заполнено. Укажите значение.
 error-not-one-of = Значение «{ $value }» недопустимо. Допустимые значения: { $allowed }.
 error-out-of-range = Значение «{ $value }» вне допустимого диапазона: от { $min } до { $max }.

@@ -174,3 +174,20 @@ impl IntoResponse for AppError {
 
 /// Result type of handlers.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Characters of a rejected value that error messages show before cutting it off.
+pub const SHOWN_VALUE_CHARS: usize = 40;
+
+/// Cuts a value shown back in an error message to [`SHOWN_VALUE_CHARS`] characters, with an
+/// ellipsis when it was longer.
+pub fn shorten(value: &str) -> String {
+    shorten_to(value, SHOWN_VALUE_CHARS)
+}
+
+/// Cuts `value` to `max_chars` characters, with an ellipsis when it was longer.
+pub fn shorten_to(value: &str, max_chars: usize) -> String {
+    match value.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}

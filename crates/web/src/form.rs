@@ -79,13 +79,7 @@ fn missing_field(detail: &str) -> Option<&str> {
 
 /// Cuts a value shown back to the user to 60 characters.
 fn shorten(value: &str) -> String {
-    const LIMIT: usize = 60;
-    if value.chars().count() <= LIMIT {
-        value.to_owned()
-    } else {
-        let head: String = value.chars().take(LIMIT).collect();
-        format!("{head}…")
-    }
+    crate::error::shorten_to(value, 60)
 }
 
 #[cfg(test)]

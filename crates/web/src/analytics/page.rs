@@ -2,7 +2,7 @@
 //! chart drawn with ECharts from `/api/v1/analytics/daily`.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::Days;
 use domain::analytics::session::local_date;
@@ -14,6 +14,7 @@ use super::summary::{PLATFORM_ZONE, SummaryJson, SummaryParams, compute, present
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Days shown when the request names no range: the last 30, today included.

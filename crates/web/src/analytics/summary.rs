@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use domain::Invalid;
@@ -21,6 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::days::DayQuery;
 use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult, Problem};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

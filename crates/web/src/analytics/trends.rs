@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Days, NaiveDate};
 use domain::Invalid;
 use domain::analytics::segment::{NO_CATEGORY, top_level_category};
@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::summary::{PLATFORM_ZONE, authorized_shop, parse_flag, present};
 use crate::context::{Auth, Identity};
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Categories kept in each ranking.

@@ -129,14 +129,14 @@ fn value_problem(parent: Option<String>, message: &str) -> Problem {
 }
 
 /// Returns the name in backquotes after `prefix`, as in "missing field `title`".
-fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+pub(crate) fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
     rest.split('`').next()
 }
 
 /// Returns the names serde lists after "expected" ("expected one of `a`, `b`"), joined with
 /// commas, or "—" when it lists none.
-fn allowed_names(message: &str) -> String {
+pub(crate) fn allowed_names(message: &str) -> String {
     let Some((_, list)) = message.split_once("expected ") else {
         return "—".into();
     };

@@ -27,6 +27,18 @@ pub struct Rejected {
     pub errors: Vec<Invalid>,
 }
 
+/// Messages whose `value` argument is the rejected field's JSON text rather than a string the
+/// user typed, because the value has the wrong type or is no accepted code.
+pub const JSON_TEXT_KEYS: [&str; 7] = [
+    "analytics-field-not-text",
+    "analytics-amount-not-integer",
+    "analytics-amount-negative",
+    "analytics-amount-too-large",
+    "analytics-quantity-invalid",
+    "analytics-currency-invalid",
+    "analytics-currency-unknown",
+];
+
 /// A validated batch: the valid events are accepted even when others are rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
@@ -354,7 +366,7 @@ impl Reader<'_> {
                 self.reject(
                     Invalid::new(field, "analytics-field-not-text")
                         .arg("field", field)
-                        .arg("value", shorten(&other.to_string())),
+                        .arg("value", json_text(&other)),
                 );
                 return None;
             }
@@ -458,7 +470,7 @@ impl Reader<'_> {
         self.reject(
             Invalid::new(field, error)
                 .arg("field", field)
-                .arg("value", shorten(&display(&value)))
+                .arg("value", json_text(&value))
                 .arg("max", AMOUNT_MAX_MINOR),
         );
         None
@@ -477,7 +489,7 @@ impl Reader<'_> {
         }
         self.reject(
             Invalid::new("quantity", "analytics-quantity-invalid")
-                .arg("value", shorten(&display(&value)))
+                .arg("value", json_text(&value))
                 .arg("max", QUANTITY_MAX),
         );
         1
@@ -498,7 +510,7 @@ impl Reader<'_> {
         } else {
             "analytics-currency-invalid"
         };
-        self.reject(Invalid::new("currency", key).arg("value", shorten(&display(&value))));
+        self.reject(Invalid::new("currency", key).arg("value", json_text(&value)));
         Currency::RUB
     }
 }
@@ -530,6 +542,13 @@ fn display(value: &Value) -> String {
         Value::String(text) => text.clone(),
         other => other.to_string(),
     }
+}
+
+/// Formats a value of the wrong type as JSON text (`"100"` with its quotes), cut like
+/// [`shorten`]. serde_json writes some numbers otherwise than they were sent (`1e20` as
+/// `1e+20`), so the web layer replaces the `value` of [`JSON_TEXT_KEYS`] with the sent text.
+fn json_text(value: &Value) -> String {
+    shorten(&value.to_string())
 }
 
 /// Cuts a rejected value to 100 characters, so error reports stay small.
@@ -683,7 +702,7 @@ mod tests {
             let errors = errors_of(with("currency", json!(code)));
             assert_eq!(errors.len(), 1, "{code}: {errors:?}");
             assert_eq!(errors[0].key, "analytics-currency-unknown", "{code}");
-            assert!(errors[0].args.contains(&("value", code.to_string())));
+            assert!(errors[0].args.contains(&("value", format!("\"{code}\""))));
         }
     }
 

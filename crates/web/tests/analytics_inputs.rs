@@ -1,0 +1,98 @@
+//! Checks of analytics input over HTTP, on SQLite and PostgreSQL: rejected event values shown
+//! as sent.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestServer, json_of};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use store::shops::{self, NewShop};
+
+/// Creates a shop and returns its ingestion key.
+async fn shop(server: &TestServer, slug: &str, client_id: Option<i64>) -> String {
+    let new = NewShop {
+        slug: slug.into(),
+        name: format!("Магазин {slug}"),
+        time_zone: "Europe/Moscow".into(),
+        client_id,
+    };
+    let (_, key) = shops::create(&server.state.db, &new, domain::time::now())
+        .await
+        .unwrap();
+    key
+}
+
+/// Posts `body` as it is to `/api/v1/events` with `key`, asking for English messages.
+async fn post_text(server: &TestServer, key: &str, body: String) -> (StatusCode, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/events", server.url))
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    json_of(response).await
+}
+
+/// Returns the event JSON text of a purchase whose `field` has the JSON text `value`.
+fn purchase_with(id: &str, field: &str, value: &str) -> String {
+    let mut event = json!({"id": id, "type": "purchase", "time": "2026-03-01T10:00:00Z",
+                           "visitor": "v1", "order_id": format!("order-{id}"),
+                           "revenue_kopecks": 5000});
+    event.as_object_mut().unwrap().remove(field);
+    let text = event.to_string();
+    format!("{},\"{field}\":{value}}}", &text[..text.len() - 1])
+}
+
+/// Returns the message of the rejected field `field` of event `index`.
+fn message_of(body: &Value, index: u64, field: &str) -> String {
+    let rejected = body["rejected"].as_array().unwrap();
+    let found = rejected
+        .iter()
+        .find(|r| r["index"] == index && r["field"] == field)
+        .unwrap_or_else(|| panic!("no rejection of {field} in event {index}: {body}"));
+    found["message"].as_str().unwrap().to_string()
+}
+
+web_test!(events_echo_values_as_sent, async |server: &TestServer| {
+    let key = shop(server, "flowers", None).await;
+    let long = format!("\"{}\"", "9".repeat(100));
+    let events = [
+        purchase_with("e0", "revenue_kopecks", "\"100\""),
+        purchase_with("e1", "revenue_kopecks", "1e20"),
+        purchase_with("e2", "revenue_kopecks", &long),
+        purchase_with("e3", "quantity", "2.50"),
+    ];
+    let body = format!("{{\"events\": [{}]}}", events.join(","));
+
+    let (status, body) = post_text(server, &key, body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["accepted"], 0, "{body}");
+    let message = message_of(&body, 0, "revenue_kopecks");
+    assert!(message.contains("received: \"100\"."), "{message}");
+    let message = message_of(&body, 1, "revenue_kopecks");
+    assert!(message.contains("received: 1e20."), "{message}");
+    let message = message_of(&body, 2, "revenue_kopecks");
+    let shown = format!("received: \"{}…", "9".repeat(39));
+    assert!(message.contains(&shown), "{message}");
+    let message = message_of(&body, 3, "quantity");
+    assert!(
+        message.contains("The quantity 2.50 is invalid"),
+        "{message}"
+    );
+});
+
+web_test!(
+    events_bare_array_echoes_values,
+    async |server: &TestServer| {
+        let key = shop(server, "flowers", None).await;
+        let body = format!("[{}]", purchase_with("e0", "revenue_kopecks", "1E+3"));
+        let (status, body) = post_text(server, &key, body).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let message = message_of(&body, 0, "revenue_kopecks");
+        assert!(message.contains("received: 1E+3."), "{message}");
+    }
+);

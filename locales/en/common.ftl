@@ -25,7 +25,8 @@ tickets-count = { $count ->
 
 error-not-found = Not found. The object does not exist or you have no access to it.
 error-method-not-allowed = This HTTP method is not supported here.
-error-too-large = The request body is larger than allowed (1 MiB). Send less data or split the request.
+error-too-large = The request body is larger than allowed: at most { $limit } bytes. Send less data or split the request.
+error-too-large-received = The request body has { $received } bytes, but at most { $limit } are allowed. Send less data or split the request.
 error-unauthorized = Sign in, or send an API token in the Authorization: Bearer header.
 error-token-invalid = The API token is not valid: it was revoked, its user is disabled, or it was mistyped. Create a new token.
 error-forbidden = You are not allowed to do this. Ask an administrator if you need access.

@@ -28,9 +28,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             )
             .into());
         }
+        let headers = request.headers().clone();
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| AppError::from(Problem::from_status(rejection.status())))?;
+            .map_err(|rejection| Problem::body_rejection(rejection.status(), &headers))?;
         parse(&bytes).map(Form)
     }
 }

@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 
 use crate::api::json::{Step, raw_at, raw_root, raw_text, syntax_problem};
 use crate::context::Context;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, Problem, content_length};
 use crate::i18n::{Arg, Lang};
 use crate::state::AppState;
 
@@ -83,9 +83,10 @@ pub async fn receive(
         .into());
     };
 
+    let announced = content_length(request.headers());
     let body = to_bytes(request.into_body(), BODY_LIMIT)
         .await
-        .map_err(|_| Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE))?;
+        .map_err(|_| Problem::too_large(BODY_LIMIT, announced))?;
     let items = batch_items(&body, &shop.slug)?;
     let received_at = domain::time::now();
     let mut batch = validate_batch(items, received_at).map_err(batch_problem)?;

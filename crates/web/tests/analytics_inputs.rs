@@ -1,5 +1,5 @@
 //! Checks of analytics input over HTTP, on SQLite and PostgreSQL: rejected event values shown
-//! as sent.
+//! as sent and currencies.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -96,3 +96,34 @@ web_test!(
         assert!(message.contains("received: 1E+3."), "{message}");
     }
 );
+
+web_test!(events_currency_checked, async |server: &TestServer| {
+    let key = shop(server, "flowers", None).await;
+    let events = [
+        purchase_with("e0", "currency", "\"\""),
+        purchase_with("e1", "currency", "\"XXX\""),
+        purchase_with("e2", "currency", "\"RUR\""),
+        purchase_with("e3", "currency", "null"),
+        purchase_with("e4", "currency", "\"usd\""),
+        purchase_with("e5", "id", "\"e5\""),
+    ];
+    let body = format!("{{\"events\": [{}]}}", events.join(","));
+
+    let (status, body) = post_text(server, &key, body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(
+        body["accepted"], 3,
+        "null, usd and absent are accepted: {body}"
+    );
+    let message = message_of(&body, 0, "currency");
+    assert!(
+        message.contains("The currency field holds \"\", which is not a currency code"),
+        "{message}"
+    );
+    for index in [1, 2] {
+        let message = message_of(&body, index, "currency");
+        assert!(message.contains("is not accepted"), "{message}");
+        assert!(message.contains("active ISO 4217 code"), "{message}");
+        assert!(!message.contains("does not list"), "{message}");
+    }
+});

@@ -496,15 +496,18 @@ impl Reader<'_> {
     }
 
     fn currency(&mut self) -> Currency {
-        let Some(value) = self.take("currency") else {
-            return Currency::RUB;
+        // Only an absent or null currency defaults to RUB. An empty string is rejected like
+        // any other non-code, because a storefront that sends one has lost the real currency.
+        let value = match self.fields.remove("currency") {
+            None | Some(Value::Null) => return Currency::RUB,
+            Some(value) => value,
         };
         let code = value.as_str().map(str::trim);
         let parsed = code.and_then(Currency::parse);
         if let Some(currency) = parsed.filter(|currency| currency.is_iso_4217()) {
             return currency;
         }
-        // Three letters that ISO 4217 does not list get their own message.
+        // Three letters that are no accepted code (XXX, RUR, ABC) get their own message.
         let key = if parsed.is_some() {
             "analytics-currency-unknown"
         } else {
@@ -694,6 +697,22 @@ mod tests {
             only_key(with("currency", json!("рубль"))),
             "analytics-currency-invalid"
         );
+    }
+
+    #[test]
+    fn validate_event_rejects_empty_currency() {
+        for empty in ["", "  "] {
+            let errors = errors_of(with("currency", json!(empty)));
+            assert_eq!(errors.len(), 1, "{empty:?}: {errors:?}");
+            assert_eq!(errors[0].key, "analytics-currency-invalid");
+            assert!(errors[0].args.contains(&("value", format!("\"{empty}\""))));
+        }
+    }
+
+    #[test]
+    fn validate_event_null_currency_is_rub() {
+        let event = validate_event(with("currency", Value::Null), received()).unwrap();
+        assert_eq!(event.currency, Currency::RUB);
     }
 
     #[test]

@@ -62,6 +62,7 @@ analytics-rates-value = The rate "{ $value }" on line { $line } must be a positi
 analytics-date-invalid = The date "{ $value }" is not in the form YYYY-MM-DD, such as 2026-03-01.
 analytics-range-reversed = The range starts on { $from }, after its end { $to }. Swap the dates.
 analytics-range-too-long = The range is too long: { $days } days, the maximum is { $max }. Shorten the range.
+analytics-dashboard-no-shop = Your company has no shop on the platform yet, so there are no analytics to show. A shop appears here once it is created for your company; ask your account manager.
 analytics-shop-unknown = Shop "{ $value }" was not found. Check the shop's slug.
 
 ## Shops

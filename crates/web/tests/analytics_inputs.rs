@@ -1,10 +1,11 @@
 //! Checks of analytics input over HTTP, on SQLite and PostgreSQL: rejected event values shown
-//! as sent and currencies.
+//! as sent, currencies and the client's default dashboard.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::{TestServer, json_of};
+use domain::identity::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::shops::{self, NewShop};
@@ -126,4 +127,64 @@ web_test!(events_currency_checked, async |server: &TestServer| {
         assert!(message.contains("active ISO 4217 code"), "{message}");
         assert!(!message.contains("does not list"), "{message}");
     }
+});
+
+web_test!(
+    client_dashboard_opens_own_shop,
+    async |server: &TestServer| {
+        let company = server.client_company("ООО Ромашка").await;
+        let other = server.client_company("ООО Лютик").await;
+        shop(server, "romashka-b", Some(company)).await;
+        shop(server, "romashka-a", Some(company)).await;
+        shop(server, "a-foreign", Some(other)).await;
+        server.client_user("client", company).await;
+        let browser = server.browser("client").await;
+
+        let response = browser
+            .client
+            .get(format!("{}/analytics", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()["location"], "/analytics?shop=romashka-a");
+
+        let response = browser
+            .client
+            .get(format!(
+                "{}/analytics?shop=&from=2026-03-01&to=2026-03-02",
+                server.url
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()["location"],
+            "/analytics?shop=romashka-a&from=2026-03-01&to=2026-03-02"
+        );
+
+        let (status, html) = browser.get("/analytics?shop=romashka-a").await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+    }
+);
+
+web_test!(client_without_shop_told_so, async |server: &TestServer| {
+    let company = server.client_company("ООО Ромашка").await;
+    server.client_user("client", company).await;
+    server.user("analyst", Role::Analyst, &[]).await;
+
+    let client = server.browser("client").await;
+    let (status, html) = client.get("/analytics").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("data-test=\"no-shop\""), "{html}");
+    assert!(
+        html.contains("У вашей компании пока нет магазина"),
+        "{html}"
+    );
+
+    let analyst = server.browser("analyst").await;
+    let (status, html) = analyst.get("/analytics").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("data-test=\"no-shop\""), "{html}");
 });

@@ -3,10 +3,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Days;
 use domain::analytics::session::local_date;
 use domain::money::Money;
+use store::shops;
 
 use super::heatmap::parse_dimension;
 use super::sections::{self, Sections, percent};
@@ -25,6 +26,13 @@ const DEFAULT_DAYS: u64 = 30;
 pub struct DashboardParams {
     /// The heatmap's segment dimension, `device` by default.
     pub heatmap: Option<String>,
+}
+
+/// The dashboard of a client company without shops.
+#[derive(Template)]
+#[template(path = "analytics/no_shop.html")]
+struct NoShopPage {
+    page: Page,
 }
 
 #[derive(Template)]
@@ -216,7 +224,8 @@ fn figures(current: &SummaryJson, previous: &SummaryJson, page: &Page) -> Vec<Fi
     ]
 }
 
-/// Shows the dashboard of a shop (`?shop=SLUG`) or of the platform.
+/// Shows the dashboard of a shop (`?shop=SLUG`) or of the platform. A client user, who may
+/// not see the platform, is sent to its company's first shop by slug instead.
 pub async fn show(
     State(state): State<AppState>,
     context: Context,
@@ -224,6 +233,11 @@ pub async fn show(
     Query(mut params): Query<SummaryParams>,
     Query(dashboard): Query<DashboardParams>,
 ) -> AppResult<Response> {
+    if present(&params.shop).is_none()
+        && let Some(client_id) = identity.actor.client_id
+    {
+        return own_shop(&state, &context, client_id).await;
+    }
     let dimension = parse_dimension(dashboard.heatmap.as_deref())?;
     if present(&params.from).is_none() && present(&params.to).is_none() {
         let today = local_date(domain::time::now(), PLATFORM_ZONE);
@@ -270,4 +284,29 @@ fn previous_period(params: &SummaryParams, summary: &SummaryJson) -> SummaryPara
         to: Some(shift(summary.to)),
         ..params.clone()
     }
+}
+
+/// Redirects a client user to the dashboard of its company's first shop by slug, keeping the
+/// other parameters, or shows a page saying that the company has no shop yet.
+async fn own_shop(state: &AppState, context: &Context, client_id: i64) -> AppResult<Response> {
+    let shops = shops::list_of_client(&state.db, client_id).await?;
+    let Some(first) = shops.first() else {
+        let page = NoShopPage {
+            page: Page::new(state, context, "analytics-dashboard-title"),
+        };
+        return render(&page);
+    };
+
+    let query = context
+        .path_and_query
+        .split_once('?')
+        .map_or("", |(_, query)| query);
+    let mut target = url::form_urlencoded::Serializer::new(String::new());
+    target.append_pair("shop", &first.slug);
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if name != "shop" {
+            target.append_pair(&name, &value);
+        }
+    }
+    Ok(Redirect::to(&format!("/analytics?{}", target.finish())).into_response())
 }

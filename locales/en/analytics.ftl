@@ -63,6 +63,8 @@ analytics-date-invalid = The date "{ $value }" is not in the form YYYY-MM-DD, su
 analytics-range-reversed = The range starts on { $from }, after its end { $to }. Swap the dates.
 analytics-range-too-long = The range is too long: { $days } days, the maximum is { $max }. Shorten the range.
 analytics-dashboard-no-shop = Your company has no shop on the platform yet, so there are no analytics to show. A shop appears here once it is created for your company; ask your account manager.
+analytics-date-too-early = The date { $value } is before { $earliest }, the earliest date that events are accepted for. Give a later date.
+analytics-date-too-late = The date { $value } is after { $latest }, a year from today. Check the year and give an earlier date.
 analytics-shop-unknown = Shop "{ $value }" was not found. Check the shop's slug.
 
 ## Shops

@@ -1,5 +1,5 @@
 //! Checks of analytics input over HTTP, on SQLite and PostgreSQL: rejected event values shown
-//! as sent, currencies and the client's default dashboard.
+//! as sent, currencies, report date bounds and the client's default dashboard.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -187,4 +187,54 @@ web_test!(client_without_shop_told_so, async |server: &TestServer| {
     let (status, html) = analyst.get("/analytics").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(!html.contains("data-test=\"no-shop\""), "{html}");
+});
+
+web_test!(report_dates_bounded, async |server: &TestServer| {
+    let analyst = server
+        .api(&server.user("analyst", Role::Analyst, &[]).await)
+        .await;
+    let cases = [
+        ("trends?date=1970-01-01", "date"),
+        ("trends?date=1999-12-31", "date"),
+        ("trends?date=2100-01-01", "date"),
+        ("summary?from=1970-01-01&to=1970-01-31", "from"),
+        ("summary?from=2026-03-01&to=2100-01-01", "to"),
+        ("daily?from=1999-12-31&to=2000-01-01", "from"),
+        ("breakdown?from=1970-01-01&to=1970-01-02", "from"),
+    ];
+    for (query, field) in cases {
+        let (status, body) = analyst.get(&format!("/api/v1/analytics/{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("2000-01-01") || message.contains("через год"),
+            "{query}: {message}"
+        );
+    }
+
+    for query in [
+        "trends?date=2000-01-01",
+        "summary?from=2000-01-01&to=2000-01-31",
+    ] {
+        let (status, body) = analyst.get(&format!("/api/v1/analytics/{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    }
+});
+
+web_test!(report_date_pages_bounded, async |server: &TestServer| {
+    server.user("analyst", Role::Analyst, &[]).await;
+    let browser = server.browser("analyst").await;
+
+    let (status, html) = browser.get("/analytics/trends?date=1970-01-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Дата 1970-01-01 раньше 2000-01-01"), "{html}");
+
+    // The previous period of a range that starts on 2000-01-01 lies before it, and the
+    // dashboard still compares with it.
+    let (status, html) = browser
+        .get("/analytics?from=2000-01-01&to=2000-01-07")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("1999-12-25 — 1999-12-31"), "{html}");
 });

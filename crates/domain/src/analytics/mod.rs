@@ -15,6 +15,7 @@ pub mod money;
 pub mod orders;
 pub mod rates;
 pub mod rees46;
+pub mod report_dates;
 pub mod rollup;
 pub mod segment;
 pub mod segment_day;

@@ -4,14 +4,16 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use domain::analytics::session::local_date;
 use domain::money::Money;
 use store::shops;
 
 use super::heatmap::parse_dimension;
 use super::sections::{self, Sections, percent};
-use super::summary::{PLATFORM_ZONE, SummaryJson, SummaryParams, compute, present};
+use super::summary::{
+    PLATFORM_ZONE, SummaryJson, SummaryParams, authorized_shop, compute, compute_days, present,
+};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, render};
@@ -246,7 +248,8 @@ pub async fn show(
         params.to = Some(today.to_string());
     }
     let summary = compute(&state, &identity, &params).await?;
-    let previous = compute(&state, &identity, &previous_period(&params, &summary)).await?;
+    let shop = authorized_shop(&state, &identity, &params.shop).await?;
+    let previous = compute_days(&state, shop, previous_days(&summary), &params).await?;
     let shop = summary.shop.clone().unwrap_or_default();
     let daily_url = format!(
         "/api/v1/analytics/daily?shop={}&from={}&to={}",
@@ -271,19 +274,14 @@ pub async fn show(
     render(&page)
 }
 
-/// Returns the parameters of the same number of days just before the range of `summary`.
-fn previous_period(params: &SummaryParams, summary: &SummaryJson) -> SummaryParams {
+/// Returns the same number of days just before the range of `summary`.
+fn previous_days(summary: &SummaryJson) -> (NaiveDate, NaiveDate) {
     let days = (summary.to - summary.from).num_days() + 1;
-    let shift = |day: chrono::NaiveDate| {
+    let shift = |day: NaiveDate| {
         day.checked_sub_days(Days::new(days.unsigned_abs()))
             .unwrap_or(day)
-            .to_string()
     };
-    SummaryParams {
-        from: Some(shift(summary.from)),
-        to: Some(shift(summary.to)),
-        ..params.clone()
-    }
+    (shift(summary.from), shift(summary.to))
 }
 
 /// Redirects a client user to the dashboard of its company's first shop by slug, keeping the

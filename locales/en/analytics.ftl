@@ -20,9 +20,9 @@ analytics-ip-invalid = "{ $value }" is not an IP address. Send an IPv4 (203.0.11
 analytics-amount-not-integer = The amount in "{ $field }" must be an integer in kopecks (the currency's minor unit), but received: { $value }. For example, 19,990.00 ₽ is 1999000.
 analytics-amount-negative = The amount in "{ $field }" is negative: { $value }. Send a positive amount, and report returned money with a refund event.
 analytics-amount-too-large = The amount in "{ $field }" is too large: { $value }; the maximum is { $max }. Check that the amount is in kopecks and was not multiplied twice.
-analytics-quantity-invalid = The quantity "{ $value }" is invalid: it must be an integer from 1 to { $max }.
-analytics-currency-invalid = "{ $value }" is not a currency code. Give a three-letter ISO 4217 code such as RUB, USD or EUR, or leave the currency field out (the default is RUB).
-analytics-currency-unknown = ISO 4217 does not list the currency code "{ $value }". Give a current code such as RUB, USD, EUR, KZT or CNY.
+analytics-quantity-invalid = The quantity { $value } is invalid: it must be an integer from 1 to { $max }.
+analytics-currency-invalid = The currency field holds { $value }, which is not a currency code. Give a three-letter ISO 4217 code such as RUB, USD or EUR, or leave the currency field out (the default is RUB).
+analytics-currency-unknown = The currency code { $value } is not accepted. Give a three-letter active ISO 4217 code of a currency that shops are paid in, such as RUB, USD, EUR, KZT or CNY. Withdrawn codes (RUR) and codes that name no currency of payment (XXX, XTS, XAU) are not accepted.
 analytics-refund-order-missing = The refund has no order number in the field order_id. Name the order whose money was returned.
 analytics-refund-amount-missing = The refund has no amount. Send the returned amount in kopecks in the field revenue_kopecks.
 analytics-refund-order-unknown = Order "{ $order }" was not found: no purchase of it has been received. Send the purchase event first, then the refund.
@@ -62,6 +62,9 @@ analytics-rates-value = The rate "{ $value }" on line { $line } must be a positi
 analytics-date-invalid = The date "{ $value }" is not in the form YYYY-MM-DD, such as 2026-03-01.
 analytics-range-reversed = The range starts on { $from }, after its end { $to }. Swap the dates.
 analytics-range-too-long = The range is too long: { $days } days, the maximum is { $max }. Shorten the range.
+analytics-dashboard-no-shop = Your company has no shop on the platform yet, so there are no analytics to show. A shop appears here once it is created for your company; ask your account manager.
+analytics-date-too-early = The date { $value } is before { $earliest }, the earliest date that events are accepted for. Give a later date.
+analytics-date-too-late = The date { $value } is after { $latest }, a year from today. Check the year and give an earlier date.
 analytics-shop-unknown = Shop "{ $value }" was not found. Check the shop's slug.
 
 ## Shops

@@ -25,7 +25,8 @@ tickets-count = { $count ->
 
 error-not-found = Not found. The object does not exist or you have no access to it.
 error-method-not-allowed = This HTTP method is not supported here.
-error-too-large = The request body is larger than allowed (1 MiB). Send less data or split the request.
+error-too-large = The request body is larger than allowed: at most { $limit } bytes. Send less data or split the request.
+error-too-large-received = The request body has { $received } bytes, but at most { $limit } are allowed. Send less data or split the request.
 error-unauthorized = Sign in, or send an API token in the Authorization: Bearer header.
 error-token-invalid = The API token is not valid: it was revoked, its user is disabled, or it was mistyped. Create a new token.
 error-forbidden = You are not allowed to do this. Ask an administrator if you need access.
@@ -73,6 +74,17 @@ error-json-invalid = The value of the field "{ $field }" is invalid. Check its f
 error-form-media-type = A form must be sent with Content-Type: application/x-www-form-urlencoded. Submit it from a Vitrina page.
 error-form-missing = The form has no "{ $field }" field. Reload the page and submit the form again.
 error-form-value = The field "{ $field }" has an invalid value "{ $value }". Correct it and submit the form again.
+error-query-duplicate = The query parameter "{ $parameter }" is given more than once: { $values }. Give it once.
+error-query-missing = The required query parameter "{ $parameter }" is missing. Add it to the URL.
+error-query-unknown = Unknown query parameter "{ $parameter }". Allowed parameters: { $allowed }.
+error-query-unknown-variant = The value "{ $value }" of the query parameter "{ $parameter }" is not allowed. Allowed values: { $allowed }.
+error-query-value = The query parameter "{ $parameter }" has an invalid value "{ $value }". { $expected ->
+    [boolean] Give true or false.
+    [integer] Give a whole number.
+    [number] Give a number.
+    [date] Give a date as YYYY-MM-DD, such as 2026-03-01.
+   *[other] Correct it and repeat the request.
+}
 error-missing = The field is empty. Enter a value.
 error-not-one-of = The value "{ $value }" is not allowed. Allowed values: { $allowed }.
 error-out-of-range = The value "{ $value }" is out of range: from { $min } to { $max }.

@@ -141,3 +141,10 @@ pub async fn list(db: &Db) -> Result<Vec<Shop>> {
     let sql = format!("SELECT {COLUMNS} FROM shops ORDER BY slug");
     db.fetch_all(crate::Sql::assembled(sql), Vec::new()).await
 }
+
+/// Lists the shops of client company `client_id` by slug.
+pub async fn list_of_client(db: &Db, client_id: i64) -> Result<Vec<Shop>> {
+    let sql = format!("SELECT {COLUMNS} FROM shops WHERE client_id = $1 ORDER BY slug");
+    db.fetch_all(crate::Sql::assembled(sql), args![client_id])
+        .await
+}

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::identity::Actor;
 use store::identity::{User, sessions, tokens};
 
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, content_length};
 use crate::i18n::{Arg, Lang};
 use crate::identity::password;
 use crate::state::AppState;
@@ -319,7 +319,7 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, Problem
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, FORM_LIMIT)
         .await
-        .map_err(|_| Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE))?;
+        .map_err(|_| Problem::too_large(FORM_LIMIT, content_length(&parts.headers)))?;
     let provided = url::form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());

@@ -1,7 +1,7 @@
 //! The web layer's error: one status mapping, rendered as JSON for the API and as a page or
 //! an htmx fragment for the UI, in the requester's language.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// A failure to report to the client, before it is worded.
@@ -41,6 +41,27 @@ impl Problem {
         self
     }
 
+    /// Returns a 413 for a request body over `limit` bytes, with the size that
+    /// `Content-Length` announced when the request sent one.
+    pub fn too_large(limit: usize, announced: Option<u64>) -> Problem {
+        let status = StatusCode::PAYLOAD_TOO_LARGE;
+        match announced {
+            Some(size) => Problem::new(status, "too_large", "error-too-large-received")
+                .arg("limit", limit)
+                .arg("received", size),
+            None => Problem::new(status, "too_large", "error-too-large").arg("limit", limit),
+        }
+    }
+
+    /// Words the rejection of a body extractor whose status is `status`. A 413 names the
+    /// default body limit and the size that `headers` announced.
+    pub fn body_rejection(status: StatusCode, headers: &HeaderMap) -> Problem {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            return Problem::too_large(crate::BODY_LIMIT, content_length(headers));
+        }
+        Problem::from_status(status)
+    }
+
     /// The problem a bare error status stands for, when no handler described it.
     pub fn from_status(status: StatusCode) -> Problem {
         match status {
@@ -48,7 +69,7 @@ impl Problem {
             StatusCode::METHOD_NOT_ALLOWED => {
                 Problem::new(status, "method_not_allowed", "error-method-not-allowed")
             }
-            StatusCode::PAYLOAD_TOO_LARGE => Problem::new(status, "too_large", "error-too-large"),
+            StatusCode::PAYLOAD_TOO_LARGE => Problem::too_large(crate::BODY_LIMIT, None),
             StatusCode::UNAUTHORIZED => Problem::new(status, "unauthorized", "error-unauthorized"),
             StatusCode::FORBIDDEN => Problem::new(status, "forbidden", "error-forbidden"),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => {
@@ -174,3 +195,31 @@ impl IntoResponse for AppError {
 
 /// Result type of handlers.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Returns the body size in bytes that the request's `Content-Length` header announces.
+pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Characters of a rejected value that error messages show before cutting it off.
+pub const SHOWN_VALUE_CHARS: usize = 40;
+
+/// Cuts a value shown back in an error message to [`SHOWN_VALUE_CHARS`] characters, with an
+/// ellipsis when it was longer.
+pub fn shorten(value: &str) -> String {
+    shorten_to(value, SHOWN_VALUE_CHARS)
+}
+
+/// Cuts `value` to `max_chars` characters, with an ellipsis when it was longer.
+pub fn shorten_to(value: &str, max_chars: usize) -> String {
+    match value.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}

@@ -28,9 +28,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             )
             .into());
         }
+        let headers = request.headers().clone();
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| AppError::from(Problem::from_status(rejection.status())))?;
+            .map_err(|rejection| Problem::body_rejection(rejection.status(), &headers))?;
         parse(&bytes).map(Form)
     }
 }
@@ -79,13 +80,7 @@ fn missing_field(detail: &str) -> Option<&str> {
 
 /// Cuts a value shown back to the user to 60 characters.
 fn shorten(value: &str) -> String {
-    const LIMIT: usize = 60;
-    if value.chars().count() <= LIMIT {
-        value.to_owned()
-    } else {
-        let head: String = value.chars().take(LIMIT).collect();
-        format!("{head}…")
-    }
+    crate::error::shorten_to(value, 60)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod ops;
 pub mod pages;
 pub mod portal;
+pub mod query;
 pub mod servicedesk;
 pub mod state;
 

@@ -16,6 +16,7 @@ pub mod orders;
 pub mod product_day;
 pub mod rates;
 pub mod rees46;
+pub mod report_dates;
 pub mod rollup;
 pub mod segment;
 pub mod segment_day;

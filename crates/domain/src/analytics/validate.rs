@@ -27,6 +27,18 @@ pub struct Rejected {
     pub errors: Vec<Invalid>,
 }
 
+/// Messages whose `value` argument is the rejected field's JSON text rather than a string the
+/// user typed, because the value has the wrong type or is no accepted code.
+pub const JSON_TEXT_KEYS: [&str; 7] = [
+    "analytics-field-not-text",
+    "analytics-amount-not-integer",
+    "analytics-amount-negative",
+    "analytics-amount-too-large",
+    "analytics-quantity-invalid",
+    "analytics-currency-invalid",
+    "analytics-currency-unknown",
+];
+
 /// A validated batch: the valid events are accepted even when others are rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
@@ -354,7 +366,7 @@ impl Reader<'_> {
                 self.reject(
                     Invalid::new(field, "analytics-field-not-text")
                         .arg("field", field)
-                        .arg("value", shorten(&other.to_string())),
+                        .arg("value", json_text(&other)),
                 );
                 return None;
             }
@@ -458,7 +470,7 @@ impl Reader<'_> {
         self.reject(
             Invalid::new(field, error)
                 .arg("field", field)
-                .arg("value", shorten(&display(&value)))
+                .arg("value", json_text(&value))
                 .arg("max", AMOUNT_MAX_MINOR),
         );
         None
@@ -477,28 +489,31 @@ impl Reader<'_> {
         }
         self.reject(
             Invalid::new("quantity", "analytics-quantity-invalid")
-                .arg("value", shorten(&display(&value)))
+                .arg("value", json_text(&value))
                 .arg("max", QUANTITY_MAX),
         );
         1
     }
 
     fn currency(&mut self) -> Currency {
-        let Some(value) = self.take("currency") else {
-            return Currency::RUB;
+        // Only an absent or null currency defaults to RUB. An empty string is rejected like
+        // any other non-code, because a storefront that sends one has lost the real currency.
+        let value = match self.fields.remove("currency") {
+            None | Some(Value::Null) => return Currency::RUB,
+            Some(value) => value,
         };
         let code = value.as_str().map(str::trim);
         let parsed = code.and_then(Currency::parse);
         if let Some(currency) = parsed.filter(|currency| currency.is_iso_4217()) {
             return currency;
         }
-        // Three letters that ISO 4217 does not list get their own message.
+        // Three letters that are no accepted code (XXX, RUR, ABC) get their own message.
         let key = if parsed.is_some() {
             "analytics-currency-unknown"
         } else {
             "analytics-currency-invalid"
         };
-        self.reject(Invalid::new("currency", key).arg("value", shorten(&display(&value))));
+        self.reject(Invalid::new("currency", key).arg("value", json_text(&value)));
         Currency::RUB
     }
 }
@@ -530,6 +545,13 @@ fn display(value: &Value) -> String {
         Value::String(text) => text.clone(),
         other => other.to_string(),
     }
+}
+
+/// Formats a value of the wrong type as JSON text (`"100"` with its quotes), cut like
+/// [`shorten`]. serde_json writes some numbers otherwise than they were sent (`1e20` as
+/// `1e+20`), so the web layer replaces the `value` of [`JSON_TEXT_KEYS`] with the sent text.
+fn json_text(value: &Value) -> String {
+    shorten(&value.to_string())
 }
 
 /// Cuts a rejected value to 100 characters, so error reports stay small.
@@ -678,12 +700,28 @@ mod tests {
     }
 
     #[test]
+    fn validate_event_rejects_empty_currency() {
+        for empty in ["", "  "] {
+            let errors = errors_of(with("currency", json!(empty)));
+            assert_eq!(errors.len(), 1, "{empty:?}: {errors:?}");
+            assert_eq!(errors[0].key, "analytics-currency-invalid");
+            assert!(errors[0].args.contains(&("value", format!("\"{empty}\""))));
+        }
+    }
+
+    #[test]
+    fn validate_event_null_currency_is_rub() {
+        let event = validate_event(with("currency", Value::Null), received()).unwrap();
+        assert_eq!(event.currency, Currency::RUB);
+    }
+
+    #[test]
     fn validate_event_rejects_unlisted_currency() {
         for code in ["ABC", "RUR", "XXX", "BTC"] {
             let errors = errors_of(with("currency", json!(code)));
             assert_eq!(errors.len(), 1, "{code}: {errors:?}");
             assert_eq!(errors[0].key, "analytics-currency-unknown", "{code}");
-            assert!(errors[0].args.contains(&("value", code.to_string())));
+            assert!(errors[0].args.contains(&("value", format!("\"{code}\""))));
         }
     }
 

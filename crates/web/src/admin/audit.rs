@@ -1,7 +1,7 @@
 //! The audit log (`/admin/audit`): who changed what and when, with the old and new values.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::identity::Action;
 use store::identity::audit::{self, Entry, Filter};
@@ -10,6 +10,7 @@ use super::require;
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, Pager, Params, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Entries per page of the audit log.

@@ -3,7 +3,7 @@
 //! edit them.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
@@ -18,6 +18,7 @@ use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, Page, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access::author;
 use crate::state::AppState;
 

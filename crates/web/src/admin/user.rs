@@ -2,7 +2,7 @@
 //! disable or enable, reset the password, and manage the user's API tokens.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Invalid;
@@ -20,6 +20,7 @@ use crate::form::Form;
 use crate::identity::api_tokens::{self, TokenView};
 use crate::identity::password;
 use crate::pages::{DoneQuery, FieldErrors, Page, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access;
 use crate::state::AppState;
 

@@ -1,7 +1,7 @@
 //! The user list (`/admin/users`) with the form that creates users.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::identity::{Action, normalize_login};
@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::identity::password;
 use crate::pages::{DoneQuery, FieldErrors, Page, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access;
 use crate::state::AppState;
 

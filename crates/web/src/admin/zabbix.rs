@@ -2,7 +2,7 @@
 //! delivery failed.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::Invalid;
 use domain::identity::Action;
@@ -12,6 +12,7 @@ use super::require;
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Choice, Page, Pager, Params, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Deliveries per page.

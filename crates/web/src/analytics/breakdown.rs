@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Days, NaiveDate};
 use domain::Invalid;
 use domain::analytics::rollup::KindCounts;
@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::summary::{SummaryParams, authorized_shop, parse_flag, parse_range};
 use crate::context::{Auth, Identity};
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Rows a breakdown returns unless `limit` says otherwise.

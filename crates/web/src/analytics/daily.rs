@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use domain::analytics::days::{DayFigures, combine};
 use domain::analytics::identity::IdentityWindow;
@@ -20,6 +20,7 @@ use super::summary::{
 };
 use crate::context::Auth;
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Figures of one day.

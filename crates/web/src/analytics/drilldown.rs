@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use domain::Invalid;
@@ -24,6 +24,7 @@ use super::heatmap::parse_dimension;
 use super::summary::present;
 use crate::context::{Auth, Identity};
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Parameters of a drill-down: the heatmap's parameters and the cell.

@@ -2,13 +2,14 @@
 //! export; the same parameters and numbers as `/api/v1/analytics/heatmap/products`.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::drilldown::{DrilldownJson, DrilldownParams, drilldown};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, encode_query, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -3,7 +3,7 @@
 //! numbers; text cells that a spreadsheet would read as a formula are neutralised. Column
 //! headers are in the requester's language (`Accept-Language`, Russian by default).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::Invalid;
@@ -21,6 +21,7 @@ use super::trends::{self, TrendsJson, TrendsParams};
 use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{I18n, Lang};
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Parameters of an export: the report, the file format and the report's own parameters.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use domain::Invalid;
 use domain::analytics::segment_day::Dimension;
@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use super::breakdown::{BreakdownParams, report};
 use crate::context::{Auth, Identity};
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// One cell of the segment × category matrix.

@@ -12,15 +12,16 @@ use axum::response::{IntoResponse, Response};
 use domain::Invalid;
 use domain::analytics::bots::BotRules;
 use domain::analytics::context::describe;
-use domain::analytics::validate::validate_batch;
+use domain::analytics::validate::{JSON_TEXT_KEYS, Rejected, validate_batch};
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use store::analytics::events::{self, NewEvent, ShopZone};
 use utoipa::ToSchema;
 
-use crate::api::json::syntax_problem;
+use crate::api::json::{Step, raw_at, raw_root, raw_text, syntax_problem};
 use crate::context::Context;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, Problem, content_length};
 use crate::i18n::{Arg, Lang};
 use crate::state::AppState;
 
@@ -82,12 +83,16 @@ pub async fn receive(
         .into());
     };
 
+    let announced = content_length(request.headers());
     let body = to_bytes(request.into_body(), BODY_LIMIT)
         .await
-        .map_err(|_| Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE))?;
+        .map_err(|_| Problem::too_large(BODY_LIMIT, announced))?;
     let items = batch_items(&body, &shop.slug)?;
     let received_at = domain::time::now();
     let mut batch = validate_batch(items, received_at).map_err(batch_problem)?;
+    if !batch.rejected.is_empty() {
+        echo_sent_values(&body, &mut batch.rejected);
+    }
     store::analytics::orders::check_batch(&events_db, shop.id, &mut batch).await?;
 
     let rules = BotRules::default();
@@ -154,6 +159,40 @@ fn batch_items(body: &[u8], key_shop: &str) -> AppResult<Value> {
     }
 }
 
+/// Replaces the `value` of each type error with the field's JSON text exactly as sent, which
+/// the parsed events no longer hold (serde_json writes `1e20` as `1e+20`).
+fn echo_sent_values(body: &[u8], rejected: &mut [Rejected]) {
+    let Some(root) = raw_root(body) else {
+        return;
+    };
+    let bare = root.get().trim_start().starts_with('[');
+    let prefix: &[Step] = if bare { &[] } else { &[Step::Key("events")] };
+    let Some(events) = raw_at(root, prefix) else {
+        return;
+    };
+    let Ok(events) = serde_json::from_str::<Vec<&RawValue>>(events.get()) else {
+        return;
+    };
+    for event in rejected {
+        let Some(raw_event) = events.get(event.index) else {
+            continue;
+        };
+        for error in &mut event.errors {
+            if !JSON_TEXT_KEYS.contains(&error.key) {
+                continue;
+            }
+            let Some(sent) = raw_at(raw_event, &[Step::Key(&error.field)]) else {
+                continue;
+            };
+            for (name, value) in &mut error.args {
+                if *name == "value" {
+                    *value = raw_text(sent);
+                }
+            }
+        }
+    }
+}
+
 fn not_a_batch() -> AppError {
     Problem::new(
         StatusCode::BAD_REQUEST,
@@ -181,11 +220,7 @@ fn batch_problem(invalid: Invalid) -> AppError {
     problem.into()
 }
 
-fn rejected_fields(
-    state: &AppState,
-    lang: Lang,
-    rejected: &[domain::analytics::validate::Rejected],
-) -> Vec<RejectedField> {
+fn rejected_fields(state: &AppState, lang: Lang, rejected: &[Rejected]) -> Vec<RejectedField> {
     let mut fields = Vec::new();
     for event in rejected {
         for error in &event.errors {

@@ -2,18 +2,22 @@
 //! chart drawn with ECharts from `/api/v1/analytics/daily`.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Response;
-use chrono::Days;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Days, NaiveDate};
 use domain::analytics::session::local_date;
 use domain::money::Money;
+use store::shops;
 
 use super::heatmap::parse_dimension;
 use super::sections::{self, Sections, percent};
-use super::summary::{PLATFORM_ZONE, SummaryJson, SummaryParams, compute, present};
+use super::summary::{
+    PLATFORM_ZONE, SummaryJson, SummaryParams, authorized_shop, compute, compute_days, present,
+};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Days shown when the request names no range: the last 30, today included.
@@ -24,6 +28,13 @@ const DEFAULT_DAYS: u64 = 30;
 pub struct DashboardParams {
     /// The heatmap's segment dimension, `device` by default.
     pub heatmap: Option<String>,
+}
+
+/// The dashboard of a client company without shops.
+#[derive(Template)]
+#[template(path = "analytics/no_shop.html")]
+struct NoShopPage {
+    page: Page,
 }
 
 #[derive(Template)]
@@ -215,7 +226,8 @@ fn figures(current: &SummaryJson, previous: &SummaryJson, page: &Page) -> Vec<Fi
     ]
 }
 
-/// Shows the dashboard of a shop (`?shop=SLUG`) or of the platform.
+/// Shows the dashboard of a shop (`?shop=SLUG`) or of the platform. A client user, who may
+/// not see the platform, is sent to its company's first shop by slug instead.
 pub async fn show(
     State(state): State<AppState>,
     context: Context,
@@ -223,6 +235,11 @@ pub async fn show(
     Query(mut params): Query<SummaryParams>,
     Query(dashboard): Query<DashboardParams>,
 ) -> AppResult<Response> {
+    if present(&params.shop).is_none()
+        && let Some(client_id) = identity.actor.client_id
+    {
+        return own_shop(&state, &context, client_id).await;
+    }
     let dimension = parse_dimension(dashboard.heatmap.as_deref())?;
     if present(&params.from).is_none() && present(&params.to).is_none() {
         let today = local_date(domain::time::now(), PLATFORM_ZONE);
@@ -231,7 +248,8 @@ pub async fn show(
         params.to = Some(today.to_string());
     }
     let summary = compute(&state, &identity, &params).await?;
-    let previous = compute(&state, &identity, &previous_period(&params, &summary)).await?;
+    let shop = authorized_shop(&state, &identity, &params.shop).await?;
+    let previous = compute_days(&state, shop, previous_days(&summary), &params).await?;
     let shop = summary.shop.clone().unwrap_or_default();
     let daily_url = format!(
         "/api/v1/analytics/daily?shop={}&from={}&to={}",
@@ -256,17 +274,37 @@ pub async fn show(
     render(&page)
 }
 
-/// Returns the parameters of the same number of days just before the range of `summary`.
-fn previous_period(params: &SummaryParams, summary: &SummaryJson) -> SummaryParams {
+/// Returns the same number of days just before the range of `summary`.
+fn previous_days(summary: &SummaryJson) -> (NaiveDate, NaiveDate) {
     let days = (summary.to - summary.from).num_days() + 1;
-    let shift = |day: chrono::NaiveDate| {
+    let shift = |day: NaiveDate| {
         day.checked_sub_days(Days::new(days.unsigned_abs()))
             .unwrap_or(day)
-            .to_string()
     };
-    SummaryParams {
-        from: Some(shift(summary.from)),
-        to: Some(shift(summary.to)),
-        ..params.clone()
+    (shift(summary.from), shift(summary.to))
+}
+
+/// Redirects a client user to the dashboard of its company's first shop by slug, keeping the
+/// other parameters, or shows a page saying that the company has no shop yet.
+async fn own_shop(state: &AppState, context: &Context, client_id: i64) -> AppResult<Response> {
+    let shops = shops::list_of_client(&state.db, client_id).await?;
+    let Some(first) = shops.first() else {
+        let page = NoShopPage {
+            page: Page::new(state, context, "analytics-dashboard-title"),
+        };
+        return render(&page);
+    };
+
+    let query = context
+        .path_and_query
+        .split_once('?')
+        .map_or("", |(_, query)| query);
+    let mut target = url::form_urlencoded::Serializer::new(String::new());
+    target.append_pair("shop", &first.slug);
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if name != "shop" {
+            target.append_pair(&name, &value);
+        }
     }
+    Ok(Redirect::to(&format!("/analytics?{}", target.finish())).into_response())
 }

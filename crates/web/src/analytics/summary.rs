@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use domain::Invalid;
 use domain::analytics::days::combine;
 use domain::analytics::identity::IdentityWindow;
-use domain::analytics::session::{SessionRules, day_start};
+use domain::analytics::report_dates::check_report_date;
+use domain::analytics::session::{SessionRules, day_start, local_date};
 use domain::analytics::summary::summarize;
 use domain::identity::{Action, Object};
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::days::DayQuery;
 use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult, Problem};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 
@@ -144,13 +146,25 @@ pub async fn compute(
     params: &SummaryParams,
 ) -> AppResult<SummaryJson> {
     let shop = authorized_shop(state, identity, &params.shop).await?;
-    let events_db = super::events_db(state)?;
+    let days = parse_range(params)?;
+    compute_days(state, shop, days, params).await
+}
 
+/// Computes the summary of the days `from` to `to`, both included, of `shop` (`None` for the
+/// platform), which the caller has checked with [`authorized_shop`], and of the flags in
+/// `params`. The range is not checked against the report date bounds, so the dashboard also
+/// compares a range that starts on 2000-01-01 with the days before it.
+pub async fn compute_days(
+    state: &AppState,
+    shop: Option<Shop>,
+    (from, to): (NaiveDate, NaiveDate),
+    params: &SummaryParams,
+) -> AppResult<SummaryJson> {
+    let events_db = super::events_db(state)?;
     let zone = match &shop {
         Some(shop) => shop.zone()?,
         None => PLATFORM_ZONE,
     };
-    let (from, to) = parse_range(params)?;
     let include_bots = parse_flag("include_bots", params.include_bots.as_deref())?;
     let range = Range {
         shop_id: shop.as_ref().map(|shop| shop.id),
@@ -301,10 +315,14 @@ pub(super) async fn shop_zones(
     Ok(zones)
 }
 
-/// Parses `from` and `to`: both required, `from` not after `to`, at most 366 days.
+/// Parses `from` and `to`: both required, from 2000-01-01 to a year after today in Moscow,
+/// `from` not after `to`, at most 366 days.
 pub(super) fn parse_range(params: &SummaryParams) -> Result<(NaiveDate, NaiveDate), Invalid> {
+    let today = local_date(domain::time::now(), PLATFORM_ZONE);
     let from = parse_date("from", present(&params.from))?;
+    let from = check_report_date("from", from, today)?;
     let to = parse_date("to", present(&params.to))?;
+    let to = check_report_date("to", to, today)?;
     if from > to {
         return Err(Invalid::new("from", "analytics-range-reversed")
             .arg("from", from)

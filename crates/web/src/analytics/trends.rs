@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{Days, NaiveDate};
 use domain::Invalid;
+use domain::analytics::report_dates::check_report_date;
 use domain::analytics::segment::{NO_CATEGORY, top_level_category};
 use domain::analytics::segment_day::CategoryCounts;
 use domain::analytics::session::local_date;
@@ -20,6 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::summary::{PLATFORM_ZONE, authorized_shop, parse_flag, present};
 use crate::context::{Auth, Identity};
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Categories kept in each ranking.
@@ -158,12 +160,15 @@ fn parse_period(value: Option<&str>) -> Result<(Period, &'static str), Invalid> 
     }
 }
 
+/// Parses `date`, today in Moscow when absent, within the report date bounds of the summary.
 fn parse_date(value: Option<&str>) -> Result<NaiveDate, Invalid> {
+    let today = local_date(domain::time::now(), PLATFORM_ZONE);
     let Some(text) = value.map(str::trim).filter(|text| !text.is_empty()) else {
-        return Ok(local_date(domain::time::now(), PLATFORM_ZONE));
+        return Ok(today);
     };
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| Invalid::new("date", "analytics-date-invalid").arg("value", text))
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Invalid::new("date", "analytics-date-invalid").arg("value", text))?;
+    check_report_date("date", date, today)
 }
 
 fn parse_min_volume(value: Option<&str>, metric: Metric) -> Result<i64, Invalid> {

@@ -3,7 +3,7 @@
 //! categories, a chart of the daily series and CSV / XLSX export.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::money::Money;
 
@@ -13,6 +13,7 @@ use super::trends::{TrendJson, TrendsJson, TrendsParams, compute};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, encode_query, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 #[derive(Template)]

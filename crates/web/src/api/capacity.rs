@@ -6,7 +6,7 @@
 //! reported), with the number of hosts that have the metric as its node count.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use domain::identity::{Action, Object};
 use domain::infra::window::parse_duration_seconds;
@@ -25,6 +25,7 @@ use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::pages::{note_message, problem_message};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Moscow;
 use domain::identity::{Action, Object};
@@ -27,6 +27,7 @@ use super::contracts::today;
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::i18n::Lang;
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

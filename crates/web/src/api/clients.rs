@@ -2,7 +2,7 @@
 //! and its contacts.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,6 +20,7 @@ use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
 use crate::context::Auth;
 use crate::crm::access::{self, readable_client};
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

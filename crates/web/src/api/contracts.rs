@@ -2,7 +2,7 @@
 //! add amendments, and read the terms in force on a date.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -22,6 +22,7 @@ use super::tariffs::{LimitsJson, PRIORITIES, TargetsJson, parse_date};
 use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
 use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;
 

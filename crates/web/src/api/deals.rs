@@ -1,7 +1,7 @@
 //! Deal routes of the JSON API: create, list and read deals, and move a deal between stages.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,6 +21,7 @@ use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
 use crate::context::Auth;
 use crate::context::Identity;
 use crate::error::{AppError, AppResult, Problem};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;
 

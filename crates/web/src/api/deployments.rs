@@ -2,7 +2,7 @@
 //! with an API token whose owner may record deployments (developer, support or admin).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
@@ -21,6 +21,7 @@ use super::json::ApiJson;
 use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
 use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize, readable_ticket};
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! client companies whose shops they serve.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -22,6 +22,7 @@ use super::json::{ApiJson, double_option};
 use super::tickets::path_id;
 use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;
 

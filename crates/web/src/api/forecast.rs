@@ -4,7 +4,7 @@
 //! report.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use domain::infra::band::check_horizon;
 use domain::infra::window::parse_duration_seconds;
@@ -22,6 +22,7 @@ use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::pages::note_message;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// The horizon when none is given.

@@ -2,7 +2,7 @@
 //! status and environments.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -19,6 +19,7 @@ use super::json::{ApiJson, double_option};
 use super::tickets::{DEFAULT_LIMIT, MAX_LIMIT, parse_bounded, path_id};
 use crate::context::{Auth, Identity};
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;
 

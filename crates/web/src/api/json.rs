@@ -1,12 +1,15 @@
 //! Reading JSON request bodies with errors that name the field at fault.
 
+use std::collections::HashMap;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, Problem, shorten};
 
 /// A JSON body. Malformed JSON is a 400; a value of the wrong type or an unknown field is a
 /// 422 naming the field; a body over the limit is a 413.
@@ -30,9 +33,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             )
             .into());
         }
+        let headers = request.headers().clone();
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| AppError::from(Problem::from_status(rejection.status())))?;
+            .map_err(|rejection| Problem::body_rejection(rejection.status(), &headers))?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -44,10 +48,69 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let steps: Option<Vec<Step>> = error.path().iter().map(Step::of_segment).collect();
+        let sent = steps.and_then(|steps| raw_text_at(bytes, &steps));
         let path = error.path().to_string();
         let parent = (path != ".").then_some(path);
-        AppError::from(value_problem(parent, &error.inner().to_string()))
+        AppError::from(value_problem(parent, &error.inner().to_string(), sent))
     })
+}
+
+/// One step into a JSON document: an object's key or an array's index.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Step<'a> {
+    /// Returns the step of a path segment: an enum variant is the key of its one-entry
+    /// object. `None` for a segment serde could not name, as the path is then unknown.
+    fn of_segment(segment: &'a serde_path_to_error::Segment) -> Option<Step<'a>> {
+        match segment {
+            serde_path_to_error::Segment::Map { key } => Some(Step::Key(key)),
+            serde_path_to_error::Segment::Enum { variant } => Some(Step::Key(variant)),
+            serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+            serde_path_to_error::Segment::Unknown => None,
+        }
+    }
+}
+
+/// Returns the JSON text of the value at `steps` in `body` exactly as it was sent (`"100"`
+/// with its quotes, `1e20` rather than serde_json's `1e+20`), cut to about 40 characters.
+/// `None` when the body has no value there. Reads the body again, so call it on errors only.
+pub fn raw_text_at(body: &[u8], steps: &[Step]) -> Option<String> {
+    let root = raw_root(body)?;
+    raw_at(root, steps).map(raw_text)
+}
+
+/// Returns the whole body as unparsed JSON, or `None` when it is not JSON.
+pub fn raw_root(body: &[u8]) -> Option<&RawValue> {
+    serde_json::from_str(std::str::from_utf8(body).ok()?).ok()
+}
+
+/// Returns the unparsed value at `steps` below `value`.
+pub fn raw_at<'a>(value: &'a RawValue, steps: &[Step]) -> Option<&'a RawValue> {
+    let mut current = value;
+    for step in steps {
+        current = match step {
+            Step::Key(key) => {
+                let object: HashMap<String, &RawValue> =
+                    serde_json::from_str(current.get()).ok()?;
+                object.get(*key).copied()?
+            }
+            Step::Index(index) => {
+                let array: Vec<&RawValue> = serde_json::from_str(current.get()).ok()?;
+                array.get(*index).copied()?
+            }
+        };
+    }
+    Some(current)
+}
+
+/// Returns the text of an unparsed value, cut to about 40 characters.
+pub fn raw_text(value: &RawValue) -> String {
+    shorten(value.get().trim())
 }
 
 /// Describes a body that is not JSON by the line and column where parsing stopped, instead
@@ -62,8 +125,8 @@ pub fn syntax_problem(key: &'static str, error: &serde_json::Error) -> Problem {
 /// expected type and the value received. `parent` is the path where the error arose (None at
 /// the top): the object for a missing field, the value for a wrong one. `message` is serde's
 /// error text, which is parsed but never shown, because serde reports types and names only
-/// inside its English sentences.
-fn value_problem(parent: Option<String>, message: &str) -> Problem {
+/// inside its English sentences. `sent` is the JSON text of the value at fault as sent.
+fn value_problem(parent: Option<String>, message: &str, sent: Option<String>) -> Problem {
     // serde_json appends the position; the path names the field better.
     let message = message
         .rsplit_once(" at line ")
@@ -115,7 +178,8 @@ fn value_problem(parent: Option<String>, message: &str) -> Problem {
         .or_else(|| message.strip_prefix("invalid value: "))
         .and_then(|rest| rest.split_once(", expected "));
     if let Some((unexpected, expected)) = mismatch {
-        let (received, value) = received(unexpected);
+        let (received, described) = received(unexpected);
+        let value = sent.unwrap_or(described);
         return problem("error-json-type")
             .arg("field", &field)
             .arg("expected", expected_type(expected))
@@ -129,14 +193,14 @@ fn value_problem(parent: Option<String>, message: &str) -> Problem {
 }
 
 /// Returns the name in backquotes after `prefix`, as in "missing field `title`".
-fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+pub(crate) fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
     rest.split('`').next()
 }
 
 /// Returns the names serde lists after "expected" ("expected one of `a`, `b`"), joined with
 /// commas, or "—" when it lists none.
-fn allowed_names(message: &str) -> String {
+pub(crate) fn allowed_names(message: &str) -> String {
     let Some((_, list)) = message.split_once("expected ") else {
         return "—".into();
     };
@@ -251,6 +315,33 @@ mod tests {
         assert_eq!(arg(&problem, "expected"), "boolean");
         assert_eq!(arg(&problem, "received"), "string");
         assert_eq!(arg(&problem, "value"), "\"yes\"");
+    }
+
+    #[test]
+    fn parse_echoes_value_as_sent() {
+        let cases = [
+            (r#""100""#, r#""100""#),
+            ("1e20", "1e20"),
+            ("100000000000000000000", "100000000000000000000"),
+            ("1.50", "1.50"),
+            (r#""\u0041""#, r#""\u0041""#),
+        ];
+        for (sent, shown) in cases {
+            let body = format!(r#"{{"title": "x", "inner": {{"count": {sent}, "kind": "test"}}}}"#);
+            let problem = problem(&body);
+            assert_eq!(problem.key, "error-json-type", "{sent}");
+            assert_eq!(arg(&problem, "value"), shown, "{sent}");
+        }
+    }
+
+    #[test]
+    fn parse_shortens_long_value() {
+        let long = "y".repeat(100);
+        let problem = problem(&format!(r#"{{"title": "x", "public": "{long}"}}"#));
+        let value = arg(&problem, "value");
+        assert_eq!(value.chars().count(), 41, "{value}");
+        assert!(value.starts_with("\"yyy"), "{value}");
+        assert!(value.ends_with('…'), "{value}");
     }
 
     #[test]

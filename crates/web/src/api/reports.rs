@@ -2,7 +2,7 @@
 //! contracts ending within 30, 60 and 90 days, and the claims with overdue answers.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use domain::Invalid;
 use domain::crm::mrr::month_starts;
@@ -17,6 +17,7 @@ use super::tariffs::parse_date;
 use super::tickets::parse_bounded;
 use crate::context::Auth;
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! a contract's SLA breaches in a month with their downtime.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::identity::{Action, Object};
 use domain::notify::target_name;
@@ -15,6 +15,7 @@ use super::contracts::{readable_contract, today};
 use super::tickets::path_id;
 use crate::context::Auth;
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! new version when contracts use it.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -21,6 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::json::ApiJson;
 use super::tickets::path_id;
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;
 

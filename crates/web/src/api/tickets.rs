@@ -1,7 +1,7 @@
 //! Ticket routes of the JSON API.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -21,6 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::json::{ApiJson, double_option};
 use crate::context::{Auth, Via};
 use crate::error::{AppError, AppResult};
+use crate::query::Query;
 use crate::servicedesk::access::{self, authorize};
 use crate::state::AppState;
 

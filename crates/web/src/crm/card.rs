@@ -3,7 +3,7 @@
 //! here too.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::crm::client::{ContactDraft, ContactInput};
@@ -20,6 +20,7 @@ use crate::crm::access::{self, manageable_client, readable_client};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{DoneQuery, FieldErrors, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, author};
 use crate::state::AppState;
 

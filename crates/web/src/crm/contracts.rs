@@ -3,7 +3,7 @@
 //! contracts here too.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::crm::contract::is_allowed;
@@ -24,6 +24,7 @@ use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, Page, Params, problem_message, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! card with its stage change, and the create form. Every form works without JavaScript.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::crm::DealStage;
@@ -21,6 +21,7 @@ use crate::crm::choices;
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, problem_message, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, authorize};
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! and status change, and the registration form.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::crm::claim::is_allowed;
@@ -23,6 +23,7 @@ use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, problem_message, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, authorize};
 use crate::state::AppState;
 

@@ -4,7 +4,7 @@
 //! form shown again.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::crm::requisites::RequisitesInput;
@@ -20,6 +20,7 @@ use crate::crm::access::{self, manageable_client};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, FieldErrors, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! htmx the filter form swaps only the table.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::crm::{ClientKind, ClientStatus};
@@ -14,6 +14,7 @@ use crate::context::{Auth, Context};
 use crate::crm::access;
 use crate::error::AppResult;
 use crate::pages::{Choice, Page, Pager, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, authorize};
 use crate::servicedesk::pages::{vary_on_htmx, wants_fragment};
 use crate::state::AppState;

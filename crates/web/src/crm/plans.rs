@@ -3,7 +3,7 @@
 //! other targets.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::identity::{Action, Object};
@@ -17,6 +17,7 @@ use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;
 

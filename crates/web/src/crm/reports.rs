@@ -1,7 +1,7 @@
 //! The sales report page: the same figures as `GET /api/v1/reports/sales`, as tables.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::identity::{Action, Object};
 use domain::money::Money;
@@ -11,6 +11,7 @@ use crate::api::reports::{SalesReport, SalesReportParams, build};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

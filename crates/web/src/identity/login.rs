@@ -1,7 +1,7 @@
 //! The login form, logout and the language switch.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
@@ -14,6 +14,7 @@ use crate::error::AppResult;
 use crate::form::Form;
 use crate::i18n::Lang;
 use crate::pages::{Page, render};
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Failed logins allowed per account per hour; further attempts are refused unchecked.

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,6 +17,7 @@ use crate::context::{Auth, Context, Identity};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access;
 use crate::state::AppState;
 

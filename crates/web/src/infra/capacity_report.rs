@@ -2,7 +2,7 @@
 //! (`/reports/capacity.xlsx`), both from the figures of `GET /api/v1/reports/capacity`.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::analytics::export::{Cell, Table};
 use domain::identity::{Action as Permission, Object};
@@ -21,6 +21,7 @@ use crate::api::contracts::today;
 use crate::context::{Auth, Context, Identity};
 use crate::error::AppResult;
 use crate::pages::{Choice, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

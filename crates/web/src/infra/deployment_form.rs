@@ -3,7 +3,7 @@
 //! time is local to the display zone, now by default.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use domain::identity::{Action, Object};
@@ -18,6 +18,7 @@ use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::form::Form;
 use crate::pages::{Choice, FieldErrors, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

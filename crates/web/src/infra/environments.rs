@@ -2,7 +2,7 @@
 //! the clients and shops it serves, and what runs there.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::identity::{Action, Object};
 use store::infra::environments::{self, Environment, Member};
@@ -13,6 +13,7 @@ use crate::api::tickets::path_id;
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{DoneQuery, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! environments and lifecycle step.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::identity::{Action, Object};
 use domain::infra::{Action as CapacityAction, Eta, HostStatus};
@@ -20,6 +20,7 @@ use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, Page, Pager, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;
 

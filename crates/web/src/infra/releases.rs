@@ -4,7 +4,7 @@
 //! `POST /api/v1/releases`.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::identity::{Action, Object};
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use crate::context::{Auth, Context};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, encode_query, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, authorize};
 use crate::state::AppState;
 

@@ -3,7 +3,7 @@
 //! cluster list (`/infra/clusters`) with the form that creates a cluster.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::identity::{Action, Object};
 use domain::infra::inventory::check_name;
@@ -16,6 +16,7 @@ use crate::context::{Auth, Context, Identity};
 use crate::error::AppResult;
 use crate::form::Form;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::{allows, author, authorize};
 use crate::state::AppState;
 

@@ -2,7 +2,7 @@
 //! a month, the same figures as `GET /api/v1/reports/sla`.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::identity::{Action, Object};
 use store::servicedesk::sla_report::{self, GroupFigures};
@@ -11,6 +11,7 @@ use crate::api::sla_reports::{MonthParams, month_of};
 use crate::context::{Auth, Context};
 use crate::error::AppResult;
 use crate::pages::{Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::authorize;
 use crate::state::AppState;
 

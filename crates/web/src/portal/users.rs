@@ -3,7 +3,7 @@
 //! user belongs to, so another company's user or a staff user is a 404.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Invalid;
@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::identity::password;
 use crate::pages::{Choice, DoneQuery, FieldErrors, Page, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access::{author, authorize};
 use crate::state::AppState;
 

@@ -89,7 +89,7 @@ pub async fn receive(
 
     // A body over the limit is rejected here, after the secret check, as a JSON problem
     // like every other API error.
-    let body = body.map_err(|rejection| Problem::from_status(rejection.status()))?;
+    let body = body.map_err(|rejection| Problem::body_rejection(rejection.status(), &headers))?;
     let accepted = accept(&state, &body).await?;
     Ok(Json(accepted).into_response())
 }

@@ -370,6 +370,16 @@ impl TestServer {
 }
 
 impl TestServer {
+    /// Sets the profile language of `user`, `ru` or `en`, which its pages and API messages
+    /// use.
+    pub async fn set_locale(&self, user: &User, locale: &str) -> User {
+        let change = users::UserChange {
+            locale: Some(locale.into()),
+            ..users::UserChange::default()
+        };
+        self.update_user(user, &change).await
+    }
+
     /// Creates a `client_admin` of company `client_id` with [`PASSWORD`].
     pub async fn client_admin(&self, login: &str, client_id: i64) -> User {
         let user = self.client_user(login, client_id).await;
@@ -377,11 +387,15 @@ impl TestServer {
             role: Some(Role::ClientAdmin),
             ..users::UserChange::default()
         };
+        self.update_user(&user, &change).await
+    }
+
+    async fn update_user(&self, user: &User, change: &users::UserChange) -> User {
         users::update(
             &self.state.db,
             user.id,
             None,
-            &change,
+            change,
             &Author::system(),
             domain::time::now(),
         )

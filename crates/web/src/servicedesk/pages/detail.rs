@@ -3,7 +3,7 @@
 //! every form shows the new version at once.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::identity::Action;
@@ -17,6 +17,7 @@ use crate::api::tickets::{TicketDetail, detail, path_id};
 use crate::context::{Auth, Context, Identity};
 use crate::error::AppResult;
 use crate::pages::{Choice, DoneQuery, Page, render};
+use crate::query::Query;
 use crate::servicedesk::access::{self, authorize};
 use crate::state::AppState;
 

@@ -1,7 +1,7 @@
 //! The ticket list (`/tickets`) with filters, sorting and paging, and "my tickets" (`/my`).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::identity::{Action, Object};
@@ -17,6 +17,7 @@ use crate::api::tickets::ListParams;
 use crate::context::{Auth, Context, Identity};
 use crate::error::AppResult;
 use crate::pages::{Choice, Page, Pager, Params, render};
+use crate::query::Query;
 use crate::servicedesk::access::{self, authorize};
 use crate::state::AppState;
 

@@ -509,7 +509,10 @@ analytics_test!(
         assert_eq!(top.products[0].revenue_kopecks, 12_502);
         assert_eq!(top.products[0].product_views, 3);
         let revenues: Vec<i64> = top.products.iter().map(|p| p.revenue_kopecks).collect();
-        assert!(revenues.windows(2).all(|pair| pair[0] >= pair[1]), "{revenues:?}");
+        assert!(
+            revenues.windows(2).all(|pair| pair[0] >= pair[1]),
+            "{revenues:?}"
+        );
 
         let by_views = day_products::top(&events_db, &range, ProductSort::Views, 3)
             .await

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use domain::Invalid;
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::breakdown::{BreakdownParams, parse_limit, report};
 use crate::context::{Auth, Identity};
 use crate::error::AppResult;
+use crate::query::Query;
 use crate::state::AppState;
 
 /// Parameters of the top products.

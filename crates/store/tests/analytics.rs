@@ -533,3 +533,70 @@ analytics_test!(
         assert!(top.products.iter().all(|p| p.shop_id == 1));
     }
 );
+
+/// Returns the plan of `sql` as text: SQLite's `EXPLAIN QUERY PLAN` details, or PostgreSQL's
+/// `EXPLAIN` lines.
+async fn query_plan(events_db: &Db, sql: &str, values: store::Args) -> String {
+    match events_db.engine() {
+        store::Engine::Sqlite => {
+            let rows: Vec<(i64, i64, i64, String)> = events_db
+                .fetch_all(
+                    store::Sql::assembled(format!("EXPLAIN QUERY PLAN {sql}")),
+                    values,
+                )
+                .await
+                .unwrap();
+            rows.into_iter()
+                .map(|(_, _, _, detail)| detail)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        store::Engine::Postgres => {
+            let rows: Vec<(String,)> = events_db
+                .fetch_all(store::Sql::assembled(format!("EXPLAIN {sql}")), values)
+                .await
+                .unwrap();
+            rows.into_iter()
+                .map(|(line,)| line)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    }
+}
+
+analytics_test!(
+    intake_and_ranking_use_indexes,
+    async |_db: Db, events_db: Db| {
+        use store::analytics::day_products::{self, ProductSort};
+        use store::analytics::orders;
+
+        let sql = orders::stored_orders_sql(2);
+        let values = store::args![1_i64, "A-1", "A-2"];
+        let plan = query_plan(&events_db, &sql, values).await;
+        // PostgreSQL plans empty tables by scanning them, so only SQLite's plan is checked;
+        // the query must still run on both.
+        if events_db.engine() == store::Engine::Sqlite {
+            assert!(
+                plan.contains("USING INDEX events_shop_order (shop_id=? AND order_id=?)"),
+                "the order lookup reads the shop's events: {plan}"
+            );
+        }
+
+        let day = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        let range = DayRange {
+            shop_id: None,
+            from: day,
+            to: day,
+            include_bots: false,
+        };
+        let (sql, values) = day_products::rank_query(&range, ProductSort::Revenue, 20);
+        let plan = query_plan(&events_db, &sql, values).await;
+        if events_db.engine() == store::Engine::Sqlite {
+            assert!(
+                plan.contains("USING INDEX day_products_sales"),
+                "the ranking reads every product's day rows: {plan}"
+            );
+        }
+        assert!(!plan.is_empty());
+    }
+);

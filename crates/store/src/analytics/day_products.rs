@@ -196,6 +196,23 @@ impl ProductSort {
     }
 }
 
+/// Builds the query that ranks the products of `range` by `sort`: shop id, product id, the
+/// figure and the number of products ranked, at most `limit` rows.
+pub fn rank_query(range: &DayRange, sort: ProductSort, limit: usize) -> (String, Args) {
+    let (condition, values) = day_condition(range);
+    let filtered = format!("{condition} AND {}", sort.row_filter());
+    let column = sort.column();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    // The window counts the groups before LIMIT applies: every product ranked.
+    let sql = format!(
+        "SELECT shop_id, product_id, CAST(SUM({column}) AS BIGINT) AS ranked, \
+         CAST(COUNT(*) OVER () AS BIGINT) AS ranked_count \
+         FROM day_products WHERE {filtered} GROUP BY shop_id, product_id \
+         ORDER BY ranked DESC, shop_id, product_id LIMIT {limit}"
+    );
+    (sql, values)
+}
+
 /// Reads the `limit` products of `range` with the most `sort`. Products whose figure is
 /// zero are left out, so the ranking groups only the day rows that add to the figure; the
 /// figures of the products found are then summed over all of their day rows.
@@ -208,17 +225,7 @@ pub async fn top(
     sort: ProductSort,
     limit: usize,
 ) -> Result<TopProducts> {
-    let (condition, values) = day_condition(range);
-    let filtered = format!("{condition} AND {}", sort.row_filter());
-    let column = sort.column();
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    // The window counts the groups before LIMIT applies: every product ranked.
-    let rank_sql = format!(
-        "SELECT shop_id, product_id, CAST(SUM({column}) AS BIGINT) AS ranked, \
-         CAST(COUNT(*) OVER () AS BIGINT) AS ranked_count \
-         FROM day_products WHERE {filtered} GROUP BY shop_id, product_id \
-         ORDER BY ranked DESC, shop_id, product_id LIMIT {limit}"
-    );
+    let (rank_sql, values) = rank_query(range, sort, limit);
     let ranked: Vec<(i64, String, i64, i64)> = events_db
         .fetch_all(Sql::assembled(rank_sql), values)
         .await?;

@@ -63,16 +63,7 @@ pub async fn stored_orders(
     };
     let mut orders: HashMap<String, StoredOrder> = HashMap::new();
     for chunk in order_ids.chunks(per_query) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        // Neither ORDER BY nor `order_id IS NOT NULL`: with either, SQLite 3.40 reads every
-        // event of the shop, by the (shop, time) index or by a range of the (shop, order)
-        // index, instead of looking each order id up.
-        let sql = format!(
-            "SELECT event_id, order_id, kind, occurred_at, received_at, currency, price_minor, \
-             quantity, revenue_minor FROM events WHERE shop_id = $1 \
-             AND order_id IN ({}) AND kind IN ('purchase', 'refund')",
-            placeholders.join(", ")
-        );
+        let sql = stored_orders_sql(chunk.len());
         let mut values = vec![Value::from(shop_id)];
         values.extend(chunk.iter().map(|id| Value::from(*id)));
         let mut rows: Vec<OrderRow> = events_db.fetch_all(Sql::assembled(sql), values).await?;
@@ -89,6 +80,21 @@ pub async fn stored_orders(
         }
     }
     Ok(orders)
+}
+
+/// Builds the query of [`stored_orders`] for `count` order ids: `$1` is the shop id and `$2`
+/// onwards the order ids.
+pub fn stored_orders_sql(count: usize) -> String {
+    let placeholders: Vec<String> = (0..count).map(|i| format!("${}", i + 2)).collect();
+    // Neither ORDER BY nor `order_id IS NOT NULL`: with either, SQLite 3.40 reads every
+    // event of the shop, by the (shop, time) index or by a range of the (shop, order)
+    // index, instead of looking each order id up.
+    format!(
+        "SELECT event_id, order_id, kind, occurred_at, received_at, currency, price_minor, \
+         quantity, revenue_minor FROM events WHERE shop_id = $1 \
+         AND order_id IN ({}) AND kind IN ('purchase', 'refund')",
+        placeholders.join(", ")
+    )
 }
 
 fn add_row(orders: &mut HashMap<String, StoredOrder>, row: OrderRow) -> Result<()> {

@@ -593,8 +593,22 @@ analytics_test!(
         let plan = query_plan(&events_db, &sql, values).await;
         if events_db.engine() == store::Engine::Sqlite {
             assert!(
-                plan.contains("USING INDEX day_products_sales"),
+                plan.contains("USING INDEX day_products_sales (day>? AND day<?)"),
                 "the ranking reads every product's day rows: {plan}"
+            );
+        }
+        let one_shop = DayRange {
+            shop_id: Some(1),
+            ..range
+        };
+        let (sql, values) = day_products::rank_query(&one_shop, ProductSort::Units, 20);
+        let plan = query_plan(&events_db, &sql, values).await;
+        if events_db.engine() == store::Engine::Sqlite {
+            assert!(
+                plan.contains(
+                    "USING INDEX day_products_shop_sales (shop_id=? AND day>? AND day<?)"
+                ),
+                "the shop's ranking reads every product's day rows: {plan}"
             );
         }
         assert!(!plan.is_empty());

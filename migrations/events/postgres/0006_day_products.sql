@@ -24,8 +24,11 @@ CREATE TABLE day_products (
 );
 CREATE INDEX day_products_day ON day_products (day, bots);
 -- The days a product sold or was put in a cart, a few percent of the rows: the top products
--- by revenue, orders, units or adds to cart group only these.
+-- by revenue, orders, units or adds to cart group only these, by the first index for the
+-- whole platform and by the second for one shop.
 CREATE INDEX day_products_sales ON day_products (day, bots)
+    WHERE purchases > 0 OR add_to_carts > 0;
+CREATE INDEX day_products_shop_sales ON day_products (shop_id, day, bots)
     WHERE purchases > 0 OR add_to_carts > 0;
 -- The figures of the top products, looked up by product id.
 CREATE INDEX day_products_product ON day_products (product_id, shop_id, day);

@@ -245,8 +245,8 @@ pub async fn top(
     Ok(TopProducts { products, count })
 }
 
-/// (product, shop) pairs per query: SQLite rejects expressions nested more than 1,000 deep, and
-/// each OR term nests one level.
+/// (shop, product) pairs per query: SQLite rejects expressions nested more than 1,000 deep, and
+/// each OR term, one per shop, nests one level.
 const PAIRS_PER_QUERY: usize = 100;
 
 /// Reads the sums of `range` of the products `keys` (shop id, product id); products
@@ -262,20 +262,33 @@ pub async fn of_products(
     let mut groups = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(PAIRS_PER_QUERY) {
         let (mut condition, mut values) = day_condition(range);
-        // One (product, shop) pair per OR term, which SQLite 3.40 looks up term by term in
-        // the (product, shop, day) index; an IN list of product ids would read every shop's
-        // rows of those ids.
-        let mut pairs = Vec::with_capacity(chunk.len());
+        let mut by_shop: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
         for (shop_id, product) in chunk {
-            let first = values.len() + 1;
-            pairs.push(format!(
-                "(product_id = ${first} AND shop_id = ${})",
-                first + 1
-            ));
-            values.push(Value::from(product.as_str()));
-            values.push(Value::from(*shop_id));
+            by_shop.entry(*shop_id).or_default().push(product);
         }
-        condition.push_str(&format!(" AND ({})", pairs.join(" OR ")));
+        // One term per shop, `shop_id = ? AND product_id IN (…)`, which SQLite 3.40 looks up
+        // in the (product, shop, day) index: an OR of the terms for several shops, and the
+        // term without brackets for one shop, since in brackets SQLite 3.40 reads the whole
+        // shop's range by the primary key instead.
+        let mut terms = Vec::with_capacity(by_shop.len());
+        for (shop_id, products) in &by_shop {
+            values.push(Value::from(*shop_id));
+            let mut term = format!("shop_id = ${} AND product_id IN (", values.len());
+            for (index, product) in products.iter().enumerate() {
+                values.push(Value::from(*product));
+                if index > 0 {
+                    term.push_str(", ");
+                }
+                term.push_str(&format!("${}", values.len()));
+            }
+            term.push(')');
+            terms.push(term);
+        }
+        if terms.len() == 1 {
+            condition.push_str(&format!(" AND {}", terms.join("")));
+        } else {
+            condition.push_str(&format!(" AND (({}))", terms.join(") OR (")));
+        }
         let rows: Vec<ProductGroupRow> = events_db
             .fetch_all(Sql::assembled(select_groups(&condition)), values)
             .await?;

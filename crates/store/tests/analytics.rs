@@ -612,5 +612,22 @@ analytics_test!(
             );
         }
         assert!(!plan.is_empty());
+
+        let one_shop_keys = vec![(1, "p1".to_string()), (1, "p2".to_string())];
+        let two_shop_keys = vec![(1, "p1".to_string()), (2, "p1".to_string())];
+        for (range, keys) in [(one_shop, one_shop_keys), (range, two_shop_keys)] {
+            let (sql, values) = day_products::figures_query(&range, &keys);
+            let plan = query_plan(&events_db, &sql, values).await;
+            if events_db.engine() == store::Engine::Sqlite {
+                assert!(
+                    plan.contains(
+                        "USING INDEX day_products_product (product_id=? AND shop_id=? AND day>? AND day<?)"
+                    ),
+                    "the figures of {keys:?} read more than their rows: {plan}"
+                );
+                assert!(!plan.contains("autoindex"), "{plan}");
+            }
+            assert!(!plan.is_empty());
+        }
     }
 );

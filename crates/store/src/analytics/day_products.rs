@@ -261,38 +261,49 @@ pub async fn of_products(
     }
     let mut groups = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(PAIRS_PER_QUERY) {
-        let (mut condition, mut values) = day_condition(range);
-        let mut by_shop: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
-        for (shop_id, product) in chunk {
-            by_shop.entry(*shop_id).or_default().push(product);
-        }
-        // One term per shop, `shop_id = ? AND product_id IN (…)`, which SQLite 3.40 looks up
-        // in the (product, shop, day) index: an OR of the terms for several shops, and the
-        // term without brackets for one shop, since in brackets SQLite 3.40 reads the whole
-        // shop's range by the primary key instead.
-        let mut terms = Vec::with_capacity(by_shop.len());
-        for (shop_id, products) in &by_shop {
-            values.push(Value::from(*shop_id));
-            let mut term = format!("shop_id = ${} AND product_id IN (", values.len());
-            for (index, product) in products.iter().enumerate() {
-                values.push(Value::from(*product));
-                if index > 0 {
-                    term.push_str(", ");
-                }
-                term.push_str(&format!("${}", values.len()));
-            }
-            term.push(')');
-            terms.push(term);
-        }
-        if terms.len() == 1 {
-            condition.push_str(&format!(" AND {}", terms.join("")));
-        } else {
-            condition.push_str(&format!(" AND (({}))", terms.join(") OR (")));
-        }
-        let rows: Vec<ProductGroupRow> = events_db
-            .fetch_all(Sql::assembled(select_groups(&condition)), values)
-            .await?;
+        let (sql, values) = figures_query(range, chunk);
+        let rows: Vec<ProductGroupRow> = events_db.fetch_all(Sql::assembled(sql), values).await?;
         groups.extend(rows.into_iter().map(ProductGroup::from));
     }
     Ok(groups)
+}
+
+/// Builds the query that sums the figures of `range` of the products `keys` (shop id,
+/// product id), at most [`PAIRS_PER_QUERY`] of them.
+pub fn figures_query(range: &DayRange, keys: &[(i64, String)]) -> (String, Args) {
+    // The terms below name the shops; a second `shop_id = ?` of the range would make
+    // SQLite 3.40 read the shop's range by the primary key.
+    let days = DayRange {
+        shop_id: None,
+        ..*range
+    };
+    let (mut condition, mut values) = day_condition(&days);
+    let mut by_shop: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for (shop_id, product) in keys {
+        by_shop.entry(*shop_id).or_default().push(product);
+    }
+    // One term per shop, `shop_id = ? AND product_id IN (…)`, which SQLite 3.40 looks up in
+    // the (product, shop, day) index: an OR of the terms for several shops, and the term
+    // without brackets for one shop, since in brackets SQLite 3.40 reads the whole shop's
+    // range by the primary key instead.
+    let mut terms = Vec::with_capacity(by_shop.len());
+    for (shop_id, products) in &by_shop {
+        values.push(Value::from(*shop_id));
+        let mut term = format!("shop_id = ${} AND product_id IN (", values.len());
+        for (index, product) in products.iter().enumerate() {
+            values.push(Value::from(*product));
+            if index > 0 {
+                term.push_str(", ");
+            }
+            term.push_str(&format!("${}", values.len()));
+        }
+        term.push(')');
+        terms.push(term);
+    }
+    if terms.len() == 1 {
+        condition.push_str(&format!(" AND {}", terms.join("")));
+    } else {
+        condition.push_str(&format!(" AND (({}))", terms.join(") OR (")));
+    }
+    (select_groups(&condition), values)
 }

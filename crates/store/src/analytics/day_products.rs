@@ -278,13 +278,14 @@ pub fn figures_query(range: &DayRange, keys: &[(i64, String)]) -> (String, Args)
         ..*range
     };
     let (mut condition, mut values) = day_condition(&days);
+
     let mut by_shop: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
     for (shop_id, product) in keys {
         by_shop.entry(*shop_id).or_default().push(product);
     }
     // One term per shop, `shop_id = ? AND product_id IN (…)`, which SQLite 3.40 looks up in
-    // the (product, shop, day) index: an OR of the terms for several shops, and the term
-    // without brackets for one shop, since in brackets SQLite 3.40 reads the whole shop's
+    // the (product, shop, day) index. Several shops get an OR of bracketed terms. One shop
+    // gets its term without brackets, because in brackets SQLite 3.40 reads the whole shop's
     // range by the primary key instead.
     let mut terms = Vec::with_capacity(by_shop.len());
     for (shop_id, products) in &by_shop {
@@ -300,6 +301,7 @@ pub fn figures_query(range: &DayRange, keys: &[(i64, String)]) -> (String, Args)
         term.push(')');
         terms.push(term);
     }
+
     if terms.len() == 1 {
         condition.push_str(&format!(" AND {}", terms.join("")));
     } else {

@@ -589,7 +589,8 @@ analytics_test!(
             to: day,
             include_bots: false,
         };
-        let (sql, values) = day_products::rank_query(&range, ProductSort::Revenue, 20);
+        let (sql, values) =
+            day_products::rank_query(events_db.engine(), &range, ProductSort::Revenue, 20);
         let plan = query_plan(&events_db, &sql, values).await;
         if events_db.engine() == store::Engine::Sqlite {
             assert!(
@@ -601,7 +602,8 @@ analytics_test!(
             shop_id: Some(1),
             ..range
         };
-        let (sql, values) = day_products::rank_query(&one_shop, ProductSort::Units, 20);
+        let (sql, values) =
+            day_products::rank_query(events_db.engine(), &one_shop, ProductSort::Units, 20);
         let plan = query_plan(&events_db, &sql, values).await;
         if events_db.engine() == store::Engine::Sqlite {
             assert!(
@@ -616,7 +618,7 @@ analytics_test!(
         let one_shop_keys = vec![(1, "p1".to_string()), (1, "p2".to_string())];
         let two_shop_keys = vec![(1, "p1".to_string()), (2, "p1".to_string())];
         for (range, keys) in [(one_shop, one_shop_keys), (range, two_shop_keys)] {
-            let (sql, values) = day_products::figures_query(&range, &keys);
+            let (sql, values) = day_products::figures_query(events_db.engine(), &range, &keys);
             let plan = query_plan(&events_db, &sql, values).await;
             if events_db.engine() == store::Engine::Sqlite {
                 assert!(
@@ -629,5 +631,44 @@ analytics_test!(
             }
             assert!(!plan.is_empty());
         }
+    }
+);
+
+analytics_test!(
+    top_products_cap_huge_sums,
+    async |_db: Db, events_db: Db| {
+        use domain::analytics::product_day::ProductDayCounts;
+        use std::collections::BTreeMap;
+        use store::analytics::day_products::{self, ProductSort};
+
+        // Two days of 5·10^18 kopecks each: the sum does not fit in 64 bits.
+        let first = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        for day in [first, first.succ_opt().unwrap()] {
+            let counts = ProductDayCounts {
+                purchases: 1,
+                units: 1,
+                orders: 1,
+                revenue_kopecks: 5_000_000_000_000_000_000,
+                ..Default::default()
+            };
+            let products = BTreeMap::from([("huge".to_string(), counts)]);
+            let mut tx = events_db.begin().await.unwrap();
+            day_products::store_in(&mut tx, 1, day, &[(false, products)])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let range = DayRange {
+            shop_id: None,
+            from: first,
+            to: first.succ_opt().unwrap(),
+            include_bots: false,
+        };
+        let top = day_products::top(&events_db, &range, ProductSort::Revenue, 20)
+            .await
+            .unwrap();
+        assert_eq!(top.products.len(), 1);
+        assert_eq!(top.products[0].revenue_kopecks, i64::MAX);
+        assert_eq!(top.products[0].orders, 2);
     }
 );

@@ -1934,3 +1934,41 @@ web_test!(top_products_rank_by_revenue, async |server: &TestServer| {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["product_count"], 1);
 });
+
+web_test!(
+    top_products_count_lines_of_later_day,
+    async |server: &TestServer| {
+        let (_, key) = shop(server, "books", "Europe/Moscow", None).await;
+        let line = |id: &str, time: &str, product: &str, kopecks: i64| {
+            let mut event = order_line(id, time, product, "M-1", Some(kopecks), 1);
+            event["revenue_kopecks"] = json!(70_000);
+            event
+        };
+        // One order of two products, sent a second before and after the shop's midnight.
+        let events = json!([
+            line("q1", "2026-11-25T20:59:59Z", "first", 40_000),
+            line("q2", "2026-11-25T21:00:01Z", "second", 30_000),
+        ]);
+        let (status, body) = post_events(server, &key, events).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        assert_eq!(body["accepted"], 2, "{body}");
+        let analyst = server.user("analyst", Role::Analyst, &[]).await;
+        let api = server.api(&analyst).await;
+
+        let (status, body) = api
+            .get("/api/v1/analytics/products?shop=books&from=2026-11-25&to=2026-11-26")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let revenue: Vec<(String, i64)> = products_of(&body)
+            .into_iter()
+            .map(|(id, product)| (id, product["current"]["revenue_kopecks"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(
+            revenue,
+            [
+                ("first".to_string(), 40_000),
+                ("second".to_string(), 30_000)
+            ]
+        );
+    }
+);

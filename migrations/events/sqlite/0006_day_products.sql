@@ -13,7 +13,7 @@ CREATE TABLE day_products (
     purchases BIGINT NOT NULL,
     add_to_carts BIGINT NOT NULL,
     -- Units and distinct orders of the order lines counted on this day: one line per
-    -- (order id, product id), none of an order counted on an earlier day.
+    -- (order id, product id), even when sent again on a later day.
     units BIGINT NOT NULL,
     orders BIGINT NOT NULL,
     -- Price times quantity of those lines in kopecks.

@@ -4,9 +4,9 @@
 //! revenue is the sum of its counted lines' `price × quantity`, converted to kopecks, so the
 //! products of an order add up to the order's gross revenue only when the order's
 //! `revenue_kopecks` is the sum of its lines (no delivery or discount). A line is counted
-//! once per (order id, product id), even when the purchase is sent twice, and not at all
-//! when its order was counted on an earlier day, as the summary deduplicates orders. Lines
-//! without an order id each count.
+//! once per (order id, product id), even when the purchase is sent twice or on two days, so
+//! a second product of an order counted on an earlier day still counts. Lines without an
+//! order id each count.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -35,10 +35,11 @@ pub struct ProductDayCounts {
 }
 
 /// Counts the product views, adds to cart and purchases of one shop's day by product id;
-/// events without a product id are left out. `counted_before` contains the order ids counted on earlier days.
+/// events without a product id are left out. `lines_before` contains the (order id,
+/// product id) lines sent before the day.
 pub fn product_counts(
     events: &[DetailEvent],
-    counted_before: &HashSet<String>,
+    lines_before: &HashSet<(String, String)>,
     rates: &impl RateLookup,
 ) -> BTreeMap<String, ProductDayCounts> {
     let mut ordered: Vec<&DetailEvent> = events
@@ -72,10 +73,10 @@ pub fn product_counts(
             continue;
         }
 
-        let repeated = event
-            .order_id
-            .as_deref()
-            .is_some_and(|order| counted_before.contains(order) || !lines.insert((order, product)));
+        let repeated = event.order_id.as_deref().is_some_and(|order| {
+            lines_before.contains(&(order.to_string(), product.to_string()))
+                || !lines.insert((order, product))
+        });
         if repeated {
             continue;
         }

@@ -72,15 +72,20 @@ fn products_count_repeated_line_once() {
 }
 
 #[test]
-fn products_skip_orders_counted_before() {
+fn products_skip_lines_sent_before() {
     let events = vec![
         line("b1", "A-1", 10_000, 1, 0),
         line("b1", "A-9", 7_000, 1, 1),
+        line("b2", "A-1", 3_000, 1, 2),
     ];
-    let before = HashSet::from(["A-1".to_string()]);
-    let counts = &product_counts(&events, &before, &RateTable::default())["b1"];
-    assert_eq!(counts.orders, 1);
-    assert_eq!(counts.revenue_kopecks, 7_000);
+    let before = HashSet::from([("A-1".to_string(), "b1".to_string())]);
+    let products = product_counts(&events, &before, &RateTable::default());
+    assert_eq!(products["b1"].orders, 1);
+    assert_eq!(products["b1"].revenue_kopecks, 7_000);
+    assert_eq!(
+        products["b2"].revenue_kopecks, 3_000,
+        "another product of an order counted earlier still counts"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use domain::analytics::product_day::ProductDayCounts;
 
 use super::day_segments::{day_condition, insert_in};
 use super::rollups::DayRange;
-use crate::{Args, Db, Result, Sql, Tx, Value, args};
+use crate::{Args, Db, Engine, Result, Sql, Tx, Value, args};
 
 /// Replaces the stored products of one shop's day inside `tx`; the caller commits.
 /// `products` contains the figures without bots and with them.
@@ -157,10 +157,25 @@ const SUMMED: [&str; 7] = [
     "lines_without_revenue",
 ];
 
-fn select_groups(condition: &str) -> String {
+/// Returns the SQL of the sum of `column` over a group, capped at the largest BIGINT. A
+/// shop may send amounts whose sum over a range exceeds 64 bits, and SQLite's SUM then fails
+/// with an integer overflow and PostgreSQL's cast to BIGINT with an out-of-range error.
+/// SQLite's TOTAL sums as a double, exactly below 2^53.
+fn capped_sum(engine: Engine, column: &str) -> String {
+    match engine {
+        Engine::Sqlite => {
+            format!("CAST(MIN(TOTAL({column}), 9223372036854775807.0) AS BIGINT)")
+        }
+        Engine::Postgres => {
+            format!("CAST(LEAST(SUM({column}), 9223372036854775807) AS BIGINT)")
+        }
+    }
+}
+
+fn select_groups(engine: Engine, condition: &str) -> String {
     let sums: Vec<String> = SUMMED
         .iter()
-        .map(|column| format!("CAST(SUM({column}) AS BIGINT) AS {column}"))
+        .map(|column| format!("{} AS {column}", capped_sum(engine, column)))
         .collect();
     format!(
         "SELECT shop_id, product_id, MAX(category) AS category, {} FROM day_products \
@@ -184,10 +199,8 @@ impl ProductSort {
     /// the ranking reads only the days a product sold or was put in a cart.
     fn row_filter(self) -> &'static str {
         match self {
-            ProductSort::Revenue => {
-                "(purchases > 0 OR add_to_carts > 0) \
-                 AND (revenue_kopecks > 0 OR lines_without_revenue > 0)"
-            }
+            // Every counted line has units, also one at price 0 or without a price.
+            ProductSort::Revenue => "(purchases > 0 OR add_to_carts > 0) AND units > 0",
             ProductSort::AddToCarts => "(purchases > 0 OR add_to_carts > 0) AND add_to_carts > 0",
             ProductSort::Orders => "(purchases > 0 OR add_to_carts > 0) AND orders > 0",
             ProductSort::Units => "(purchases > 0 OR add_to_carts > 0) AND units > 0",
@@ -198,17 +211,23 @@ impl ProductSort {
 
 /// Builds the query that ranks the products of `range` by `sort`: shop id, product id, the
 /// figure and the number of products ranked, at most `limit` rows.
-pub fn rank_query(range: &DayRange, sort: ProductSort, limit: usize) -> (String, Args) {
+pub fn rank_query(
+    engine: Engine,
+    range: &DayRange,
+    sort: ProductSort,
+    limit: usize,
+) -> (String, Args) {
     let (condition, values) = day_condition(range);
     let filtered = format!("{condition} AND {}", sort.row_filter());
     let column = sort.column();
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     // The window counts the groups before LIMIT applies: every product ranked.
     let sql = format!(
-        "SELECT shop_id, product_id, CAST(SUM({column}) AS BIGINT) AS ranked, \
+        "SELECT shop_id, product_id, {} AS ranked, \
          CAST(COUNT(*) OVER () AS BIGINT) AS ranked_count \
          FROM day_products WHERE {filtered} GROUP BY shop_id, product_id \
-         ORDER BY ranked DESC, shop_id, product_id LIMIT {limit}"
+         ORDER BY ranked DESC, shop_id, product_id LIMIT {limit}",
+        capped_sum(engine, column)
     );
     (sql, values)
 }
@@ -225,7 +244,7 @@ pub async fn top(
     sort: ProductSort,
     limit: usize,
 ) -> Result<TopProducts> {
-    let (rank_sql, values) = rank_query(range, sort, limit);
+    let (rank_sql, values) = rank_query(events_db.engine(), range, sort, limit);
     let ranked: Vec<(i64, String, i64, i64)> = events_db
         .fetch_all(Sql::assembled(rank_sql), values)
         .await?;
@@ -261,7 +280,7 @@ pub async fn of_products(
     }
     let mut groups = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(PAIRS_PER_QUERY) {
-        let (sql, values) = figures_query(range, chunk);
+        let (sql, values) = figures_query(events_db.engine(), range, chunk);
         let rows: Vec<ProductGroupRow> = events_db.fetch_all(Sql::assembled(sql), values).await?;
         groups.extend(rows.into_iter().map(ProductGroup::from));
     }
@@ -270,7 +289,7 @@ pub async fn of_products(
 
 /// Builds the query that sums the figures of `range` of the products `keys` (shop id,
 /// product id), at most [`PAIRS_PER_QUERY`] of them.
-pub fn figures_query(range: &DayRange, keys: &[(i64, String)]) -> (String, Args) {
+pub fn figures_query(engine: Engine, range: &DayRange, keys: &[(i64, String)]) -> (String, Args) {
     // The terms below name the shops; a second `shop_id = ?` of the range would make
     // SQLite 3.40 read the shop's range by the primary key.
     let days = DayRange {
@@ -307,5 +326,5 @@ pub fn figures_query(range: &DayRange, keys: &[(i64, String)]) -> (String, Args)
     } else {
         condition.push_str(&format!(" AND (({}))", terms.join(") OR (")));
     }
-    (select_groups(&condition), values)
+    (select_groups(engine, &condition), values)
 }

@@ -153,6 +153,12 @@ pub async fn compute(
         .shop_id
         .ok_or_else(|| Error::Corrupt("day segments need a shop".into()))?;
     let events = detail_events(events_db, shop_id, range.from, range.to).await?;
+    let lines_before: HashSet<(String, String)> =
+        super::events::lines_counted_before(events_db, range)
+            .await?
+            .into_iter()
+            .map(|(_, order, product)| (order, product))
+            .collect();
     let visitors: HashSet<&str> = events.iter().map(|event| event.visitor.as_str()).collect();
     let new = record_first_days(events_db, shop_id, day, &visitors).await?;
 
@@ -177,7 +183,7 @@ pub async fn compute(
         rows.cells
             .push((bots, SegmentDay::new(events, &new).cells()));
         rows.products
-            .push((bots, product_counts(events, &counted_before, rates)));
+            .push((bots, product_counts(events, &lines_before, rates)));
     }
     Ok(rows)
 }

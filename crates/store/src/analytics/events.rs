@@ -360,6 +360,39 @@ pub async fn orders_counted_before(
     Ok(rows.into_iter().collect())
 }
 
+/// Returns the (shop, order id, product id) order lines of the range's purchases that a
+/// purchase before the range has already sent, like [`orders_counted_before`] but per
+/// product, so a second product of an order counted earlier still counts.
+pub async fn lines_counted_before(
+    events_db: &Db,
+    range: &Range,
+) -> Result<HashSet<(i64, String, String)>> {
+    let shop = if range.shop_id.is_some() {
+        " AND later.shop_id = $3"
+    } else {
+        ""
+    };
+    // The same plan as `orders_counted_before`: the range's purchases first, each looked up
+    // by the (shop, order) index, with the unary `+` keeping SQLite off the time index.
+    let earlier_time = match events_db.engine() {
+        Engine::Sqlite => "+earlier.occurred_at",
+        Engine::Postgres => "earlier.occurred_at",
+    };
+    let sql = format!(
+        "SELECT DISTINCT later.shop_id, later.order_id, later.product_id FROM events later \
+         WHERE later.kind = 'purchase' AND later.occurred_at >= $1 AND later.occurred_at < $2 \
+         AND later.order_id IS NOT NULL AND later.product_id IS NOT NULL{shop} \
+         AND EXISTS (SELECT 1 FROM events earlier \
+         WHERE earlier.shop_id = later.shop_id AND earlier.order_id = later.order_id \
+         AND earlier.product_id = later.product_id \
+         AND earlier.kind = 'purchase' AND {earlier_time} < $1)"
+    );
+    let rows: Vec<(i64, String, String)> = events_db
+        .fetch_all(Sql::assembled(sql), range.args())
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Counts a shop's stored events, bots included.
 pub async fn count(events_db: &Db, shop_id: i64) -> Result<i64> {
     events_db

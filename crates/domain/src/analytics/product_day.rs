@@ -1,9 +1,9 @@
 //! Per-day figures of each product of one shop, for the dashboard's top products.
 //!
 //! A purchase event is one line of an order: its product, price and quantity. A product's
-//! revenue is the sum of its counted lines' `price × quantity`, converted to kopecks, so the
-//! products of an order add up to the order's gross revenue only when the order's
-//! `revenue_kopecks` is the sum of its lines (no delivery or discount). A line is counted
+//! revenue is the sum of its counted lines' `price × quantity`, converted to kopecks. The
+//! products of an order therefore add up to the order's gross revenue only when the order's
+//! `revenue_kopecks` is the sum of its lines, without delivery or discount. A line is counted
 //! once per (order id, product id), even when the purchase is sent twice or on two days, so
 //! a second product of an order counted on an earlier day still counts. Lines without an
 //! order id each count.

@@ -1,7 +1,7 @@
 //! Per-day figures of each product (`day_products`), computed with the day summaries (see
 //! [`super::day_segments::compute`]), and the top products of a range read from them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use domain::analytics::product_day::ProductDayCounts;
 
@@ -233,7 +233,7 @@ pub fn rank_query(
 }
 
 /// Reads the `limit` products of `range` with the most `sort`. Products whose figure is
-/// zero are left out, so the ranking groups only the day rows that add to the figure; the
+/// zero are left out, so the ranking groups only the day rows that add to the figure. The
 /// figures of the products found are then summed over all of their day rows.
 ///
 /// NOTE: most day rows have a product view, so ranking by views groups every row of the
@@ -254,12 +254,11 @@ pub async fn top(
         .into_iter()
         .map(|(shop_id, product_id, _, _)| (shop_id, product_id))
         .collect();
-    let mut figures: std::collections::HashMap<(i64, String), ProductGroup> =
-        of_products(events_db, range, &keys)
-            .await?
-            .into_iter()
-            .map(|group| ((group.shop_id, group.product_id.clone()), group))
-            .collect();
+    let mut figures: HashMap<(i64, String), ProductGroup> = of_products(events_db, range, &keys)
+        .await?
+        .into_iter()
+        .map(|group| ((group.shop_id, group.product_id.clone()), group))
+        .collect();
     let products = keys.iter().filter_map(|key| figures.remove(key)).collect();
     Ok(TopProducts { products, count })
 }
